@@ -1,0 +1,63 @@
+// The llm_costs_query contract (design.md): the same params and result for the command, the
+// language-model tool, the CLI and the panel.
+import type { Metrics } from '../types';
+
+export const WINDOW_NAMES = [
+  'today', 'yesterday', 'last_5h', 'last_24h', 'last_7d', 'last_30d',
+  'this_week', 'this_month', 'last_month', 'all',
+] as const;
+export type WindowName = (typeof WINDOW_NAMES)[number];
+
+export const GROUP_BYS = ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** Params as a caller may send them (all optional). Validated into `QueryParams`. */
+export interface QueryParamsInput {
+  window?: WindowName | { start: string; end: string };
+  start_date?: string;
+  end_date?: string;
+  group_by?: GroupBy;
+  source?: 'all' | 'claude_code' | 'internal';
+  project?: string;
+  models?: string[] | string;
+  execution_mode?: 'cloud' | 'local';
+  compare?: boolean;
+  tz?: string;
+  limit?: number;
+}
+
+/** Validated params with defaults applied and the window resolved to concrete instants. */
+export interface QueryParams {
+  /** Inclusive start, exclusive end, epoch ms. */
+  startMs: number;
+  endMs: number;
+  label: string;
+  tz: string;
+  groupBy: GroupBy;
+  source: 'all' | 'claude_code' | 'internal';
+  project: string | null;
+  /** null = all models; [] = none (zero rows); otherwise only these ids as written. */
+  models: string[] | null;
+  executionMode: 'cloud' | 'local' | null;
+  compare: boolean;
+  limit: number;
+}
+
+export interface QueryWindow { start: string; end: string; tz: string; label: string }
+
+export type GroupRow = Metrics & { key: string; label: string; share_of_cost: number };
+
+export interface QueryResult {
+  window: QueryWindow;
+  totals: Metrics;
+  groups?: GroupRow[];
+  previous?: { window: QueryWindow; totals: Metrics; delta_pct: Record<keyof Metrics, number | null> };
+}
+
+/** A bad param: the message names the key. Callers map it to exit code 2 / an Error / a tool error. */
+export class QueryParamError extends Error {
+  constructor(public readonly param: string, message: string) {
+    super(`${param}: ${message}`);
+    this.name = 'QueryParamError';
+  }
+}

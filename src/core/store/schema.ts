@@ -1,0 +1,116 @@
+// The store's schema. The DB is a cache of the transcripts plus the history they no longer have:
+// rows are never deleted because a transcript vanished.
+//
+// Conventions (every query in the core relies on them):
+// - timestamps are epoch milliseconds UTC (INTEGER); `hour` columns are floored to the UTC hour.
+// - strings that repeat (model, project, session, tool set) live in dictionary tables; rows hold ids.
+// - `source`: 0 = claude_code, 1 = internal (API logs). `execution_mode`: 0 = cloud, 1 = local.
+// - `cost_usd` is computed at ingest by the pricing engine; `priced` = 0 marks a model with no price
+//   (cost 0, counted in unpriced_requests).
+// - `rollup_hour` is maintained by ingest: for every hour touched by a batch it is rebuilt from
+//   `requests`, so it always equals `SELECT … FROM requests GROUP BY <its key>`.
+
+export const SCHEMA_VERSION = 1;
+
+export const SOURCE_IDS = { claude_code: 0, internal: 1 } as const;
+export const EXECUTION_MODE_IDS = { cloud: 0, local: 1 } as const;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  source INTEGER NOT NULL,
+  dev INTEGER NOT NULL DEFAULT 0,
+  ino INTEGER NOT NULL DEFAULT 0,
+  size INTEGER NOT NULL DEFAULT 0,
+  mtime_ms INTEGER NOT NULL DEFAULT 0,
+  offset INTEGER NOT NULL DEFAULT 0,
+  bad_lines INTEGER NOT NULL DEFAULT 0,
+  missing INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  path TEXT
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+  id INTEGER PRIMARY KEY,
+  session_key TEXT NOT NULL UNIQUE,
+  project_id INTEGER NOT NULL,
+  title TEXT,
+  source INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+-- The distinct, sorted tool names of one response joined by ", "; '' when the response used no tool.
+CREATE TABLE IF NOT EXISTS toolsets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+CREATE TABLE IF NOT EXISTS requests (
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT NOT NULL UNIQUE,
+  message_id TEXT,
+  request_id TEXT,
+  source INTEGER NOT NULL,
+  execution_mode INTEGER NOT NULL DEFAULT 0,
+  session_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  model_id INTEGER NOT NULL,
+  toolset_id INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_creation_tokens INTEGER NOT NULL,
+  cache_creation_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  sidechain INTEGER NOT NULL,
+  agent_id TEXT,
+  speed TEXT,
+  geo TEXT,
+  service_tier TEXT,
+  version TEXT,
+  placeholder INTEGER NOT NULL DEFAULT 0,
+  iterations_json TEXT,
+  cost_usd REAL NOT NULL,
+  priced INTEGER NOT NULL,
+  file_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
+CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
+
+CREATE TABLE IF NOT EXISTS rollup_hour (
+  hour INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  execution_mode INTEGER NOT NULL,
+  session_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  model_id INTEGER NOT NULL,
+  toolset_id INTEGER NOT NULL,
+  sidechain INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_creation_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced_requests INTEGER NOT NULL,
+  PRIMARY KEY (hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS limit_events (
+  id INTEGER PRIMARY KEY,
+  event_key TEXT NOT NULL UNIQUE,
+  session_key TEXT,
+  ts INTEGER NOT NULL,
+  limit_type TEXT NOT NULL,
+  resets_at INTEGER,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS limit_events_ts ON limit_events(ts);
+`;

@@ -1,0 +1,69 @@
+// Loads sql.js (SQLite compiled to wasm) from the wasm file shipped next to the bundle, never from a CDN.
+// Minimal typings of our own: @types/sql.js drags in emscripten/DOM types.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type SqlValue = number | string | Uint8Array | null;
+export type BindParams = SqlValue[] | Record<string, SqlValue>;
+
+export interface Statement {
+  bind(params?: BindParams): boolean;
+  step(): boolean;
+  get(params?: BindParams): SqlValue[];
+  getAsObject(params?: BindParams): Record<string, SqlValue>;
+  run(params?: BindParams): void;
+  reset(): void;
+  free(): boolean;
+}
+
+export interface QueryExecResult { columns: string[]; values: SqlValue[][] }
+
+export interface Database {
+  run(sql: string, params?: BindParams): Database;
+  exec(sql: string, params?: BindParams): QueryExecResult[];
+  prepare(sql: string, params?: BindParams): Statement;
+  export(): Uint8Array;
+  close(): void;
+  getRowsModified(): number;
+}
+
+export interface SqlJsStatic { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }
+
+let sqlJsPromise: Promise<SqlJsStatic> | undefined;
+
+/** Where sql-wasm.wasm lives: next to the running bundle (dist/), else in node_modules (tests run from source). */
+export function locateWasm(): string {
+  const candidates = [path.join(__dirname, 'sql-wasm.wasm')];
+  try { candidates.push(require.resolve('sql.js/dist/sql-wasm.wasm')); } catch { /* not installed: bundle only */ }
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  throw new Error(`sql-wasm.wasm not found (looked in: ${candidates.join(', ')})`);
+}
+
+/** One shared sql.js instance per process (initSqlJs caches its first config anyway). */
+export function getSqlJs(): Promise<SqlJsStatic> {
+  if (!sqlJsPromise) {
+    // Check the file first: a wrong path makes emscripten abort the whole process.
+    const wasmBinary = fs.readFileSync(locateWasm());
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const initSqlJs = require('sql.js/dist/sql-wasm.js') as (cfg: object) => Promise<SqlJsStatic>;
+    sqlJsPromise = initSqlJs({ wasmBinary });
+  }
+  return sqlJsPromise;
+}
+
+/** Runs a SELECT and returns rows as objects. */
+export function selectAll<T = Record<string, SqlValue>>(db: Database, sql: string, params: BindParams = []): T[] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const rows: T[] = [];
+    while (stmt.step()) rows.push(stmt.getAsObject() as T);
+    return rows;
+  } finally {
+    stmt.free();
+  }
+}
+
+export function selectOne<T = Record<string, SqlValue>>(db: Database, sql: string, params: BindParams = []): T | undefined {
+  return selectAll<T>(db, sql, params)[0];
+}
