@@ -75,9 +75,12 @@ CREATE TABLE IF NOT EXISTS requests (
   service_tier TEXT,
   version TEXT,
   placeholder INTEGER NOT NULL DEFAULT 0,
+  forked INTEGER NOT NULL DEFAULT 0,
   iterations_json TEXT,
   cost_usd REAL NOT NULL,
   priced INTEGER NOT NULL,
+  -- 0 = priced from the price table (re-priced when it changes), 1 = cost logged by the source, 2 = free by design (local)
+  cost_kind INTEGER NOT NULL DEFAULT 0,
   file_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);

@@ -1,0 +1,248 @@
+// The core facade: one sql.js database, the sources that feed it, and the read side (query, status,
+// panel read model). Calls are serialised: sql.js is single-threaded and a scan must not interleave with
+// a read. Used in-process by the CLI and the benchmark, and inside a worker thread by the extension.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EngineApi, ScanOptions, ScanSummary } from './engine-api';
+import type { Logger } from './types';
+import { silentLogger } from './types';
+import { priceTableFingerprint, type PriceOverrides } from './pricing';
+import { discoverRoots } from './sources/claude-code';
+import { ClaudeCodeScanner } from './sources/claude-code/scanner';
+import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
+import { Ingestor, repriceAll } from './store/ingest';
+import { WriterLock } from './store/lock';
+import type { Database } from './store/sqljs';
+import { runQuery } from './query/run';
+import type { QueryResult } from './query/types';
+import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
+import { buildReadModel } from './query/readModel';
+import type { PanelFilter, PanelReadModel } from '../protocol';
+
+export interface EngineOptions {
+  /** The DB file; null keeps everything in memory (tests). */
+  dbPath: string | null;
+  /** Explicit Claude config roots (replace discovery). */
+  configDirs?: string[];
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  priceOverrides?: PriceOverrides;
+  apiLogPaths?: string[];
+  log?: Logger;
+  /** Delay before a scan's changes are written to disk (coalesces bursts of appends). */
+  persistDebounceMs?: number;
+  /** Shown by the panel: the roots are a generated demo corpus. */
+  demoMode?: boolean;
+}
+
+export function emptyScanSummary(): ScanSummary {
+  return {
+    roots: [], files: 0, filesRead: 0, bytesRead: 0, lines: 0, newRequests: 0, updatedRequests: 0,
+    duplicateLines: 0, badLines: 0, newLimitEvents: 0, errors: [], ms: 0,
+  };
+}
+
+/** Default DB location for the CLI: $XDG_DATA_HOME/claude-code-costs/usage.sqlite. */
+export function defaultCliDbPath(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
+  return path.join(base, 'claude-code-costs', 'usage.sqlite');
+}
+
+export class Engine implements EngineApi {
+  private queue: Promise<unknown> = Promise.resolve();
+  private persistTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private closed = false;
+  private statusOptions: StatusOptions = {};
+  private lastScan: ScanSummary = emptyScanSummary();
+  private loadedStamp: string | null;
+  private readonly lock: WriterLock | null;
+  /** Set when the DB file was unusable and moved aside at open (the surfaces tell the user once). */
+  readonly movedAside: { path: string; reason: string } | null;
+
+  private constructor(
+    private db: Database,
+    private readonly opts: EngineOptions,
+    private readonly log: Logger,
+    opened: { movedAside: string | null; movedAsideReason: string | null; fileStamp: string | null },
+  ) {
+    this.loadedStamp = opened.fileStamp;
+    this.movedAside = opened.movedAside ? { path: opened.movedAside, reason: opened.movedAsideReason ?? '' } : null;
+    this.lock = opts.dbPath ? new WriterLock(`${opts.dbPath}.lock`) : null;
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const log = opts.log ?? silentLogger;
+    const opened = await openDatabase(opts.dbPath, log);
+    const engine = new Engine(opened.db, opts, log, opened);
+    engine.repriceIfTableChanged();
+    return engine;
+  }
+
+  get dbPath(): string | null {
+    return this.opts.dbPath;
+  }
+
+  /** True when this process holds the writer lock (or runs in memory). Followers never write the file. */
+  get isWriter(): boolean {
+    return this.lock === null || this.lock.isHeld;
+  }
+
+  /** The transcript roots in use (each a `<root>/projects` folder). */
+  roots(): string[] {
+    return discoverRoots({
+      env: this.opts.env ?? process.env,
+      homeDir: this.opts.homeDir ?? os.homedir(),
+      explicit: this.opts.configDirs,
+      log: this.log,
+    });
+  }
+
+  /** The summary of the last scan (what was scanned, where): the panel's empty state shows it. */
+  lastScanSummary(): ScanSummary {
+    return this.lastScan;
+  }
+
+  /** Inputs of the status that come from outside the DB (statusline capture, OAuth snapshot, plan). */
+  setStatusOptions(options: StatusOptions): void {
+    this.statusOptions = options;
+  }
+
+  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the engine is closed'));
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private repriceIfTableChanged(): void {
+    const fingerprint = priceTableFingerprint(this.opts.priceOverrides);
+    if (getMeta(this.db, 'price_fingerprint') === fingerprint) return;
+    this.db.run('BEGIN');
+    try {
+      const n = repriceAll(this.db, this.opts.priceOverrides);
+      setMeta(this.db, 'price_fingerprint', fingerprint);
+      this.db.run('COMMIT');
+      if (n > 0) {
+        this.log.info(`Price table changed: re-priced ${n} stored requests.`);
+        this.dirty = true;
+      }
+    } catch (e) {
+      this.db.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /**
+   * A follower (another process holds the lock) first takes in what the writer persisted, then scans
+   * the new bytes into memory so its figures are current too; only the writer persists.
+   */
+  private async syncWithDisk(): Promise<void> {
+    const dbPath = this.opts.dbPath;
+    if (!dbPath || !this.lock) return;
+    const wasWriter = this.lock.isHeld;
+    const isWriter = this.lock.tryAcquire();
+    if (isWriter && wasWriter) return;
+    const stamp = fileStamp(dbPath);
+    if (stamp && stamp !== this.loadedStamp) {
+      const reloaded = await reloadDatabase(dbPath, this.log);
+      if (reloaded) {
+        this.db.close();
+        this.db = reloaded.db;
+        this.loadedStamp = reloaded.fileStamp;
+        this.repriceIfTableChanged();
+        this.log.info(isWriter ? 'Took over as the writer; reloaded the database from disk.' : 'Reloaded the database written by another window.');
+      }
+    }
+  }
+
+  scan(options: ScanOptions = {}): Promise<ScanSummary> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      await this.syncWithDisk();
+      const summary = emptyScanSummary();
+      summary.roots = this.roots();
+      const ingestor = new Ingestor(this.db, this.opts.priceOverrides);
+      this.db.run('BEGIN');
+      try {
+        await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, options);
+        ingestor.refreshRollups();
+        this.db.run('COMMIT');
+      } catch (e) {
+        this.db.run('ROLLBACK');
+        throw e;
+      } finally {
+        ingestor.dispose();
+      }
+      summary.ms = performance.now() - t0;
+      this.lastScan = summary;
+      if (summary.filesRead > 0 || summary.newRequests > 0 || summary.updatedRequests > 0) {
+        this.dirty = true;
+        this.schedulePersist();
+      }
+      return summary;
+    });
+  }
+
+  query(params: unknown, nowMs: number = Date.now()): Promise<QueryResult> {
+    return this.serial(() => runQuery(this.db, params, nowMs));
+  }
+
+  status(nowMs: number = Date.now()): Promise<StatusResult> {
+    return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
+  }
+
+  readModel(filter: PanelFilter, nowMs: number = Date.now()): Promise<PanelReadModel> {
+    return this.serial(() =>
+      buildReadModel(this.db, filter, nowMs, {
+        roots: this.lastScan.roots.length ? this.lastScan.roots : this.roots(),
+        files: this.lastScan.files,
+        demoMode: this.opts.demoMode ?? false,
+      }),
+    );
+  }
+
+  /** Runs `fn` against the database inside the queue (benchmarks and tests). */
+  withDatabase<T>(fn: (db: Database) => T): Promise<T> {
+    return this.serial(() => fn(this.db));
+  }
+
+  private schedulePersist(): void {
+    if (!this.opts.dbPath || !this.isWriter) return;
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persist().catch((e) => this.log.error(`Could not save the database: ${(e as Error).message}`));
+    }, this.opts.persistDebounceMs ?? 2000);
+    this.persistTimer.unref?.();
+  }
+
+  persist(): Promise<void> {
+    return this.serial(() => this.persistNow());
+  }
+
+  private persistNow(): void {
+    const dbPath = this.opts.dbPath;
+    if (!dbPath || !this.dirty) return;
+    if (this.lock && !this.lock.tryAcquire()) return; // a follower never writes the file
+    const { bytes, ms } = persistDatabase(this.db, dbPath);
+    this.loadedStamp = fileStamp(dbPath);
+    this.dirty = false;
+    this.log.info(`Saved ${(bytes / 1e6).toFixed(1)} MB database in ${ms.toFixed(0)} ms.`);
+  }
+
+  close(): Promise<void> {
+    const done = this.serial(() => {
+      if (this.persistTimer) clearTimeout(this.persistTimer);
+      this.persistTimer = undefined;
+      try {
+        this.persistNow();
+      } finally {
+        this.lock?.release();
+        this.db.close();
+      }
+    });
+    this.closed = true;
+    return done;
+  }
+}

@@ -1,0 +1,79 @@
+// Reads the complete lines a file gained past a byte offset. Only complete lines are consumed: a partial
+// last line (still being written) is left for the next read, so it is never lost and never counted twice.
+import * as fs from 'node:fs';
+
+const NEWLINE = 0x0a;
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+
+export interface ReadLinesResult {
+  /** Byte offset just after the last consumed line (store it; the next read starts there). */
+  consumedTo: number;
+  bytesRead: number;
+  lines: number;
+  /** Size of the file when it was read. */
+  size: number;
+}
+
+/**
+ * Calls `onLine` for every complete line from `fromOffset` to the end of the file as it is now.
+ * The Buffer passed is a view valid only during the call. A final line without a newline is consumed
+ * only when it is a complete JSON value (a writer that never adds the newline); otherwise it is left.
+ */
+export async function readNewLines(
+  filePath: string,
+  fromOffset: number,
+  onLine: (line: Buffer) => void,
+  chunkSize = DEFAULT_CHUNK,
+): Promise<ReadLinesResult> {
+  const handle = await fs.promises.open(filePath, 'r');
+  try {
+    const { size } = await handle.stat();
+    let position = fromOffset;
+    let consumedTo = fromOffset;
+    let lines = 0;
+    let carry: Buffer | null = null;
+    let buf = Buffer.allocUnsafe(chunkSize);
+    while (position < size) {
+      const want = Math.min(chunkSize, size - position);
+      if (buf.length < want) buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buf, 0, want, position);
+      if (bytesRead === 0) break; // truncated under us: stop at what we have
+      position += bytesRead;
+      let data = buf.subarray(0, bytesRead);
+      if (carry) {
+        data = Buffer.concat([carry, data]);
+        carry = null;
+      }
+      let start = 0;
+      for (;;) {
+        const nl = data.indexOf(NEWLINE, start);
+        if (nl === -1) break;
+        if (nl > start) onLine(data.subarray(start, nl));
+        lines++;
+        start = nl + 1;
+      }
+      consumedTo = position - (data.length - start);
+      // Keep the unfinished tail (copied: `buf` is reused for the next chunk).
+      if (start < data.length) carry = Buffer.from(data.subarray(start));
+    }
+    if (carry && carry.length > 0 && isCompleteJson(carry)) {
+      onLine(carry);
+      lines++;
+      consumedTo += carry.length;
+    }
+    return { consumedTo, bytesRead: position - fromOffset, lines, size };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isCompleteJson(tail: Buffer): boolean {
+  const text = tail.toString('utf8').trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

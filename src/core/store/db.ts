@@ -1,0 +1,142 @@
+// Opening, validating and persisting the sql.js database file.
+// The file is replaced atomically (temp file + fsync + rename), so a crash at any point leaves either
+// the old or the new state on disk, never a torn file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../types';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { getSqlJs, selectOne, type Database } from './sqljs';
+
+export interface OpenResult {
+  db: Database;
+  /** Where an unusable DB file was moved to, when that happened (the caller tells the user once). */
+  movedAside: string | null;
+  /** Why it was moved aside. */
+  movedAsideReason: string | null;
+  /** mtime+size of the file we loaded, to notice when another process replaced it. */
+  fileStamp: string | null;
+}
+
+/** mtime + size + inode of a file, or null when it does not exist. */
+export function fileStamp(file: string): string | null {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+export function createSchema(db: Database): void {
+  db.run(SCHEMA_SQL);
+  db.run(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [
+    String(SCHEMA_VERSION),
+  ]);
+  db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+}
+
+export function getMeta(db: Database, key: string): string | null {
+  const row = selectOne<{ value: string }>(db, 'SELECT value FROM meta WHERE key = ?', [key]);
+  return row ? row.value : null;
+}
+
+export function setMeta(db: Database, key: string, value: string): void {
+  db.run('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
+class UnusableDbError extends Error {}
+
+/** Loads a DB image and checks it is ours and not from a newer schema. Throws UnusableDbError otherwise. */
+function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, bytes: Buffer): Database {
+  if (bytes.length === 0) throw new UnusableDbError('the file is empty');
+  let db: Database;
+  try {
+    db = new SQL.Database(bytes);
+    // Touch the schema: sql.js opens lazily, corruption shows up on the first read.
+    db.exec('SELECT count(*) FROM sqlite_master');
+  } catch (e) {
+    throw new UnusableDbError(`not a readable SQLite database (${(e as Error).message})`);
+  }
+  try {
+    const quick = db.exec('PRAGMA quick_check');
+    const verdict = quick[0]?.values[0]?.[0];
+    if (verdict !== 'ok') throw new UnusableDbError(`integrity check failed (${String(verdict)})`);
+    const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+    if (version > SCHEMA_VERSION) {
+      throw new UnusableDbError(`written by a newer version of Claude Code Costs (schema ${version} > ${SCHEMA_VERSION})`);
+    }
+    if (version === 0) {
+      const hasRequests = db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).length > 0;
+      if (hasRequests) throw new UnusableDbError('no schema version recorded');
+    }
+  } catch (e) {
+    db.close();
+    if (e instanceof UnusableDbError) throw e;
+    throw new UnusableDbError(`unreadable (${(e as Error).message})`);
+  }
+  return db;
+}
+
+/**
+ * Opens the DB at `dbPath` (null = in memory). A file that is corrupt, empty or from a newer schema is
+ * moved aside with a timestamp and a fresh DB is created: the DB is rebuilt from transcripts, and the
+ * moved file is kept for the user.
+ */
+export async function openDatabase(dbPath: string | null, log: Logger): Promise<OpenResult> {
+  const SQL = await getSqlJs();
+  let db: Database | null = null;
+  let movedAside: string | null = null;
+  let movedAsideReason: string | null = null;
+  let stamp: string | null = null;
+  if (dbPath && fs.existsSync(dbPath)) {
+    stamp = fileStamp(dbPath);
+    try {
+      db = loadImage(SQL, fs.readFileSync(dbPath));
+    } catch (e) {
+      if (!(e instanceof UnusableDbError)) throw e;
+      movedAsideReason = e.message;
+      movedAside = `${dbPath}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(dbPath, movedAside);
+      log.warn(`Database ${dbPath} is ${e.message}; moved it to ${movedAside} and rebuilding from transcripts.`);
+      stamp = null;
+    }
+  }
+  if (!db) db = new SQL.Database();
+  createSchema(db);
+  return { db, movedAside, movedAsideReason, fileStamp: stamp };
+}
+
+/** Re-reads the DB file written by another process. Returns null when it cannot be used (keep the current one). */
+export async function reloadDatabase(dbPath: string, log: Logger): Promise<{ db: Database; fileStamp: string | null } | null> {
+  const SQL = await getSqlJs();
+  try {
+    const stamp = fileStamp(dbPath);
+    const db = loadImage(SQL, fs.readFileSync(dbPath));
+    createSchema(db);
+    return { db, fileStamp: stamp };
+  } catch (e) {
+    log.warn(`Could not reload ${dbPath}: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** Writes the DB atomically: export → temp file in the same folder → fsync → rename over the target. */
+export function persistDatabase(db: Database, dbPath: string): { bytes: number; ms: number } {
+  const t0 = performance.now();
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  const image = db.export();
+  const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let written = 0;
+    while (written < image.length) written += fs.writeSync(fd, image, written, image.length - written);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, dbPath);
+  return { bytes: image.length, ms: performance.now() - t0 };
+}

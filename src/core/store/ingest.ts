@@ -1,0 +1,408 @@
+// Writes parsed usage into the store with the dedup rules of transcripts-and-pricing.md §0:
+// - one row per API response, keyed globally (across all files) by message.id + requestId, falling back
+//   to message.id + sessionId when requestId is missing;
+// - of several copies keep the one with the largest total tokens; on a tie the one with usage.speed, then
+//   the original over a fork copy; the tool names of all copies (one content block per line) are merged;
+// - the same message.id under another requestId where one copy is a sidechain (/btw replay): keep the
+//   non-sidechain copy.
+// Rows are never deleted because a transcript vanished; only a better copy of the same response replaces one.
+import type { LimitEvent, SourceName, UsageEvent, UsageForPricing } from '../types';
+import { priceRequest, type PriceOverrides } from '../pricing';
+import { EXECUTION_MODE_IDS, SOURCE_IDS } from './schema';
+import { selectAll, selectOne, type Database, type Statement } from './sqljs';
+
+export const HOUR_MS = 3_600_000;
+
+/** One usage event with what the store needs beyond the line itself. */
+export interface IngestRecord {
+  event: UsageEvent;
+  source: SourceName;
+  executionMode: 'cloud' | 'local';
+  projectName: string;
+  projectPath: string | null;
+  fileId: number | null;
+  /** A cost the source logged itself (API logs): used as is instead of the price table. */
+  loggedCostUsd?: number | null;
+}
+
+export interface ApplyCounts {
+  inserted: number;
+  updated: number;
+  duplicates: number;
+}
+
+/** The dedup key of a usage event (§0 rule 3). */
+export function dedupKeyOf(e: Pick<UsageEvent, 'messageId' | 'requestId' | 'sessionId'>): string {
+  return e.requestId ? `${e.messageId}\u0000${e.requestId}` : `${e.messageId}\u0000\u0000${e.sessionId}`;
+}
+
+export function totalTokens(u: UsageForPricing): number {
+  return u.inputTokens + u.outputTokens + u.cacheCreationTokens + u.cacheReadTokens;
+}
+
+/** What the ingestor remembers of a stored row to decide about later copies. */
+interface RowInfo {
+  id: number;
+  hour: number;
+  total: number;
+  hasSpeed: boolean;
+  forked: boolean;
+  sidechain: boolean;
+  messageId: string;
+  requestId: string | null;
+  tools: string[];
+}
+
+/** Is copy `a` better than stored copy `b`? Larger usage, then usage.speed present, then not a fork copy. */
+function isBetter(a: { total: number; hasSpeed: boolean; forked: boolean }, b: { total: number; hasSpeed: boolean; forked: boolean }): boolean {
+  if (a.total !== b.total) return a.total > b.total;
+  if (a.hasSpeed !== b.hasSpeed) return a.hasSpeed;
+  return !a.forked && b.forked;
+}
+
+function mergeTools(a: string[], b: string[]): string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return [...new Set(b)].sort();
+  return [...new Set([...a, ...b])].sort();
+}
+
+export function toolsetName(tools: string[]): string {
+  return tools.join(', ');
+}
+
+const REQUEST_COLUMNS = `dedup_key, message_id, request_id, source, execution_mode, session_id, project_id, model_id, toolset_id, ts,
+  input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
+  sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id`;
+
+export class Ingestor {
+  private readonly dict = { models: new Map<string, number>(), projects: new Map<string, number>(), sessions: new Map<string, number>(), toolsets: new Map<string, number>() };
+  /** Rows known in this process, by dedup key; saves a SELECT per line. */
+  private readonly rows = new Map<string, RowInfo>();
+  private readonly byMessage = new Map<string, string[]>();
+  /** True when every stored row is in `rows` (a scan that started on an empty table): misses need no SELECT. */
+  private complete: boolean;
+  private nextId: number;
+  private readonly touchedHours = new Set<number>();
+  private stmts: Record<string, Statement> | null = null;
+
+  constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides) {
+    const count = Number(db.exec('SELECT count(*) FROM requests')[0].values[0][0]);
+    this.complete = count === 0;
+    this.nextId = Number(db.exec('SELECT coalesce(max(id), 0) + 1 FROM requests')[0].values[0][0]);
+    for (const [table, map] of [
+      ['models', this.dict.models],
+      ['projects', this.dict.projects],
+      ['toolsets', this.dict.toolsets],
+    ] as const) {
+      for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) map.set(r.name, r.id);
+    }
+    for (const r of selectAll<{ id: number; session_key: string }>(db, 'SELECT id, session_key FROM sessions')) {
+      this.dict.sessions.set(r.session_key, r.id);
+    }
+  }
+
+  private statements(): Record<string, Statement> {
+    if (!this.stmts) {
+      const db = this.db;
+      this.stmts = {
+        insert: db.prepare(`INSERT INTO requests (id, ${REQUEST_COLUMNS}) VALUES (?, ${REQUEST_COLUMNS.split(',').map(() => '?').join(', ')})`),
+        update: db.prepare(`UPDATE requests SET session_id = ?, project_id = ?, model_id = ?, toolset_id = ?, ts = ?,
+          input_tokens = ?, output_tokens = ?, cache_creation_tokens = ?, cache_creation_1h_tokens = ?, cache_read_tokens = ?,
+          web_search_requests = ?, sidechain = ?, agent_id = ?, speed = ?, geo = ?, service_tier = ?, version = ?, placeholder = ?,
+          forked = ?, iterations_json = ?, cost_usd = ?, priced = ?, cost_kind = ?, file_id = ? WHERE id = ?`),
+        updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
+        byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
+          r.speed IS NOT NULL AS has_speed, r.forked, r.sidechain, r.message_id, r.request_id, t.name AS tools
+          FROM requests r JOIN toolsets t ON t.id = r.toolset_id WHERE r.dedup_key = ?`),
+        byMessage: db.prepare('SELECT dedup_key FROM requests WHERE message_id = ?'),
+        deleteRow: db.prepare('DELETE FROM requests WHERE id = ?'),
+        limit: db.prepare(`INSERT OR IGNORE INTO limit_events (event_key, session_key, ts, limit_type, resets_at, text) VALUES (?, ?, ?, ?, ?, ?)`),
+      };
+    }
+    return this.stmts;
+  }
+
+  /** Frees prepared statements. Call when the ingestor is no longer used. */
+  dispose(): void {
+    if (this.stmts) for (const s of Object.values(this.stmts)) s.free();
+    this.stmts = null;
+  }
+
+  private dictId(table: 'models' | 'toolsets', name: string): number {
+    const map = this.dict[table];
+    let id = map.get(name);
+    if (id === undefined) {
+      this.db.run(`INSERT INTO ${table} (name) VALUES (?)`, [name]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+      map.set(name, id);
+    }
+    return id;
+  }
+
+  projectId(name: string, projectPath: string | null): number {
+    let id = this.dict.projects.get(name);
+    if (id === undefined) {
+      this.db.run('INSERT INTO projects (name, path) VALUES (?, ?)', [name, projectPath]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+      this.dict.projects.set(name, id);
+    }
+    return id;
+  }
+
+  sessionId(sessionKey: string, projectId: number, source: SourceName): number {
+    let id = this.dict.sessions.get(sessionKey);
+    if (id === undefined) {
+      this.db.run('INSERT INTO sessions (session_key, project_id, source) VALUES (?, ?, ?)', [sessionKey, projectId, SOURCE_IDS[source]]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+      this.dict.sessions.set(sessionKey, id);
+    }
+    return id;
+  }
+
+  setSessionTitle(sessionKey: string, title: string, projectName: string, projectPath: string | null, source: SourceName): void {
+    const id = this.sessionId(sessionKey, this.projectId(projectName, projectPath), source);
+    this.db.run('UPDATE sessions SET title = ? WHERE id = ?', [title.slice(0, 500), id]);
+  }
+
+  addLimitEvent(e: LimitEvent): boolean {
+    const s = this.statements().limit;
+    s.run([e.key, e.sessionId, e.timestampMs, e.limitType, e.resetsAtMs, e.text.slice(0, 2000)]);
+    return this.db.getRowsModified() > 0;
+  }
+
+  private lookup(key: string): RowInfo | undefined {
+    const known = this.rows.get(key);
+    if (known || this.complete) return known;
+    const s = this.statements().byKey;
+    s.bind([key]);
+    let info: RowInfo | undefined;
+    if (s.step()) {
+      const r = s.getAsObject();
+      info = {
+        id: Number(r.id),
+        hour: Math.floor(Number(r.ts) / HOUR_MS),
+        total: Number(r.total),
+        hasSpeed: Number(r.has_speed) === 1,
+        forked: Number(r.forked) === 1,
+        sidechain: Number(r.sidechain) === 1,
+        messageId: String(r.message_id ?? ''),
+        requestId: r.request_id === null ? null : String(r.request_id),
+        tools: r.tools ? String(r.tools).split(', ') : [],
+      };
+      this.remember(key, info);
+    }
+    s.reset();
+    return info;
+  }
+
+  /** Dedup keys of stored rows with this message.id. */
+  private keysForMessage(messageId: string): string[] {
+    const known = this.byMessage.get(messageId) ?? [];
+    if (this.complete) return known;
+    const s = this.statements().byMessage;
+    s.bind([messageId]);
+    const keys = new Set(known);
+    while (s.step()) keys.add(String(s.get()[0]));
+    s.reset();
+    return [...keys];
+  }
+
+  private remember(key: string, info: RowInfo): void {
+    this.rows.set(key, info);
+    const list = this.byMessage.get(info.messageId);
+    if (!list) this.byMessage.set(info.messageId, [key]);
+    else if (!list.includes(key)) list.push(key);
+  }
+
+  private forget(key: string, info: RowInfo): void {
+    this.rows.delete(key);
+    const list = this.byMessage.get(info.messageId);
+    if (list) {
+      const i = list.indexOf(key);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  /**
+   * Merges the copies within `records` first (the block lines of one response are adjacent), then applies
+   * each distinct response to the store. Run inside a transaction (the engine does).
+   */
+  apply(records: IngestRecord[]): ApplyCounts {
+    const counts: ApplyCounts = { inserted: 0, updated: 0, duplicates: 0 };
+    const best = new Map<string, { rec: IngestRecord; tools: string[]; total: number }>();
+    for (const rec of records) {
+      const key = dedupKeyOf(rec.event);
+      const total = totalTokens(rec.event.usage);
+      const prev = best.get(key);
+      if (!prev) {
+        best.set(key, { rec, tools: mergeTools([], rec.event.tools), total });
+        continue;
+      }
+      counts.duplicates++;
+      const tools = mergeTools(prev.tools, rec.event.tools);
+      if (isBetter({ total, hasSpeed: rec.event.hasSpeed, forked: rec.event.forked }, { total: prev.total, hasSpeed: prev.rec.event.hasSpeed, forked: prev.rec.event.forked })) {
+        best.set(key, { rec, tools, total });
+      } else {
+        prev.tools = tools;
+      }
+    }
+    for (const [key, cand] of best) this.applyOne(key, cand.rec, cand.tools, cand.total, counts);
+    return counts;
+  }
+
+  private applyOne(key: string, rec: IngestRecord, tools: string[], total: number, counts: ApplyCounts): void {
+    const e = rec.event;
+    const existing = this.lookup(key);
+    if (existing) {
+      const merged = mergeTools(existing.tools, tools);
+      const toolsChanged = merged.length !== existing.tools.length;
+      if (isBetter({ total, hasSpeed: e.hasSpeed, forked: e.forked }, existing)) {
+        this.touchedHours.add(existing.hour);
+        this.writeRow(key, rec, merged, existing.id);
+        counts.updated++;
+      } else if (toolsChanged) {
+        this.statements().updateTools.run([this.dictId('toolsets', toolsetName(merged)), existing.id]);
+        existing.tools = merged;
+        this.touchedHours.add(existing.hour);
+        counts.updated++;
+      } else {
+        counts.duplicates++;
+      }
+      return;
+    }
+    // /btw replays: the same message under another requestId, one copy a sidechain. Keep the main copy.
+    if (e.requestId) {
+      for (const otherKey of this.keysForMessage(e.messageId)) {
+        if (otherKey === key) continue;
+        const other = this.lookup(otherKey);
+        if (!other || other.requestId === null || other.sidechain === e.isSidechain) continue;
+        if (e.isSidechain) {
+          counts.duplicates++;
+          return;
+        }
+        this.statements().deleteRow.run([other.id]);
+        this.touchedHours.add(other.hour);
+        this.forget(otherKey, other);
+        counts.duplicates++;
+      }
+    }
+    this.writeRow(key, rec, tools, null);
+    counts.inserted++;
+  }
+
+  private writeRow(key: string, rec: IngestRecord, tools: string[], existingId: number | null): void {
+    const e = rec.event;
+    const u = e.usage;
+    const projectId = this.projectId(rec.projectName, rec.projectPath);
+    const sessionId = this.sessionId(e.sessionId, projectId, rec.source);
+    const modelId = this.dictId('models', e.model);
+    const toolsetId = this.dictId('toolsets', toolsetName(tools));
+    let cost: number;
+    let priced: number;
+    let costKind = 0;
+    if (rec.loggedCostUsd !== undefined && rec.loggedCostUsd !== null) {
+      cost = rec.loggedCostUsd;
+      priced = 1;
+      costKind = 1;
+    } else if (rec.executionMode === 'local') {
+      cost = 0;
+      priced = 1;
+      costKind = 2;
+    } else {
+      const p = priceRequest(e.model, e.timestampMs, u, this.priceOverrides);
+      cost = p.costUsd;
+      priced = p.priced ? 1 : 0;
+    }
+    const iterations = u.iterations && u.iterations.length > 1 ? JSON.stringify(u.iterations) : null;
+    const shared = [
+      u.inputTokens, u.outputTokens, u.cacheCreationTokens, u.cacheCreation1hTokens, u.cacheReadTokens, u.webSearchRequests,
+      e.isSidechain ? 1 : 0, e.agentId, u.speed, u.inferenceGeo, u.serviceTier, e.version, e.placeholder ? 1 : 0, e.forked ? 1 : 0,
+      iterations, cost, priced, costKind, rec.fileId,
+    ];
+    let id: number;
+    if (existingId === null) {
+      id = this.nextId++;
+      this.statements().insert.run([
+        id, key, e.messageId, e.requestId, SOURCE_IDS[rec.source], EXECUTION_MODE_IDS[rec.executionMode],
+        sessionId, projectId, modelId, toolsetId, e.timestampMs, ...shared,
+      ]);
+    } else {
+      id = existingId;
+      this.statements().update.run([sessionId, projectId, modelId, toolsetId, e.timestampMs, ...shared, id]);
+    }
+    const hour = Math.floor(e.timestampMs / HOUR_MS);
+    this.touchedHours.add(hour);
+    this.remember(key, {
+      id, hour, total: totalTokens(u), hasSpeed: e.hasSpeed, forked: e.forked, sidechain: e.isSidechain,
+      messageId: e.messageId, requestId: e.requestId, tools,
+    });
+  }
+
+  /** Rebuilds rollup_hour for every hour touched since the last call. Returns the number of hours. */
+  refreshRollups(): number {
+    const hours = [...this.touchedHours].sort((a, b) => a - b);
+    this.touchedHours.clear();
+    if (hours.length === 0) return 0;
+    rebuildRollups(this.db, hours);
+    return hours.length;
+  }
+}
+
+const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain,
+  count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(web_search_requests),
+  sum(cost_usd), sum(1 - priced)
+  FROM requests`;
+const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
+
+/** Rebuilds rollup_hour for the given hours (hour numbers = floor(ts / HOUR_MS)); all hours when `hours` is null. */
+export function rebuildRollups(db: Database, hours: number[] | null): void {
+  if (hours === null || hours.length > 4000) {
+    db.run('DELETE FROM rollup_hour');
+    db.run(`INSERT INTO rollup_hour ${ROLLUP_SELECT} ${ROLLUP_GROUP}`);
+    return;
+  }
+  // Contiguous runs of hours become one range each.
+  let i = 0;
+  while (i < hours.length) {
+    let j = i;
+    while (j + 1 < hours.length && hours[j + 1] === hours[j] + 1) j++;
+    const start = hours[i] * HOUR_MS;
+    const end = (hours[j] + 1) * HOUR_MS;
+    db.run('DELETE FROM rollup_hour WHERE hour >= ? AND hour < ?', [start, end]);
+    db.run(`INSERT INTO rollup_hour ${ROLLUP_SELECT} WHERE ts >= ? AND ts < ? ${ROLLUP_GROUP}`, [start, end]);
+    i = j + 1;
+  }
+}
+
+/** Re-prices every stored row priced from the table (logged costs are kept) and rebuilds the rollups. */
+export function repriceAll(db: Database, overrides: PriceOverrides | undefined): number {
+  const rows = selectAll<Record<string, number | string | null>>(
+    db,
+    `SELECT r.id, m.name AS model, r.ts, r.input_tokens, r.output_tokens, r.cache_creation_tokens, r.cache_creation_1h_tokens,
+       r.cache_read_tokens, r.web_search_requests, r.speed, r.geo, r.service_tier, r.iterations_json
+     FROM requests r JOIN models m ON m.id = r.model_id
+     WHERE r.cost_kind = 0`,
+  );
+  const upd = db.prepare('UPDATE requests SET cost_usd = ?, priced = ? WHERE id = ?');
+  try {
+    for (const r of rows) {
+      const usage: UsageForPricing = {
+        inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens),
+        cacheCreationTokens: Number(r.cache_creation_tokens), cacheCreation1hTokens: Number(r.cache_creation_1h_tokens),
+        cacheReadTokens: Number(r.cache_read_tokens), webSearchRequests: Number(r.web_search_requests),
+        speed: r.speed as string | null, inferenceGeo: r.geo as string | null, serviceTier: r.service_tier as string | null,
+        iterations: r.iterations_json ? JSON.parse(String(r.iterations_json)) : undefined,
+      };
+      const p = priceRequest(String(r.model), Number(r.ts), usage, overrides);
+      upd.run([p.costUsd, p.priced ? 1 : 0, Number(r.id)]);
+    }
+  } finally {
+    upd.free();
+  }
+  rebuildRollups(db, null);
+  return rows.length;
+}
+
+export function countRequests(db: Database): number {
+  return Number(selectOne<{ n: number }>(db, 'SELECT count(*) AS n FROM requests')?.n ?? 0);
+}
