@@ -83,10 +83,11 @@ describe('dedup (§0 rule 3)', () => {
   test('/btw replay (same message.id, new requestId, sidechain) is dropped, in either order', async () => {
     const main = assistantLine({ messageId: 'msg_btw', requestId: 'req_main', output: 10, cacheRead: 5000 });
     const replay = assistantLine({ messageId: 'msg_btw', requestId: 'req_btw', output: 10, cacheRead: 5000, isSidechain: true, agentId: 'a057d00ca8257cc88' });
-    for (const files of [
+    const layouts: Array<Record<string, string[]>> = [
       { [`${SESSION_A}.jsonl`]: [main], [`${SESSION_A}/subagents/agent-a057d00ca8257cc88.jsonl`]: [replay] },
       { [`${SESSION_A}.jsonl`]: [replay, main] },
-    ]) {
+    ];
+    for (const files of layouts) {
       await withEngine(files, async (engine) => {
         await engine.scan();
         const rows = await engine.withDatabase((db) => selectAll<{ request_id: string; sidechain: number }>(db, 'SELECT request_id, sidechain FROM requests'));
@@ -157,6 +158,22 @@ describe('dedup (§0 rule 3)', () => {
       const s = await engine.scan();
       assert.equal(s.badLines, 1);
       assert.equal((await totals(engine)).n, 2);
+    });
+  });
+});
+
+describe('session titles', () => {
+  test('custom-title beats ai-title beats summary, across scans', async () => {
+    const ai = JSON.stringify({ type: 'ai-title', aiTitle: 'Fix the cart', sessionId: SESSION_A });
+    const custom = JSON.stringify({ type: 'custom-title', customTitle: 'My cart work', sessionId: SESSION_A });
+    const ai2 = JSON.stringify({ type: 'ai-title', aiTitle: 'Later AI title', sessionId: SESSION_A });
+    await withEngine({ [`${SESSION_A}.jsonl`]: [ai, assistantLine({ messageId: 'msg_title1' }), custom] }, async (engine, _root, dir) => {
+      await engine.scan();
+      const title = () => engine.withDatabase((db) => selectOne<{ title: string }>(db, 'SELECT title FROM sessions WHERE session_key = ?', [SESSION_A])?.title);
+      assert.equal(await title(), 'My cart work');
+      appendLines(path.join(dir, `${SESSION_A}.jsonl`), [ai2]);
+      await engine.scan();
+      assert.equal(await title(), 'My cart work');
     });
   });
 });

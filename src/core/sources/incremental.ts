@@ -15,14 +15,15 @@ export interface ReadLinesResult {
 }
 
 /**
- * Calls `onLine` for every complete line from `fromOffset` to the end of the file as it is now.
+ * Calls `onLine` for every complete line from `fromOffset` to the end of the file as it is now, with the
+ * byte offset of the line's first byte (a line's identity when it carries no id). Empty lines are skipped.
  * The Buffer passed is a view valid only during the call. A final line without a newline is consumed
  * only when it is a complete JSON value (a writer that never adds the newline); otherwise it is left.
  */
 export async function readNewLines(
   filePath: string,
   fromOffset: number,
-  onLine: (line: Buffer) => void,
+  onLine: (line: Buffer, lineOffset: number) => void,
   chunkSize = DEFAULT_CHUNK,
 ): Promise<ReadLinesResult> {
   const handle = await fs.promises.open(filePath, 'r');
@@ -45,10 +46,11 @@ export async function readNewLines(
         carry = null;
       }
       let start = 0;
+      const dataOffset = position - data.length; // file offset of data[0]
       for (;;) {
         const nl = data.indexOf(NEWLINE, start);
         if (nl === -1) break;
-        if (nl > start) onLine(data.subarray(start, nl));
+        if (nl > start) onLine(data.subarray(start, nl), dataOffset + start);
         lines++;
         start = nl + 1;
       }
@@ -57,7 +59,7 @@ export async function readNewLines(
       if (start < data.length) carry = Buffer.from(data.subarray(start));
     }
     if (carry && carry.length > 0 && isCompleteJson(carry)) {
-      onLine(carry);
+      onLine(carry, consumedTo);
       lines++;
       consumedTo += carry.length;
     }

@@ -23,6 +23,20 @@ export interface IngestRecord {
   fileId: number | null;
   /** A cost the source logged itself (API logs): used as is instead of the price table. */
   loggedCostUsd?: number | null;
+  /** What an API-log line says beyond usage (issue 7); absent for Claude Code rows. */
+  call?: ApiCallDetails;
+}
+
+/** Attribution and outcome of one API-log call; each part null when the line did not say. */
+export interface ApiCallDetails {
+  provider: string | null;
+  feature: string | null;
+  success: boolean | null;
+  durationMs: number | null;
+  ttftMs: number | null;
+  initiator: string | null;
+  workerId: string | null;
+  errorMessage: string | null;
 }
 
 export interface ApplyCounts {
@@ -72,10 +86,14 @@ export function toolsetName(tools: string[]): string {
 
 const REQUEST_COLUMNS = `dedup_key, message_id, request_id, source, execution_mode, session_id, project_id, model_id, toolset_id, ts,
   input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-  sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id`;
+  sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id,
+  provider_id, feature_id, success, duration_ms, ttft_ms, initiator, worker_id, error_message`;
 
 export class Ingestor {
-  private readonly dict = { models: new Map<string, number>(), projects: new Map<string, number>(), sessions: new Map<string, number>(), toolsets: new Map<string, number>() };
+  private readonly dict = {
+    models: new Map<string, number>(), projects: new Map<string, number>(), sessions: new Map<string, number>(), toolsets: new Map<string, number>(),
+    providers: new Map<string, number>(), features: new Map<string, number>(),
+  };
   /** Rows known in this process, by dedup key; saves a SELECT per line. */
   private readonly rows = new Map<string, RowInfo>();
   private readonly byMessage = new Map<string, string[]>();
@@ -93,6 +111,8 @@ export class Ingestor {
       ['models', this.dict.models],
       ['projects', this.dict.projects],
       ['toolsets', this.dict.toolsets],
+      ['providers', this.dict.providers],
+      ['features', this.dict.features],
     ] as const) {
       for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) map.set(r.name, r.id);
     }
@@ -109,7 +129,8 @@ export class Ingestor {
         update: db.prepare(`UPDATE requests SET session_id = ?, project_id = ?, model_id = ?, toolset_id = ?, ts = ?,
           input_tokens = ?, output_tokens = ?, cache_creation_tokens = ?, cache_creation_1h_tokens = ?, cache_read_tokens = ?,
           web_search_requests = ?, sidechain = ?, agent_id = ?, speed = ?, geo = ?, service_tier = ?, version = ?, placeholder = ?,
-          forked = ?, iterations_json = ?, cost_usd = ?, priced = ?, cost_kind = ?, file_id = ? WHERE id = ?`),
+          forked = ?, iterations_json = ?, cost_usd = ?, priced = ?, cost_kind = ?, file_id = ?,
+          provider_id = ?, feature_id = ?, success = ?, duration_ms = ?, ttft_ms = ?, initiator = ?, worker_id = ?, error_message = ? WHERE id = ?`),
         updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
         byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
           r.speed IS NOT NULL AS has_speed, r.forked, r.sidechain, r.message_id, r.request_id, t.name AS tools
@@ -128,7 +149,7 @@ export class Ingestor {
     this.stmts = null;
   }
 
-  private dictId(table: 'models' | 'toolsets', name: string): number {
+  private dictId(table: 'models' | 'toolsets' | 'providers' | 'features', name: string): number {
     const map = this.dict[table];
     let id = map.get(name);
     if (id === undefined) {
@@ -159,9 +180,10 @@ export class Ingestor {
     return id;
   }
 
-  setSessionTitle(sessionKey: string, title: string, projectName: string, projectPath: string | null, source: SourceName): void {
+  /** Sets a session's title unless a better kind of title is already stored (rank: custom > ai > summary). */
+  setSessionTitle(sessionKey: string, title: string, rank: number, projectName: string, projectPath: string | null, source: SourceName): void {
     const id = this.sessionId(sessionKey, this.projectId(projectName, projectPath), source);
-    this.db.run('UPDATE sessions SET title = ? WHERE id = ?', [title.slice(0, 500), id]);
+    this.db.run('UPDATE sessions SET title = ?, title_rank = ? WHERE id = ? AND title_rank <= ?', [title.slice(0, 500), rank, id, rank]);
   }
 
   addLimitEvent(e: LimitEvent): boolean {
@@ -314,10 +336,14 @@ export class Ingestor {
       priced = p.priced ? 1 : 0;
     }
     const iterations = u.iterations && u.iterations.length > 1 ? JSON.stringify(u.iterations) : null;
+    const c = rec.call;
     const shared = [
       u.inputTokens, u.outputTokens, u.cacheCreationTokens, u.cacheCreation1hTokens, u.cacheReadTokens, u.webSearchRequests,
       e.isSidechain ? 1 : 0, e.agentId, u.speed, u.inferenceGeo, u.serviceTier, e.version, e.placeholder ? 1 : 0, e.forked ? 1 : 0,
       iterations, cost, priced, costKind, rec.fileId,
+      c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
+      c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null, c?.ttftMs ?? null,
+      c?.initiator ?? null, c?.workerId ?? null, c?.errorMessage ? c.errorMessage.slice(0, 2000) : null,
     ];
     let id: number;
     if (existingId === null) {
@@ -350,7 +376,9 @@ export class Ingestor {
 
 const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain,
   count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(web_search_requests),
-  sum(cost_usd), sum(1 - priced)
+  sum(cost_usd), sum(1 - priced),
+  count(success), coalesce(sum(success), 0), count(duration_ms), coalesce(sum(duration_ms), 0),
+  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0)
   FROM requests`;
 const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
 

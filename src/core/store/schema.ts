@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   session_key TEXT NOT NULL UNIQUE,
   project_id INTEGER NOT NULL,
   title TEXT,
+  -- which kind of line gave the title: 1 summary, 2 ai-title, 3 custom-title (the user's own wins)
+  title_rank INTEGER NOT NULL DEFAULT 0,
   source INTEGER NOT NULL DEFAULT 0
 );
 
@@ -81,7 +83,16 @@ CREATE TABLE IF NOT EXISTS requests (
   priced INTEGER NOT NULL,
   -- 0 = priced from the price table (re-priced when it changes), 1 = cost logged by the source, 2 = free by design (local)
   cost_kind INTEGER NOT NULL DEFAULT 0,
-  file_id INTEGER
+  file_id INTEGER,
+  -- API-log calls only (issue 7); NULL for Claude Code rows and for what a log line did not say.
+  provider_id INTEGER,
+  feature_id INTEGER,
+  success INTEGER,
+  duration_ms INTEGER,
+  ttft_ms INTEGER,
+  initiator TEXT,
+  worker_id TEXT,
+  error_message TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
 CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
@@ -103,6 +114,13 @@ CREATE TABLE IF NOT EXISTS rollup_hour (
   web_search_requests INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   unpriced_requests INTEGER NOT NULL,
+  -- Outcome sums of API-log calls (issue 7; 0 for Claude Code rows): calls with success known, successes,
+  -- calls with a duration, their summed duration, and the output tokens of calls with duration > 0 (tokens/s).
+  outcome_calls INTEGER NOT NULL DEFAULT 0,
+  successes INTEGER NOT NULL DEFAULT 0,
+  timed_calls INTEGER NOT NULL DEFAULT 0,
+  duration_ms_sum INTEGER NOT NULL DEFAULT 0,
+  timed_output_tokens INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain)
 ) WITHOUT ROWID;
 
@@ -116,4 +134,23 @@ CREATE TABLE IF NOT EXISTS limit_events (
   text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS limit_events_ts ON limit_events(ts);
+
+-- Dictionaries of API-log calls: provider (anthropic, openai, ollama, …) and the feature a call served.
+CREATE TABLE IF NOT EXISTS providers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS features (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+-- Rate-limit state seen by API-log calls (response headers), one row per call x kind; history is kept.
+-- kind: requests | input_tokens | output_tokens | tokens. obs_key = the call's dedup key + kind (re-reads add nothing).
+CREATE TABLE IF NOT EXISTS rate_limit_observations (
+  id INTEGER PRIMARY KEY,
+  obs_key TEXT NOT NULL UNIQUE,
+  model TEXT NOT NULL,
+  provider TEXT,
+  ts INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  limit_value INTEGER,
+  remaining INTEGER,
+  reset_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS rate_limit_latest ON rate_limit_observations(model, kind, ts);
 `;

@@ -4,31 +4,25 @@ import * as path from 'node:path';
 import type { Logger } from '../../types';
 import type { ScanSummary } from '../../engine-api';
 import { Ingestor, type IngestRecord } from '../../store/ingest';
-import { SOURCE_IDS } from '../../store/schema';
-import { selectAll, type Database } from '../../store/sqljs';
+import type { Database } from '../../store/sqljs';
+import { loadStoredFiles, markFileMissing, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { readNewLines } from '../incremental';
 import { canonicalProject, listTranscriptFiles, parseTranscriptLine, type TranscriptFile } from './index';
 
 /** Records are handed to the ingestor in batches of this size (bounds memory on a cold scan). */
 const BATCH = 20_000;
 
-interface FileRow {
-  id: number;
-  dev: number;
-  ino: number;
-  size: number;
-  mtime_ms: number;
-  offset: number;
-  missing: number;
-}
-
 // Byte patterns of lines that can matter: usage-bearing assistant lines and session titles. Inside JSON
 // strings quotes are escaped, so an unescaped `"usage"` only occurs as a real key.
 const USAGE_MARK = Buffer.from('"usage"');
+// Limit messages live on synthetic / API-error rows, which a writer may leave without usage.
+const LIMIT_MARKS = [Buffer.from('"isApiErrorMessage"'), Buffer.from('"<synthetic>"')];
 const TITLE_MARKS = [Buffer.from('"ai-title"'), Buffer.from('"custom-title"'), Buffer.from('"summary"')];
+const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
 
 function mayMatter(line: Buffer): boolean {
   if (line.indexOf(USAGE_MARK) !== -1) return true;
+  for (const m of LIMIT_MARKS) if (line.indexOf(m) !== -1) return true;
   // Title lines are short; do not search through megabytes of tool output for them.
   if (line.length > 64 * 1024) return false;
   for (const m of TITLE_MARKS) if (line.indexOf(m) !== -1) return true;
@@ -52,15 +46,6 @@ export class ClaudeCodeScanner {
 
   constructor(private readonly db: Database, private readonly ingestor: Ingestor, private readonly log: Logger) {}
 
-  private fileRows(): Map<string, FileRow & { path: string }> {
-    const rows = selectAll<FileRow & { path: string }>(
-      this.db,
-      'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files WHERE source = ?',
-      [SOURCE_IDS.claude_code],
-    );
-    return new Map(rows.map((r) => [r.path, r]));
-  }
-
   private project(cwd: string | null, encodedDir: string): { name: string; path: string } {
     const cacheKey = `${cwd ?? ''}\u0000${encodedDir}`;
     let p = this.projectCache.get(cacheKey);
@@ -73,7 +58,7 @@ export class ClaudeCodeScanner {
 
   /** Scans every root; adds to `summary`. Runs inside the caller's transaction. */
   async scan(roots: string[], summary: ScanSummary, opts: { full?: boolean; onProgress?: (done: number, total: number) => void }): Promise<void> {
-    const known = this.fileRows();
+    const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code');
     const listed: Array<{ root: string; file: TranscriptFile }> = [];
     for (const root of roots) {
       const { files, errors } = await listTranscriptFiles(root, this.log);
@@ -95,18 +80,16 @@ export class ClaudeCodeScanner {
     for (const { root, file } of listed) {
       seen.add(file.path);
       const row = known.get(file.path);
-      let offset = row?.offset ?? 0;
-      const sameIdentity = row !== undefined && row.dev === file.dev && row.ino === file.ino;
-      const unchanged = sameIdentity && row.size === file.size && row.mtime_ms === Math.trunc(file.mtimeMs) && row.missing === 0;
-      if (opts.full || !sameIdentity || file.size < offset) offset = 0;
-      else if (unchanged) {
+      const offset = resumeOffset(row, file, opts.full ?? false);
+      if (offset === null) {
         opts.onProgress?.(++done, listed.length);
         continue;
       }
       const encodedDir = path.relative(root, file.path).split(path.sep)[0] ?? '';
       const fallbackSession = fallbackSessionId(root, file.path);
       let badLines = 0;
-      const titles: string[] = [];
+      // Best title per session in this read: a higher rank wins, a later line of the same rank wins.
+      const titles = new Map<string, { title: string; rank: number }>();
       let fileProject: { name: string; path: string } | null = null;
       let result;
       try {
@@ -126,9 +109,12 @@ export class ClaudeCodeScanner {
             case 'limit':
               if (this.ingestor.addLimitEvent(parsed.event)) summary.newLimitEvents++;
               break;
-            case 'title':
-              if (parsed.sessionId === fallbackSession || titles.length < 50) titles.push(parsed.sessionId, parsed.title);
+            case 'title': {
+              const rank = TITLE_RANK[parsed.titleSource];
+              const prev = titles.get(parsed.sessionId);
+              if (!prev || rank >= prev.rank) titles.set(parsed.sessionId, { title: parsed.title, rank });
               break;
+            }
             case 'malformed':
               badLines++;
               break;
@@ -145,32 +131,21 @@ export class ClaudeCodeScanner {
       }
       if (batch.length >= BATCH) flush();
       const project = fileProject ?? this.project(null, encodedDir);
-      for (let i = 0; i < titles.length; i += 2) {
-        this.ingestor.setSessionTitle(titles[i], titles[i + 1], project.name, project.path, 'claude_code');
+      for (const [sessionKey, t] of titles) {
+        this.ingestor.setSessionTitle(sessionKey, t.title, t.rank, project.name, project.path, 'claude_code');
       }
       if (badLines > 0) this.log.warn(`${file.path}: skipped ${badLines} malformed line(s)`);
       summary.badLines += badLines;
       summary.filesRead++;
       summary.bytesRead += result.bytesRead;
       summary.lines += result.lines;
-      const values = [file.dev, file.ino, result.size, Math.trunc(file.mtimeMs), result.consumedTo, badLines];
-      if (row) {
-        this.db.run('UPDATE files SET dev = ?, ino = ?, size = ?, mtime_ms = ?, offset = ?, bad_lines = bad_lines + ?, missing = 0 WHERE id = ?', [
-          ...values, row.id,
-        ]);
-      } else {
-        this.db.run('INSERT INTO files (path, source, dev, ino, size, mtime_ms, offset, bad_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-          file.path, SOURCE_IDS.claude_code, ...values,
-        ]);
-      }
+      saveFileState(this.db, 'claude_code', row, file, result, badLines);
       opts.onProgress?.(++done, listed.length);
     }
     flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
     for (const [p, row] of known) {
-      if (!seen.has(p) && row.missing === 0 && roots.some((r) => p.startsWith(r + path.sep))) {
-        this.db.run('UPDATE files SET missing = 1 WHERE id = ?', [row.id]);
-      }
+      if (!seen.has(p) && roots.some((r) => p.startsWith(r + path.sep))) markFileMissing(this.db, row);
     }
   }
 }

@@ -1,0 +1,75 @@
+// Bookkeeping of scanned files in the `files` table, shared by every source: identity (dev + inode),
+// size, mtime and the byte offset consumed, so a scan reads only bytes past that offset. A file that was
+// truncated or replaced (other identity, smaller than the offset) is re-read from 0; the ingest dedup
+// keeps its rows from doubling.
+import type { SourceName } from '../types';
+import { SOURCE_IDS } from '../store/schema';
+import { selectAll, type Database } from '../store/sqljs';
+
+/** A file as listed now. */
+export interface ListedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
+
+/** A file as the store remembers it. */
+export interface StoredFile {
+  id: number;
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtime_ms: number;
+  offset: number;
+  missing: number;
+}
+
+export function loadStoredFiles(db: Database, source: SourceName): Map<string, StoredFile> {
+  const rows = selectAll<StoredFile>(
+    db,
+    'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files WHERE source = ?',
+    [SOURCE_IDS[source]],
+  );
+  return new Map(rows.map((r) => [r.path, r]));
+}
+
+/**
+ * Where to start reading `file`: the stored offset; 0 for a new, replaced or truncated file (or a full
+ * rescan); null when nothing changed since the last read (skip it).
+ */
+export function resumeOffset(stored: StoredFile | undefined, file: ListedFile, full: boolean): number | null {
+  const sameIdentity = stored !== undefined && stored.dev === file.dev && stored.ino === file.ino;
+  if (full || !sameIdentity || file.size < stored.offset) return 0;
+  const unchanged = stored.size === file.size && stored.mtime_ms === Math.trunc(file.mtimeMs) && stored.missing === 0;
+  return unchanged ? null : stored.offset;
+}
+
+/** Records what was read from `file` (inserting its row when new); returns the file's id. */
+export function saveFileState(
+  db: Database,
+  source: SourceName,
+  stored: StoredFile | undefined,
+  file: ListedFile,
+  read: { size: number; consumedTo: number },
+  badLines: number,
+): number {
+  const values = [file.dev, file.ino, read.size, Math.trunc(file.mtimeMs), read.consumedTo, badLines];
+  if (stored) {
+    db.run('UPDATE files SET dev = ?, ino = ?, size = ?, mtime_ms = ?, offset = ?, bad_lines = bad_lines + ?, missing = 0 WHERE id = ?', [
+      ...values, stored.id,
+    ]);
+    return stored.id;
+  }
+  db.run('INSERT INTO files (path, source, dev, ino, size, mtime_ms, offset, bad_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+    file.path, SOURCE_IDS[source], ...values,
+  ]);
+  return Number(db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+}
+
+/** A file that vanished keeps its rows (history outlives the file); only its row is marked. */
+export function markFileMissing(db: Database, stored: StoredFile): void {
+  if (stored.missing === 0) db.run('UPDATE files SET missing = 1 WHERE id = ?', [stored.id]);
+}
