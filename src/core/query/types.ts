@@ -8,7 +8,8 @@ export const WINDOW_NAMES = [
 ] as const;
 export type WindowName = (typeof WINDOW_NAMES)[number];
 
-export const GROUP_BYS = ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source'] as const;
+// provider / feature: API-log calls (Claude Code rows count under provider "anthropic", feature "(none)").
+export const GROUP_BYS = ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Params as a caller may send them (all optional). Validated into `QueryParams`. */
@@ -45,13 +46,26 @@ export interface QueryParams {
 
 export interface QueryWindow { start: string; end: string; tz: string; label: string }
 
-export type GroupRow = Metrics & { key: string; label: string; share_of_cost: number };
+/**
+ * Outcome figures of API-log calls, present only where some call logged them (never for Claude Code
+ * rows alone): success_rate = successes / calls with a known outcome; avg_duration_ms over calls with
+ * a duration; tokens_per_second = output tokens of timed calls / their summed duration.
+ */
+export type CallStats = { success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number };
+
+/** Metrics plus the outcome figures where some API-log call logged them. */
+export type MetricsWithStats = Metrics & CallStats;
+
+export type GroupRow = Metrics & {
+  key: string; label: string; share_of_cost: number;
+  success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number;
+};
 
 export interface QueryResult {
   window: QueryWindow;
-  totals: Metrics;
+  totals: MetricsWithStats;
   groups?: GroupRow[];
-  previous?: { window: QueryWindow; totals: Metrics; delta_pct: Record<keyof Metrics, number | null> };
+  previous?: { window: QueryWindow; totals: MetricsWithStats; delta_pct: Record<keyof Metrics, number | null> };
 }
 
 /** A bad param: the message names the key. Callers map it to exit code 2 / an Error / a tool error. */

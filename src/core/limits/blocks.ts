@@ -1,0 +1,323 @@
+// 5-hour blocks (the windows Claude's session limits are counted in), after ccusage's algorithm:
+// entries sorted by time; the first opens a block at its timestamp floored to the UTC hour; the block
+// ends 5 h later; an entry opens a new block when it is ≥ 5 h after the block start (i.e. at or past
+// the block's end) or ≥ 5 h after the previous entry. ccusage uses "> 5 h"; we use "≥" because a
+// block covers [start, start + 5 h) and an entry exactly at the end belongs to the next one.
+import { SOURCE_IDS } from '../store/schema';
+import { selectAll } from '../store/sqljs';
+import type { Database, SqlValue } from '../store/sqljs';
+
+export const BLOCK_MS = 5 * 3_600_000;
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** One request as the blocks need it. */
+export interface BlockEntry {
+  ts: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  model: string;
+}
+
+export interface Block {
+  /** Floored to the UTC hour. */
+  startMs: number;
+  /** startMs + 5 h (exclusive). For a gap block: the start of the next block. */
+  endMs: number;
+  /** Timestamp of the last entry (gap blocks: endMs). */
+  actualEndMs: number;
+  /**
+   * A stretch covered by no block: [end of one block, start of the next), only with includeGaps.
+   * (ccusage starts its gap at last entry + 5 h; ours tiles the timeline without overlap.)
+   */
+  isGap: boolean;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** input + output + cache creation + cache read. */
+  totalTokens: number;
+  costUsd: number;
+  /** Model ids as written, in order of first use. */
+  models: string[];
+}
+
+export interface BlockOptions {
+  /** Insert gap blocks for idle stretches between blocks (like ccusage's "(inactive)" rows). */
+  includeGaps?: boolean;
+}
+
+export interface LoadBlocksOptions extends BlockOptions {
+  /** Only blocks that end after this instant. */
+  sinceMs?: number;
+  /** Only entries before this instant. */
+  untilMs?: number;
+  source?: 'all' | 'claude_code' | 'internal';
+}
+
+const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+
+function newBlock(startMs: number): Block {
+  return {
+    startMs, endMs: startMs + BLOCK_MS, actualEndMs: startMs, isGap: false, requests: 0,
+    inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, models: [],
+  };
+}
+
+function gapBlock(startMs: number, endMs: number): Block {
+  return { ...newBlock(startMs), endMs, actualEndMs: endMs, isGap: true };
+}
+
+/** Streaming block builder: feed entries in time order, then finish(). */
+class BlockBuilder {
+  readonly blocks: Block[] = [];
+  private current: Block | null = null;
+  private lastTs = -Infinity;
+  private modelSet = new Set<string>();
+
+  constructor(private readonly includeGaps: boolean) {}
+
+  add(e: BlockEntry): void {
+    let b = this.current;
+    if (!b || e.ts - b.startMs >= BLOCK_MS || e.ts - this.lastTs >= BLOCK_MS) {
+      const startMs = floorHour(e.ts);
+      if (b) {
+        this.blocks.push(b);
+        if (this.includeGaps && startMs > b.endMs) this.blocks.push(gapBlock(b.endMs, startMs));
+      }
+      b = this.current = newBlock(startMs);
+      this.modelSet = new Set();
+    }
+    b.requests += 1;
+    b.inputTokens += e.inputTokens;
+    b.outputTokens += e.outputTokens;
+    b.cacheCreationTokens += e.cacheCreationTokens;
+    b.cacheReadTokens += e.cacheReadTokens;
+    b.totalTokens += e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens;
+    b.costUsd += e.costUsd;
+    b.actualEndMs = e.ts;
+    if (!this.modelSet.has(e.model)) { this.modelSet.add(e.model); b.models.push(e.model); }
+    this.lastTs = e.ts;
+  }
+
+  finish(): Block[] {
+    if (this.current) this.blocks.push(this.current);
+    this.current = null;
+    return this.blocks;
+  }
+}
+
+/** Blocks of entries (sorted here by time; the input is not modified). */
+export function identifyBlocks(entries: readonly BlockEntry[], opts: BlockOptions = {}): Block[] {
+  const sorted = [...entries].sort((a, b) => a.ts - b.ts);
+  const builder = new BlockBuilder(opts.includeGaps ?? false);
+  for (const e of sorted) builder.add(e);
+  return builder.finish();
+}
+
+function sourceClause(source: LoadBlocksOptions['source']): { sql: string; params: SqlValue[] } {
+  if (!source || source === 'all') return { sql: '', params: [] };
+  return { sql: ' AND source = ?', params: [SOURCE_IDS[source]] };
+}
+
+/**
+ * Where to start reading so that blocks near `sinceMs` come out as they would from the whole
+ * history: block boundaries chain from one entry to the next, and only an idle gap ≥ 5 h resets the
+ * chain. Walks back from sinceMs (at most 14 days) to the first entry after such a gap.
+ */
+function chainStart(db: Database, sinceMs: number, source: LoadBlocksOptions['source']): number {
+  const src = sourceClause(source);
+  const stmt = db.prepare(`SELECT ts FROM requests WHERE ts < ? AND ts >= ?${src.sql} ORDER BY ts DESC`);
+  try {
+    stmt.bind([sinceMs, sinceMs - 14 * 24 * HOUR_MS, ...src.params]);
+    // `later` = the entry after the one being looked at (sinceMs to begin with).
+    let later = sinceMs;
+    while (stmt.step()) {
+      const ts = stmt.get()[0] as number;
+      if (later - ts >= BLOCK_MS) return later;
+      later = ts;
+    }
+    return later; // no gap within 14 days (or no earlier entry): start from the earliest seen
+  } finally {
+    stmt.free();
+  }
+}
+
+/** Requests in [sinceMs, untilMs) as block entries (time, tokens, cost, model only), in time order. */
+export function loadBlockEntries(db: Database, opts: Omit<LoadBlocksOptions, 'includeGaps'> = {}): BlockEntry[] {
+  const out: BlockEntry[] = [];
+  forEachEntry(db, { fromMs: opts.sinceMs, untilMs: opts.untilMs, source: opts.source }, (e) => out.push({ ...e }));
+  return out;
+}
+
+interface EntryRange { fromMs?: number; untilMs?: number; source?: LoadBlocksOptions['source'] }
+
+/** Calls fn for every request in [fromMs, untilMs) in time order (fn must copy the entry to keep it). */
+function forEachEntry(db: Database, opts: EntryRange, fn: (e: BlockEntry) => void): void {
+  const models = new Map<number, string>();
+  for (const r of selectAll<{ id: number; name: string }>(db, 'SELECT id, name FROM models')) models.set(r.id, String(r.name));
+  const src = sourceClause(opts.source);
+  const stmt = db.prepare(
+    'SELECT ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_id FROM requests'
+    + ` WHERE ts >= ? AND ts < ?${src.sql} ORDER BY ts`,
+  );
+  const entry: BlockEntry = { ts: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, model: '' };
+  try {
+    stmt.bind([opts.fromMs ?? -8.64e15, opts.untilMs ?? 8.64e15, ...src.params]);
+    while (stmt.step()) {
+      const r = stmt.get();
+      entry.ts = r[0] as number;
+      entry.inputTokens = r[1] as number;
+      entry.outputTokens = r[2] as number;
+      entry.cacheCreationTokens = r[3] as number;
+      entry.cacheReadTokens = r[4] as number;
+      entry.costUsd = r[5] as number;
+      entry.model = models.get(r[6] as number) ?? `(unknown #${r[6]})`;
+      fn(entry);
+    }
+  } finally {
+    stmt.free();
+  }
+}
+
+/** The 5-hour blocks of the stored requests (blocks ending after sinceMs, entries before untilMs). */
+export function loadBlocks(db: Database, opts: LoadBlocksOptions = {}): Block[] {
+  const builder = new BlockBuilder(opts.includeGaps ?? false);
+  const fromMs = opts.sinceMs == null ? undefined : chainStart(db, opts.sinceMs, opts.source);
+  forEachEntry(db, { fromMs, untilMs: opts.untilMs, source: opts.source }, (e) => builder.add(e));
+  const blocks = builder.finish();
+  return opts.sinceMs == null ? blocks : blocks.filter((b) => b.endMs > opts.sinceMs!);
+}
+
+/** Active = not a gap and now falls inside [start, start + 5 h). (Then now − last entry < 5 h too.) */
+export function isBlockActive(block: Block, nowMs: number): boolean {
+  return !block.isGap && block.startMs <= nowMs && nowMs < block.endMs;
+}
+
+export function activeBlock(blocks: readonly Block[], nowMs: number): Block | null {
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (isBlockActive(b, nowMs)) return b;
+    if (b.endMs <= nowMs) break;
+  }
+  return null;
+}
+
+export interface BurnRate {
+  /** The stretch measured: [max(block start, now − 60 min), min(now, block end)]. */
+  fromMs: number;
+  toMs: number;
+  requests: number;
+  /** All four buckets (input + output + cache creation + cache read) per minute. */
+  tokensPerMinute: number;
+  /** input + output per minute (what claude-monitor's limits count). */
+  inputOutputTokensPerMinute: number;
+  costPerMinute: number;
+  costPerHour: number;
+}
+
+/**
+ * Burn rate of the active block: what was used in its last 60 minutes (or since it started, when
+ * younger), divided by the elapsed minutes of that stretch (at least 1). Idle minutes count, so the
+ * rate falls when work pauses, unlike ccusage's first-to-last-entry rate. null without an active block.
+ * `source` is the DB or the entries (any order); `block` defaults to the active block at nowMs.
+ */
+export function burnRate(
+  source: Database | readonly BlockEntry[], nowMs: number, block?: Block | null,
+  opts: { source?: LoadBlocksOptions['source'] } = {},
+): BurnRate | null {
+  const isDb = !Array.isArray(source);
+  if (block === undefined) {
+    const blocks = isDb
+      ? loadBlocks(source as Database, { sinceMs: nowMs - BLOCK_MS, untilMs: nowMs + 1, source: opts.source })
+      : identifyBlocks((source as readonly BlockEntry[]).filter((e) => e.ts <= nowMs));
+    block = activeBlock(blocks, nowMs);
+  }
+  if (!block || !isBlockActive(block, nowMs)) return null;
+  const fromMs = Math.max(block.startMs, nowMs - 60 * MINUTE_MS);
+  const toMs = Math.min(nowMs, block.endMs);
+  let requests = 0;
+  let tokens = 0;
+  let io = 0;
+  let cost = 0;
+  const take = (e: BlockEntry) => {
+    if (e.ts < fromMs || e.ts > toMs) return;
+    requests += 1;
+    tokens += e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens;
+    io += e.inputTokens + e.outputTokens;
+    cost += e.costUsd;
+  };
+  if (isDb) forEachEntry(source as Database, { fromMs, untilMs: toMs + 1, source: opts.source }, take);
+  else for (const e of source as readonly BlockEntry[]) take(e);
+  const minutes = Math.max(1, (toMs - fromMs) / MINUTE_MS);
+  return {
+    fromMs, toMs, requests,
+    tokensPerMinute: tokens / minutes,
+    inputOutputTokensPerMinute: io / minutes,
+    costPerMinute: cost / minutes,
+    costPerHour: (cost / minutes) * 60,
+  };
+}
+
+export interface BlockProjection {
+  remainingMinutes: number;
+  projectedTokens: number;
+  projectedCostUsd: number;
+}
+
+/** Tokens and cost at the block's end if the burn rate holds: current + rate × minutes left. */
+export function projectBlock(block: Block, burn: BurnRate | null, nowMs: number): BlockProjection {
+  const remainingMinutes = Math.max(0, (block.endMs - nowMs) / MINUTE_MS);
+  return {
+    remainingMinutes,
+    projectedTokens: Math.round(block.totalTokens + (burn ? burn.tokensPerMinute * remainingMinutes : 0)),
+    projectedCostUsd: block.costUsd + (burn ? burn.costPerMinute * remainingMinutes : 0),
+  };
+}
+
+export interface P90Options {
+  /** Blocks ending after nowMs are still running and left out (default: every non-gap block counts). */
+  nowMs?: number;
+  /** Fewer completed blocks than this → null (too little history to estimate). Default 3. */
+  minBlocks?: number;
+  /** Which tokens a block's size counts: all four buckets (default) or input + output (claude-monitor). */
+  basis?: 'total' | 'input_output';
+  /**
+   * claude-monitor's limit-hit filter: keep only blocks within 95 % of one of these limits (i.e.
+   * blocks that probably hit a limit), falling back to all blocks when fewer than minBlocks qualify.
+   * Off by default: those limits are community guesses on an input+output basis.
+   */
+  limitHitThresholds?: number[];
+}
+
+/**
+ * The 90th percentile of completed blocks' token totals: a local estimate of the 5-hour limit.
+ * Sensible variant of claude-monitor's: linear interpolation between closest ranks (never above the
+ * largest block, unlike Python's exclusive quantiles which extrapolate), empty blocks ignored,
+ * null instead of a plan default when history is short. Floored to an integer.
+ * `options` may be just minBlocks.
+ */
+export function p90BlockTokens(blocks: readonly Block[], options: P90Options | number = {}): number | null {
+  const opts: P90Options = typeof options === 'number' ? { minBlocks: options } : options;
+  const minBlocks = opts.minBlocks ?? 3;
+  const size = (b: Block) => (opts.basis === 'input_output' ? b.inputTokens + b.outputTokens : b.totalTokens);
+  let values = blocks
+    .filter((b) => !b.isGap && (opts.nowMs == null || b.endMs <= opts.nowMs))
+    .map(size)
+    .filter((v) => v > 0);
+  if (opts.limitHitThresholds?.length) {
+    const lowest = Math.min(...opts.limitHitThresholds);
+    const hits = values.filter((v) => v >= lowest * 0.95);
+    if (hits.length >= minBlocks) values = hits;
+  }
+  if (values.length < minBlocks || values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  const pos = 0.9 * (values.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, values.length - 1);
+  return Math.floor(values[lo] + (values[hi] - values[lo]) * (pos - lo));
+}
