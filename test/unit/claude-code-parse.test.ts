@@ -466,17 +466,23 @@ test('legacy "Claude AI usage limit reached|<epoch>" row: five_hour with the exa
   });
 });
 
-test('1.0.x "5-hour limit reached ∙ resets 8pm" (no zone → UTC) and weekly / Opus weekly variants', () => {
+test('1.0.x "5-hour limit reached ∙ resets 8pm" (no zone → the machine\'s zone) and weekly / Opus weekly variants', () => {
   const at = '2025-09-10T15:00:00.000Z';
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Read in UTC, the texts give these instants…
+  assert.equal(parseResetText('5-hour limit reached ∙ resets 8pm', Date.parse(at), 'UTC'), Date.parse('2025-09-10T20:00:00.000Z'));
+  assert.equal(parseResetText('Session limit reached ∙ resets 9:30pm', Date.parse(at), 'UTC'), Date.parse('2025-09-10T21:30:00.000Z'));
+  assert.equal(parseResetText('Weekly limit reached ∙ resets Oct 9, 5pm', Date.parse(at), 'UTC'), Date.parse('2025-10-09T17:00:00.000Z'));
+  // …and the parser reads a zone-less text in this machine's zone (the writer's, most likely).
   const fiveHour = limitOf(parseTranscriptLine(syntheticRow('5-hour limit reached ∙ resets 8pm', {}, at)));
   assert.equal(fiveHour.limitType, 'five_hour');
-  assert.equal(fiveHour.resetsAtMs, Date.parse('2025-09-10T20:00:00.000Z'));
+  assert.equal(fiveHour.resetsAtMs, parseResetText('5-hour limit reached ∙ resets 8pm', Date.parse(at), zone));
   const session = limitOf(parseTranscriptLine(syntheticRow('Session limit reached ∙ resets 9:30pm\n/upgrade to increase your usage limit.', {}, at)));
   assert.equal(session.limitType, 'five_hour');
-  assert.equal(session.resetsAtMs, Date.parse('2025-09-10T21:30:00.000Z'));
+  assert.equal(session.resetsAtMs, parseResetText('Session limit reached ∙ resets 9:30pm', Date.parse(at), zone));
   const weekly = limitOf(parseTranscriptLine(syntheticRow('Weekly limit reached ∙ resets Oct 9, 5pm', {}, at)));
   assert.equal(weekly.limitType, 'seven_day');
-  assert.equal(weekly.resetsAtMs, Date.parse('2025-10-09T17:00:00.000Z'));
+  assert.equal(weekly.resetsAtMs, parseResetText('Weekly limit reached ∙ resets Oct 9, 5pm', Date.parse(at), zone));
   const opus = limitOf(parseTranscriptLine(syntheticRow('Opus weekly limit reached ∙ resets Oct 9, 5pm', {}, at)));
   assert.equal(opus.limitType, 'seven_day_opus');
   const cap = limitOf(parseTranscriptLine(syntheticRow('Spending cap reached ∙ resets Oct 9, 5pm', {}, at)));

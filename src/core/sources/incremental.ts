@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 
 const NEWLINE = 0x0a;
+const CLOSING_BRACE = 0x7d;
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 
 export interface ReadLinesResult {
@@ -26,18 +27,21 @@ export async function readNewLines(
   onLine: (line: Buffer, lineOffset: number) => void,
   chunkSize = DEFAULT_CHUNK,
 ): Promise<ReadLinesResult> {
-  const handle = await fs.promises.open(filePath, 'r');
+  // Synchronous reads: the engine runs in its own thread (worker or CLI), and a thread-pool hop per
+  // 4 MB chunk only adds latency.
+  const fd = fs.openSync(filePath, 'r');
   try {
-    const { size } = await handle.stat();
-    let position = fromOffset;
-    let consumedTo = fromOffset;
+    const { size } = fs.fstatSync(fd);
+    const start = rewrittenBefore(fd, fromOffset, size) ? 0 : fromOffset;
+    let position = start;
+    let consumedTo = start;
     let lines = 0;
     let carry: Buffer | null = null;
     let buf = Buffer.allocUnsafe(chunkSize);
     while (position < size) {
       const want = Math.min(chunkSize, size - position);
       if (buf.length < want) buf = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(buf, 0, want, position);
+      const bytesRead = fs.readSync(fd, buf, 0, want, position);
       if (bytesRead === 0) break; // truncated under us: stop at what we have
       position += bytesRead;
       let data = buf.subarray(0, bytesRead);
@@ -63,10 +67,25 @@ export async function readNewLines(
       lines++;
       consumedTo += carry.length;
     }
-    return { consumedTo, bytesRead: position - fromOffset, lines, size };
+    return { consumedTo, bytesRead: position - start, lines, size };
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
+}
+
+/**
+ * A file rewritten in place (same inode, not shorter than the offset) no longer ends a line where we
+ * stopped: every stored offset follows a newline, or a final JSON value's `}` (then a newline or the end
+ * of the file comes next). Such a file is re-read from 0; the dedup keeps re-read lines from counting
+ * twice. Two bytes are checked, so a rewrite that happens to put a line end at the very same byte goes
+ * unnoticed.
+ */
+function rewrittenBefore(fd: number, offset: number, size: number): boolean {
+  if (offset <= 0 || offset > size) return false;
+  const b = Buffer.alloc(2);
+  const n = fs.readSync(fd, b, 0, 2, offset - 1);
+  if (n < 1 || b[0] === NEWLINE) return false;
+  return !(b[0] === CLOSING_BRACE && (n === 1 || b[1] === NEWLINE));
 }
 
 function isCompleteJson(tail: Buffer): boolean {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../types';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { REQUEST_INDEXES_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { getSqlJs, selectOne, type Database } from './sqljs';
 
 export interface OpenResult {
@@ -29,6 +29,7 @@ export function fileStamp(file: string): string | null {
 
 export function createSchema(db: Database): void {
   db.run(SCHEMA_SQL);
+  db.run(REQUEST_INDEXES_SQL);
   db.run(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [
     String(SCHEMA_VERSION),
   ]);
@@ -103,6 +104,7 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
   }
   if (!db) db = new SQL.Database();
   createSchema(db);
+  if (dbPath) removeOrphanedTempImages(dbPath, log);
   return { db, movedAside, movedAsideReason, fileStamp: stamp };
 }
 
@@ -117,6 +119,44 @@ export async function reloadDatabase(dbPath: string, log: Logger): Promise<{ db:
   } catch (e) {
     log.warn(`Could not reload ${dbPath}: ${(e as Error).message}`);
     return null;
+  }
+}
+
+/**
+ * A process killed during persist leaves its `<db>.tmp-<pid>-<ms>` image behind (the DB itself is intact).
+ * Remove those of processes that are gone (and older than a minute), so crashes do not pile up copies of the DB.
+ */
+function removeOrphanedTempImages(dbPath: string, log: Logger): void {
+  const dir = path.dirname(dbPath);
+  const prefix = `${path.basename(dbPath)}.tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (alive) continue;
+    try {
+      // A pid names a process on this machine only: leave images young enough to be another host's save in progress.
+      if (Date.now() - fs.statSync(path.join(dir, name)).mtimeMs < 60_000) continue;
+      fs.rmSync(path.join(dir, name), { force: true });
+      log.info(`Removed ${name}, left by a process that ended while saving.`);
+    } catch {
+      /* not ours to remove (permissions): harmless */
+    }
   }
 }
 

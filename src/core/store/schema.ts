@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS toolsets (id INTEGER PRIMARY KEY, name TEXT NOT NULL 
 
 CREATE TABLE IF NOT EXISTS requests (
   id INTEGER PRIMARY KEY,
-  dedup_key TEXT NOT NULL UNIQUE,
+  dedup_key TEXT NOT NULL,
   message_id TEXT,
   request_id TEXT,
   source INTEGER NOT NULL,
@@ -94,8 +94,8 @@ CREATE TABLE IF NOT EXISTS requests (
   worker_id TEXT,
   error_message TEXT
 );
-CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
-CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
+-- REQUEST_INDEXES_SQL (below) creates the indexes of requests; a cold ingest into an empty table drops
+-- them and builds them once at the end, which is much faster than maintaining them row by row.
 
 CREATE TABLE IF NOT EXISTS rollup_hour (
   hour INTEGER NOT NULL,
@@ -153,4 +153,17 @@ CREATE TABLE IF NOT EXISTS rate_limit_observations (
   reset_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS rate_limit_latest ON rate_limit_observations(model, kind, ts);
+`;
+
+/** The indexes of `requests`, kept apart so that a bulk load can build them once at the end. */
+export const REQUEST_INDEXES_SQL = `
+CREATE UNIQUE INDEX IF NOT EXISTS requests_dedup ON requests(dedup_key);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
+CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
+`;
+
+export const DROP_REQUEST_INDEXES_SQL = `
+DROP INDEX IF EXISTS requests_dedup;
+DROP INDEX IF EXISTS requests_ts;
+DROP INDEX IF EXISTS requests_message;
 `;

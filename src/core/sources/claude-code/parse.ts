@@ -37,6 +37,12 @@ export function mayCarryUsageOrTitle(line: string): boolean {
   return line.includes('"ai-title"') || line.includes('"custom-title"') || line.includes('"summary"');
 }
 
+let cachedMachineZone: string | undefined;
+function machineTimeZone(): string {
+  cachedMachineZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return cachedMachineZone;
+}
+
 /**
  * Parse one transcript line (without its newline). `fallbackSessionId` (usually the file's basename) is used
  * when the line has no sessionId, as summary rows never do.
@@ -156,7 +162,8 @@ function parseSyntheticRow(row: Json, message: Json, line: string, fallbackSessi
     // Epoch seconds as written by Claude Code; a value already in ms (13 digits) is taken as is.
     resetsAtMs = quotaResetSeconds > 1e12 ? Math.round(quotaResetSeconds) : Math.round(quotaResetSeconds * 1000);
   } else {
-    resetsAtMs = parseLegacyResetEpoch(text) ?? parseResetText(text, timestampMs);
+    // A reset time without a zone was written in the writer's local time: most likely this machine's.
+    resetsAtMs = parseLegacyResetEpoch(text) ?? parseResetText(text, timestampMs, machineTimeZone());
   }
   const uuid = nonEmptyString(row.uuid);
   const event: LimitEvent = {

@@ -20,6 +20,18 @@ const LIMIT_MARKS = [Buffer.from('"isApiErrorMessage"'), Buffer.from('"<syntheti
 const TITLE_MARKS = [Buffer.from('"ai-title"'), Buffer.from('"custom-title"'), Buffer.from('"summary"')];
 const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
 
+/**
+ * Lines skipped without JSON.parse still get a structural check, so that garbage (random bytes, a line
+ * cut short by a crash) is counted as malformed rather than silently passed over.
+ */
+export function looksLikeJsonObject(line: Buffer): boolean {
+  let start = 0;
+  let end = line.length - 1;
+  while (start <= end && (line[start] === 0x20 || line[start] === 0x09 || line[start] === 0xef || line[start] === 0xbb || line[start] === 0xbf)) start++;
+  while (end >= start && (line[end] === 0x20 || line[end] === 0x09 || line[end] === 0x0d)) end--;
+  return start > end || (line[start] === 0x7b && line[end] === 0x7d);
+}
+
 function mayMatter(line: Buffer): boolean {
   if (line.indexOf(USAGE_MARK) !== -1) return true;
   for (const m of LIMIT_MARKS) if (line.indexOf(m) !== -1) return true;
@@ -94,7 +106,10 @@ export class ClaudeCodeScanner {
       let result;
       try {
         result = await readNewLines(file.path, offset, (buf) => {
-          if (!mayMatter(buf)) return;
+          if (!mayMatter(buf)) {
+            if (!looksLikeJsonObject(buf)) badLines++;
+            return;
+          }
           const parsed = parseTranscriptLine(buf.toString('utf8'), fallbackSession);
           switch (parsed.kind) {
             case 'usage': {
