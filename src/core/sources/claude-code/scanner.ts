@@ -12,13 +12,14 @@ import { canonicalProject, listTranscriptFiles, parseTranscriptLine, type Transc
 /** Records are handed to the ingestor in batches of this size (bounds memory on a cold scan). */
 const BATCH = 20_000;
 
-// Byte patterns of lines that can matter: usage-bearing assistant lines and session titles. Inside JSON
-// strings quotes are escaped, so an unescaped `"usage"` only occurs as a real key.
-const USAGE_MARK = Buffer.from('"usage"');
-// Limit messages live on synthetic / API-error rows, which a writer may leave without usage.
-const LIMIT_MARKS = [Buffer.from('"isApiErrorMessage"'), Buffer.from('"<synthetic>"')];
-const TITLE_MARKS = [Buffer.from('"ai-title"'), Buffer.from('"custom-title"'), Buffer.from('"summary"')];
+// Byte patterns of lines that can matter. Inside JSON strings quotes are escaped, so an unescaped
+// `"assistant"` only occurs as a real value or key: usage-bearing rows and synthetic limit rows carry it
+// (type and role), user rows with their bulky tool results never do. One search settles most bytes.
+const ASSISTANT_MARK = Buffer.from('"assistant"');
+const TITLE_MARKS = [Buffer.from('-title"'), Buffer.from('"summary"')];
 const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
+/** Title rows are short; longer lines are not searched for them. */
+const MAX_TITLE_LINE = 64 * 1024;
 
 /**
  * Lines skipped without JSON.parse still get a structural check, so that garbage (random bytes, a line
@@ -33,10 +34,8 @@ export function looksLikeJsonObject(line: Buffer): boolean {
 }
 
 function mayMatter(line: Buffer): boolean {
-  if (line.indexOf(USAGE_MARK) !== -1) return true;
-  for (const m of LIMIT_MARKS) if (line.indexOf(m) !== -1) return true;
-  // Title lines are short; do not search through megabytes of tool output for them.
-  if (line.length > 64 * 1024) return false;
+  if (line.indexOf(ASSISTANT_MARK) !== -1) return true;
+  if (line.length > MAX_TITLE_LINE) return false;
   for (const m of TITLE_MARKS) if (line.indexOf(m) !== -1) return true;
   return false;
 }
@@ -138,6 +137,8 @@ export class ClaudeCodeScanner {
           }
         });
       } catch (e) {
+        // Only I/O errors (the file vanished, became unreadable…) skip a file; a bug must not pass as one.
+        if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
         const msg = `${file.path}: ${(e as Error).message}`;
         summary.errors.push(msg);
         this.log.warn(`Skipped unreadable transcript ${msg}`);
