@@ -13,6 +13,11 @@ mkdirSync(path.join(dist, 'webview'), { recursive: true });
 
 // sql.js loads its wasm from next to the bundle that requires it; ship it beside them (no CDN, no network).
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+// The panel's icons (vscode-elements' <vscode-icon> / icon buttons) load codicons from next to the
+// webview bundle, so localResourceRoots stays dist/webview + media.
+for (const f of ['codicon.css', 'codicon.ttf']) {
+  copyFileSync(require.resolve(`@vscode/codicons/dist/${f}`), path.join(dist, 'webview', f));
+}
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };

@@ -1,0 +1,243 @@
+// Chart configurations built from the read model (formatting only) and the current theme.
+import type { ChartConfiguration, TooltipItem } from 'chart.js';
+import type { PanelReadModel, PanelView } from '../../src/protocol';
+import type { Theme } from '../theme';
+import { alpha } from '../theme';
+import { compact, dayFull, dayLabel, dateTimeFull, pct, timeLabel, usd } from '../format';
+import type { ChartBuilder } from './chart-card';
+
+const baseOptions = (t: Theme) => ({
+  responsive: true,
+  maintainAspectRatio: false,
+  animation: false as const,
+  interaction: { mode: 'index' as const, intersect: false },
+  plugins: {
+    legend: { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10, color: t.fg, padding: 10 } },
+    tooltip: {
+      backgroundColor: t.kind === 'light' || t.kind === 'hc-light' ? 'rgba(255,255,255,0.97)' : 'rgba(30,30,30,0.95)',
+      titleColor: t.fg, bodyColor: t.fg, borderColor: t.grid, borderWidth: 1, padding: 8, boxPadding: 4,
+    },
+  },
+});
+
+/** Bucket colours: input / output / cache write / cache read. */
+export function bucketColors(t: Theme): string[] {
+  return [t.blue, t.orange, t.purple, t.green];
+}
+
+export const familyColor = (t: Theme, family: string, i: number): string => {
+  const palette = [t.blue, t.orange, t.green, t.purple, t.yellow, t.red];
+  if (family === 'opus') return [t.purple, t.red][i % 2];
+  if (family === 'sonnet') return [t.blue, t.green][i % 2];
+  if (family === 'haiku') return [t.yellow, t.orange][i % 2];
+  return palette[i % palette.length];
+};
+
+// A zero is drawn as nothing (null): Chart.js's minBarLength would otherwise give it a sliver.
+const orNull = (v: number) => (v > 0 ? v : null);
+
+export function dailyTokens(m: PanelReadModel): ChartBuilder {
+  return (t) => {
+    const colors = bucketColors(t);
+    const keys = ['input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens'] as const;
+    const names = ['Input', 'Output', 'Cache write', 'Cache read'];
+    const cfg: ChartConfiguration<'bar'> = {
+      type: 'bar',
+      data: {
+        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        datasets: keys.map((k, i) => ({
+          label: names[i], data: m.daily.map((d) => orNull(d[k])) as number[],
+          backgroundColor: colors[i], borderWidth: 0, minBarLength: 2, stack: 'tokens',
+        })),
+      },
+      options: {
+        ...baseOptions(t),
+        scales: {
+          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
+          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => compact(Number(v)), color: t.muted }, grid: { color: t.grid } },
+        },
+        plugins: {
+          ...baseOptions(t).plugins,
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+              label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
+              footer: (items) => {
+                const d = m.daily[items[0].dataIndex];
+                return `Total ${compact(d.total_tokens)} · ${usd(d.cost_usd)} · ${d.requests} requests`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}
+
+export function dailyCost(m: PanelReadModel): ChartBuilder {
+  return (t) => {
+    const cfg: ChartConfiguration<'bar' | 'line'> = {
+      type: 'bar',
+      data: {
+        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        datasets: [
+          {
+            type: 'bar', label: 'Cost per day', data: m.daily.map((d) => orNull(d.cost_usd)) as number[],
+            backgroundColor: alpha(t.blue, 0.85), borderWidth: 0, minBarLength: 2, yAxisID: 'y', order: 2,
+          },
+          {
+            type: 'line', label: 'Cumulative', data: m.daily.map((d) => d.cumulativeCost),
+            borderColor: t.orange, backgroundColor: t.orange, borderWidth: 2, pointRadius: 0, pointHoverRadius: 3,
+            tension: 0.2, yAxisID: 'y1', order: 1,
+          },
+        ],
+      },
+      options: {
+        ...baseOptions(t),
+        scales: {
+          x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
+          y: { beginAtZero: true, position: 'left', ticks: { callback: (v) => usd(Number(v)), color: t.muted }, grid: { color: t.grid } },
+          y1: { beginAtZero: true, position: 'right', ticks: { callback: (v) => usd(Number(v)), color: t.muted }, grid: { display: false } },
+        },
+        plugins: {
+          ...baseOptions(t).plugins,
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+              label: (item) => {
+                const d = m.daily[item.dataIndex];
+                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost)}`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}
+
+export function mainVsSubagent(m: PanelReadModel, view: PanelView): ChartBuilder {
+  return (t) => {
+    const main = m.daily.map((d) => orNull(view === 'cost' ? d.mainCost : d.mainTokens));
+    const sub = m.daily.map((d) => orNull(view === 'cost' ? d.subagentCost : d.subagentTokens));
+    const fmt = (v: number) => (view === 'cost' ? usd(v) : compact(v));
+    const cfg: ChartConfiguration<'bar'> = {
+      type: 'bar',
+      data: {
+        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        datasets: [
+          { label: 'Main agent', data: main as number[], backgroundColor: t.blue, borderWidth: 0, minBarLength: 2, stack: 's' },
+          { label: 'Subagents', data: sub as number[], backgroundColor: t.purple, borderWidth: 0, minBarLength: 2, stack: 's' },
+        ],
+      },
+      options: {
+        ...baseOptions(t),
+        scales: {
+          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
+          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(Number(v)), color: t.muted }, grid: { color: t.grid } },
+        },
+        plugins: {
+          ...baseOptions(t).plugins,
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+              label: (item: TooltipItem<'bar'>) => {
+                const d = m.daily[item.dataIndex];
+                const v = item.datasetIndex === 0 ? (view === 'cost' ? d.mainCost : d.mainTokens) : (view === 'cost' ? d.subagentCost : d.subagentTokens);
+                return ` ${item.dataset.label}: ${fmt(v)}`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}
+
+export function modelDoughnut(m: PanelReadModel, view: PanelView): ChartBuilder {
+  return (t) => {
+    const slices = m.modelSlices.filter((s) => (view === 'cost' ? s.cost_usd : s.total_tokens) > 0);
+    const cfg: ChartConfiguration<'doughnut'> = {
+      type: 'doughnut',
+      data: {
+        labels: slices.map((s) => `${s.model}  ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`),
+        datasets: [{
+          data: slices.map((s) => (view === 'cost' ? s.cost_usd : s.total_tokens)),
+          backgroundColor: (() => {
+            // Colour by family, varying within a family (Opus purple/red, Sonnet blue/green, …).
+            const seen = new Map<string, number>();
+            return slices.map((s) => {
+              const n = seen.get(s.family) ?? 0;
+              seen.set(s.family, n + 1);
+              return familyColor(t, s.family, s.family === 'other' ? seen.size + n : n);
+            });
+          })(),
+          borderColor: t.bg, borderWidth: 2,
+        }],
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, cutout: '62%',
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, color: t.fg, padding: 8 } },
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              label: (item) => {
+                const s = slices[item.dataIndex];
+                return ` ${s.model}: ${view === 'cost' ? `${usd(s.cost_usd)} (${pct(s.costPct)})` : `${compact(s.total_tokens)} tokens (${pct(s.tokenPct)})`}`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}
+
+export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
+  return (t) => {
+    const pts = m.timeSeries?.points ?? [];
+    const tz = m.window.tz;
+    const fmt = (v: number) => (view === 'cost' ? usd(v) : compact(v));
+    const cfg: ChartConfiguration<'bar'> = {
+      type: 'bar',
+      data: {
+        labels: pts.map((p) => timeLabel(p.startMs, tz)),
+        datasets: view === 'cost'
+          ? [{ label: 'Cost', data: pts.map((p) => orNull(p.cost_usd)) as number[], backgroundColor: t.blue, borderWidth: 0, minBarLength: 2 }]
+          : (['input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens'] as const).map((k, i) => ({
+            label: ['Input', 'Output', 'Cache write', 'Cache read'][i], data: pts.map((p) => orNull(p[k])) as number[],
+            backgroundColor: bucketColors(t)[i], borderWidth: 0, minBarLength: 2, stack: 'tokens',
+          })),
+      },
+      options: {
+        ...baseOptions(t),
+        scales: {
+          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
+          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(Number(v)), color: t.muted }, grid: { color: t.grid } },
+        },
+        plugins: {
+          ...baseOptions(t).plugins,
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              title: (items) => dateTimeFull(pts[items[0].dataIndex].startMs, tz),
+              footer: (items) => {
+                const p = pts[items[0].dataIndex];
+                return `${compact(p.total_tokens)} tokens · ${usd(p.cost_usd)} · ${p.requests} requests`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}

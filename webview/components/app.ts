@@ -1,0 +1,335 @@
+// <costs-app>: owns the filter state and the protocol; renders whatever read model the host sends.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { HostToWebview, PanelFilter, PanelReadModel, PanelView, SeriesInterval, SettingsTarget } from '../../src/protocol';
+import { DEFAULT_PANEL_FILTER, parsePanelFilter } from '../../src/protocol';
+import { onHostMessage, saveState, savedState, send } from '../vscode';
+import { RANGE_LABELS, ago, compact, dateTime, full, pct, shortModel, timeLabel, usd } from '../format';
+import * as charts from '../charts/configs';
+import type { ChartBuilder } from '../charts/chart-card';
+import type { Column } from './data-table';
+import { baseStyles, cardStyles } from './styles';
+import type { ModelRow, ProjectRow, SessionRow, ToolRow } from '../../src/protocol';
+import '../charts/chart-card';
+import './toolbar';
+import './kpi-cards';
+import './heatmap';
+import './budgets';
+import './data-table';
+
+const INTERVAL_LABELS: Record<SeriesInterval, string> = { '5m': '5 min', '15m': '15 min', '1h': '1 h' };
+
+@customElement('costs-app')
+export class CostsApp extends LitElement {
+  static override styles = [baseStyles, cardStyles, css`
+    :host { display: block; padding: 14px 20px 28px; max-width: 1500px; margin: 0 auto; }
+    .progress { position: sticky; top: 0; z-index: 5; height: 2px; margin: 0 -20px; }
+    .head { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; margin: 14px 0 10px; }
+    .head h2 { font-size: 1.25em; }
+    .head .when { color: var(--vscode-descriptionForeground); }
+    .head .updated { margin-left: auto; color: var(--vscode-descriptionForeground); font-size: 0.92em; }
+    .insight { margin: 0 0 12px; padding: 6px 10px; border-left: 3px solid var(--vscode-textLink-foreground); background: var(--vscode-textBlockQuote-background); }
+    .insight strong { font-weight: 600; }
+    .banner { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 8px 12px; margin: 10px 0; border-radius: 3px; border: 1px solid; }
+    .banner.error { border-color: var(--vscode-inputValidation-errorBorder); background: var(--vscode-inputValidation-errorBackground); }
+    .banner.info { border-color: var(--vscode-inputValidation-infoBorder); background: var(--vscode-inputValidation-infoBackground); }
+    .banner.warn { border-color: var(--vscode-inputValidation-warningBorder); background: var(--vscode-inputValidation-warningBackground); }
+    .banner .grow { flex: 1; }
+    .grid { display: grid; gap: 12px; margin-top: 12px; }
+    .two { grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }
+    .three { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); }
+    section.table-card h3 { margin-bottom: 8px; }
+    .seg { display: inline-flex; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); border-radius: 3px; overflow: hidden; }
+    .seg button { font: inherit; font-size: 0.92em; border: none; padding: 1px 9px; cursor: pointer; background: transparent; color: var(--vscode-foreground); }
+    .seg button[aria-pressed='true'] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); font-weight: 600; box-shadow: inset 0 -2px 0 var(--vscode-contrastActiveBorder, transparent); }
+    .seg button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+    .empty { text-align: center; padding: 48px 20px; max-width: 640px; margin: 24px auto; }
+    .empty h2 { margin: 12px 0 8px; font-size: 1.3em; }
+    .empty p { color: var(--vscode-descriptionForeground); line-height: 1.5; }
+    .empty ul { list-style: none; padding: 0; margin: 8px 0 16px; }
+    .empty code, code { font-family: var(--vscode-editor-font-family); font-size: 0.95em; background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
+    .empty .actions { display: flex; gap: 14px; justify-content: center; align-items: center; margin-top: 14px; }
+    .loading { display: flex; flex-direction: column; align-items: center; gap: 12px; padding: 80px 0; color: var(--vscode-descriptionForeground); }
+    .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: var(--vscode-charts-green); margin-right: 6px; vertical-align: middle; }
+    .dot.idle { background: transparent; }
+    .family { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 6px; }
+    .family.opus { background: var(--vscode-charts-purple); }
+    .family.sonnet { background: var(--vscode-charts-blue); }
+    .family.haiku { background: var(--vscode-charts-yellow); }
+    .family.other { background: var(--vscode-charts-foreground, var(--vscode-descriptionForeground)); }
+    .unpriced { color: var(--vscode-editorWarning-foreground); margin-left: 6px; font-size: 0.9em; }
+    .dim { opacity: 0.65; transition: opacity 0.15s; }
+    .sr-table { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  `];
+
+  @state() private filter: PanelFilter;
+  @state() private model: PanelReadModel | null = null;
+  @state() private busy = true;
+  @state() private error: string | null = null;
+  @state() private notice: string | null = null;
+  private nextRequestId = 0;
+  private pendingRequest = 0;
+  private noticeTimer: number | undefined;
+  private builders = new WeakMap<PanelReadModel, Map<string, ChartBuilder>>();
+
+  constructor() {
+    super();
+    const restored = parsePanelFilter(savedState()?.filter);
+    this.filter = 'error' in restored ? { ...DEFAULT_PANEL_FILTER } : restored;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    onHostMessage((m) => this.onMessage(m));
+    send({ type: 'ready' });
+  }
+
+  private onMessage(msg: HostToWebview): void {
+    const stale = (id: number | null) => id !== null && id < this.pendingRequest;
+    switch (msg.type) {
+      case 'loading':
+        if (!stale(msg.requestId)) this.busy = true;
+        return;
+      case 'readModel':
+        // A push (requestId null) while a request is pending may answer the previous filter: the
+        // pending answer follows, so keep waiting for it.
+        if (stale(msg.requestId) || (msg.requestId === null && this.pendingRequest !== 0)) return;
+        this.model = msg.model;
+        this.filter = msg.model.filter;
+        saveState({ filter: this.filter });
+        this.error = null;
+        this.busy = false;
+        this.pendingRequest = 0;
+        return;
+      case 'error':
+        if (stale(msg.requestId)) return;
+        this.error = msg.message;
+        this.busy = false;
+        this.pendingRequest = 0;
+        return;
+      case 'notice':
+        this.notice = msg.message;
+        window.clearTimeout(this.noticeTimer);
+        this.noticeTimer = window.setTimeout(() => { this.notice = null; }, 5000);
+        return;
+    }
+  }
+
+  private request(kind: 'setFilter' | 'refresh'): void {
+    const requestId = ++this.nextRequestId;
+    this.pendingRequest = requestId;
+    this.busy = true;
+    if (kind === 'setFilter') send({ type: 'setFilter', requestId, filter: this.filter });
+    else send({ type: 'refresh', requestId });
+  }
+
+  private applyFilter(partial: Partial<PanelFilter>): void {
+    this.filter = { ...this.filter, ...partial };
+    saveState({ filter: this.filter });
+    this.request('setFilter');
+  }
+
+  private resetFilters(): void {
+    this.applyFilter({ project: null, models: null, source: 'all' });
+  }
+
+  private openSettings(target: SettingsTarget): void {
+    send({ type: 'openSettings', target });
+  }
+
+  private chart(key: string, make: () => ChartBuilder): ChartBuilder {
+    const m = this.model!;
+    let cache = this.builders.get(m);
+    if (!cache) this.builders.set(m, (cache = new Map()));
+    let b = cache.get(key);
+    if (!b) cache.set(key, (b = make()));
+    return b;
+  }
+
+  override render() {
+    const m = this.model;
+    return html`
+      <costs-toolbar .filter=${this.filter} .model=${m} ?busy=${this.busy}
+        @filter-change=${(e: CustomEvent<Partial<PanelFilter>>) => this.applyFilter(e.detail)}
+        @models-change=${(e: CustomEvent<string[] | null>) => this.applyFilter({ models: e.detail })}
+        @refresh=${() => this.request('refresh')}
+        @export=${(e: CustomEvent<'csv' | 'json'>) => send({ type: 'export', format: e.detail })}
+        @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></costs-toolbar>
+      ${this.busy && m ? html`<vscode-progress-bar class="progress" indeterminate aria-label="Loading"></vscode-progress-bar>` : nothing}
+      ${this.error ? html`<div class="banner error" role="alert"><span class="grow">${this.error}</span>
+        <vscode-button class="retry" @click=${() => this.request('refresh')}>Retry</vscode-button></div>` : nothing}
+      ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
+      ${m?.demoMode ? html`<div class="banner warn" role="note">Demo data: these figures come from a generated sample, not from your transcripts.</div>` : nothing}
+      ${!m ? (this.error ? nothing : this.renderLoading()) : m.dataState === 'no_data' ? this.renderNoData(m) : this.renderDashboard(m)}`;
+  }
+
+  private renderLoading() {
+    return html`<div class="loading" role="status"><vscode-progress-ring aria-label="Loading"></vscode-progress-ring>Loading Claude Code costs…</div>`;
+  }
+
+  private renderNoData(m: PanelReadModel) {
+    const roots = m.scanned.roots;
+    return html`<section class="empty no-data" aria-labelledby="no-data-title">
+      <vscode-icon name="graph" size="40"></vscode-icon>
+      <h2 id="no-data-title">No Claude Code usage found yet</h2>
+      ${roots.length > 0
+        ? html`<p>Scanned ${m.scanned.files === null ? 'the' : full(m.scanned.files)} transcript file${m.scanned.files === 1 ? '' : 's'} in:</p>
+          <ul>${roots.map((r) => html`<li><code>${r}</code></li>`)}</ul>`
+        : html`<p>No transcript folder was found. Claude Code writes its transcripts under <code>~/.claude/projects</code>
+          (or <code>$CLAUDE_CONFIG_DIR/projects</code>).</p>`}
+      <p>Use Claude Code, then rescan — or point the extension at your transcript folders.</p>
+      <div class="actions">
+        <vscode-button class="rescan" icon="refresh" @click=${() => { this.busy = true; send({ type: 'rescan' }); }}>Rescan</vscode-button>
+        <button class="link open-roots" @click=${() => this.openSettings('roots')}>Configure transcript folders…</button>
+      </div>
+    </section>`;
+  }
+
+  private renderDashboard(m: PanelReadModel) {
+    const view = this.filter.view;
+    const w = m.window;
+    const lastDay = m.daily.at(-1)?.day;
+    const when = m.daily.length > 1 ? `${m.daily[0].day} – ${lastDay}` : (m.daily[0]?.day ?? '');
+    return html`<div class=${this.busy ? 'dim' : ''}>
+      ${m.dataState === 'no_rows' ? html`<div class="banner info no-rows" role="status">
+        <span class="grow">No requests match these filters in this range.</span>
+        <vscode-button class="reset-filters" secondary @click=${() => this.resetFilters()}>Reset filters</vscode-button></div>` : nothing}
+      <div class="head">
+        <h2>${w.label === 'custom' || this.filter.range === 'custom' ? 'Custom range' : RANGE_LABELS[this.filter.range] ?? w.label}</h2>
+        <span class="when">${when} · ${w.tz}</span>
+        <span class="updated" title=${m.generatedAt}>updated ${timeLabel(m.nowMs, w.tz)}</span>
+      </div>
+      ${m.insight ? html`<p class="insight" role="note"><strong>${m.insight.subject}</strong> drives ${pct(m.insight.sharePct)} of output tokens (this range).</p>` : nothing}
+      <kpi-cards .model=${m}></kpi-cards>
+      ${this.renderCharts(m, view)}
+      ${w.shortRange && m.timeSeries ? this.renderTimeSeries(m, view) : nothing}
+      <div class="grid three">
+        <budget-bars .model=${m} @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></budget-bars>
+      </div>
+      ${this.renderTables(m, view)}
+    </div>`;
+  }
+
+  private renderCharts(m: PanelReadModel, view: PanelView) {
+    const empty = m.totals.requests === 0;
+    const total = m.totals;
+    const daily = m.daily;
+    const peak = m.dailyPeak.tokens;
+    return html`
+      <div class="grid two">
+        <chart-card class="chart-daily-tokens" heading="Tokens per day" subheading="input · output · cache write · cache read"
+          ?empty=${empty} emptyText="No tokens in this range."
+          summary=${`Tokens per day over ${daily.length} days: ${compact(total.total_tokens)} in total${peak ? `, peak ${compact(peak.value)} on ${peak.day}` : ''}.`}
+          .build=${this.chart('tokens', () => charts.dailyTokens(m))}>
+          ${this.srTable(m)}
+        </chart-card>
+        <chart-card class="chart-daily-cost" heading="Cost per day" subheading="with cumulative cost"
+          ?empty=${empty || total.cost_usd === 0} emptyText=${empty ? 'No cost in this range.' : 'No priced requests in this range.'}
+          summary=${`Cost per day: ${usd(total.cost_usd)} over ${daily.length} days${m.dailyPeak.cost ? `, highest ${usd(m.dailyPeak.cost.value)} on ${m.dailyPeak.cost.day}` : ''}.`}
+          .build=${this.chart('cost', () => charts.dailyCost(m))}></chart-card>
+      </div>
+      <div class="grid three">
+        ${m.hasSubagent ? html`<chart-card class="chart-split" heading="Main agent vs subagents" subheading=${view === 'cost' ? 'cost per day' : 'tokens per day'}
+          summary=${`Subagents: ${pct(m.kpis.subagentTokenPct)} of tokens.`}
+          .build=${this.chart(`split-${view}`, () => charts.mainVsSubagent(m, view))}></chart-card>` : nothing}
+        <chart-card class="chart-models" heading="Models" subheading=${view === 'cost' ? 'share of cost' : 'share of tokens'}
+          ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText="No model usage in this range."
+          summary=${`Models by ${view === 'cost' ? 'cost' : 'tokens'}: ${m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ')}.`}
+          .build=${this.chart(`models-${view}`, () => charts.modelDoughnut(m, view))}></chart-card>
+        <activity-heatmap .model=${m} view=${view}></activity-heatmap>
+      </div>`;
+  }
+
+  private srTable(m: PanelReadModel) {
+    return html`<table class="sr-table"><caption>Tokens and cost per day</caption>
+      <thead><tr><th scope="col">Day</th><th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col">Requests</th></tr></thead>
+      <tbody>${m.daily.map((d) => html`<tr><th scope="row">${d.day}</th><td>${full(d.total_tokens)}</td><td>${usd(d.cost_usd)}</td><td>${d.requests}</td></tr>`)}</tbody></table>`;
+  }
+
+  private renderTimeSeries(m: PanelReadModel, view: PanelView) {
+    const pts = m.timeSeries!.points;
+    const busy = pts.filter((p) => p.requests > 0).length;
+    return html`<div class="grid"><chart-card class="chart-series" short heading="Activity over time" subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
+      ?empty=${busy === 0} emptyText="No requests in this range."
+      summary=${`${busy} of ${pts.length} intervals had requests.`}
+      .build=${this.chart(`series-${view}`, () => charts.timeSeries(m, view))}>
+      <span class="seg" slot="actions" role="group" aria-label="Interval">
+        ${(['5m', '15m', '1h'] as const).map((i) => html`<button type="button" class=${`interval-${i}`} aria-pressed=${this.filter.interval === i ? 'true' : 'false'}
+          @click=${() => this.applyFilter({ interval: i })}>${INTERVAL_LABELS[i]}</button>`)}
+      </span>
+    </chart-card></div>`;
+  }
+
+  private renderTables(m: PanelReadModel, view: PanelView) {
+    const t = m.totals;
+    const byCost = view === 'cost';
+    const share = (r: { shareOfCost: number; shareOfTokens: number }) => (byCost ? r.shareOfCost : r.shareOfTokens);
+    const num = <R>(key: string, label: string, get: (r: R) => number, total: number, fmt: (v: number) => string = compact): Column<R> =>
+      ({ key, label, numeric: true, value: get, render: (r) => fmt(get(r)), title: (r) => full(get(r)), total: fmt(total) });
+    const costCol = <R extends { cost_usd: number }>(): Column<R> => ({ key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(t.cost_usd) });
+    const shareCol = <R extends { shareOfCost: number; shareOfTokens: number }>(): Column<R> =>
+      ({ key: 'share', label: byCost ? 'Share of cost' : 'Share of tokens', numeric: true, value: share, render: (r) => pct(share(r)), bar: share, total: pct(t.requests > 0 ? 100 : 0, 0) });
+
+    const modelCols: Column<ModelRow>[] = [
+      { key: 'model', label: 'Model', value: (r) => r.model, title: (r) => (r.unpriced ? `${r.model}: no price known. Add one with the claudeCosts.priceOverrides setting.` : r.model),
+        render: (r) => html`<span class=${`family ${r.family}`}></span>${r.model}${r.unpriced ? html`<span class="unpriced">⚠ no price</span>` : nothing}`, total: 'Total' },
+      num('requests', 'Requests', (r) => r.requests, t.requests, full),
+      num('input', 'Input', (r) => r.input_tokens, t.input_tokens),
+      num('output', 'Output', (r) => r.output_tokens, t.output_tokens),
+      num('cw', 'Cache write', (r) => r.cache_creation_tokens, t.cache_creation_tokens),
+      num('cr', 'Cache read', (r) => r.cache_read_tokens, t.cache_read_tokens),
+      num('tokens', 'Total tokens', (r) => r.total_tokens, t.total_tokens),
+      costCol<ModelRow>(), shareCol<ModelRow>(),
+    ];
+    const projectCols: Column<ProjectRow>[] = [
+      { key: 'project', label: 'Project', value: (r) => r.project, total: 'Total' },
+      num('requests', 'Requests', (r) => r.requests, t.requests, full),
+      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      costCol<ProjectRow>(), shareCol<ProjectRow>(),
+    ];
+    const toolCols: Column<ToolRow>[] = [
+      { key: 'tool', label: 'Tools used in the turn', value: (r) => r.tool, total: 'Total' },
+      num('requests', 'Requests', (r) => r.requests, t.requests, full),
+      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      costCol<ToolRow>(), shareCol<ToolRow>(),
+    ];
+    const when = (ms: number, exact: boolean) => (exact ? dateTime(ms, m.window.tz) : `${dateTime(ms, m.window.tz)}`);
+    const sessionCols: Column<SessionRow>[] = [
+      { key: 'session', label: 'Session', value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
+        render: (r) => html`<span class=${r.active ? 'dot' : 'dot idle'} aria-label=${r.active ? 'active' : ''}></span>${r.title ?? r.sessionKey}`, total: 'Total' },
+      { key: 'project', label: 'Project', value: (r) => r.project },
+      { key: 'models', label: 'Models', value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', ') },
+      { key: 'first', label: 'First', value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      { key: 'last', label: 'Last', value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      num('requests', 'Requests', (r) => r.requests, t.requests, full),
+      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      costCol<SessionRow>(),
+    ];
+    const sortKey = byCost ? 'cost' : 'tokens';
+    const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
+    return html`
+      <div class="grid">
+        <section class="card table-card models-table"><h3>Models</h3>
+          <data-table caption="Usage by model" .columns=${modelCols} .rows=${m.models.rows} sortKey=${sortKey}
+            note=${m.models.rows.some((r) => r.unpriced) ? 'Models marked ⚠ have no known price: their cost counts as $0. Add a price with the claudeCosts.priceOverrides setting.' : ''}></data-table>
+        </section>
+      </div>
+      <div class="grid two">
+        <section class="card table-card projects-table"><h3>Projects</h3>
+          <data-table caption="Usage by project" .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
+        </section>
+        <section class="card table-card tools-table"><h3>Tools</h3>
+          <data-table caption="Usage by the tools a turn used" .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
+        </section>
+      </div>
+      <div class="grid">
+        <section class="card table-card sessions-table"><h3>Sessions</h3>
+          <data-table caption="Sessions" .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
+        </section>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'costs-app': CostsApp }
+}

@@ -1,0 +1,101 @@
+// The four KPI cards with deltas vs the previous window (▲/▼, coloured by direction, never colour alone).
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Kpi, PanelReadModel } from '../../src/protocol';
+import { compact, full, pct, usd, usdPrecise } from '../format';
+import { cardStyles } from './styles';
+
+@customElement('kpi-cards')
+export class KpiCards extends LitElement {
+  static override styles = [cardStyles, css`
+    :host { display: block; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 10px; }
+    .card { display: flex; flex-direction: column; gap: 4px; }
+    .label { color: var(--vscode-descriptionForeground); font-size: 0.92em; text-transform: uppercase; letter-spacing: 0.04em; }
+    .value { font-size: 1.9em; font-weight: 600; line-height: 1.15; font-variant-numeric: tabular-nums; }
+    .detail { color: var(--vscode-descriptionForeground); font-size: 0.92em; font-variant-numeric: tabular-nums; }
+    .delta { font-size: 0.92em; font-variant-numeric: tabular-nums; }
+    .delta.up { color: var(--vscode-charts-orange); }
+    .delta.down { color: var(--vscode-charts-green); }
+    .delta.flat { color: var(--vscode-descriptionForeground); }
+    .proj { font-size: 0.92em; }
+    .warn { color: var(--vscode-editorWarning-foreground); font-size: 0.92em; }
+    .split { display: flex; gap: 10px; align-items: baseline; }
+    .split .value { font-size: 1.5em; }
+    .meter { display: flex; height: 6px; border-radius: 3px; overflow: hidden; background: var(--vscode-input-background); margin-top: 4px; }
+    .meter .main { background: var(--vscode-charts-blue); }
+    .meter .sub { background: var(--vscode-charts-purple); }
+    .key { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 4px; }
+    .key.main { background: var(--vscode-charts-blue); }
+    .key.sub { background: var(--vscode-charts-purple); }
+  `];
+
+  @property({ attribute: false }) model!: PanelReadModel;
+
+  private delta(k: Kpi) {
+    if (k.previous === null) return html`<span class="delta flat">no earlier window</span>`;
+    if (k.deltaPct === null) return html`<span class="delta flat">${k.value > 0 ? 'new vs previous period' : 'same as previous period'}</span>`;
+    const dir = k.deltaPct > 0 ? 'up' : k.deltaPct < 0 ? 'down' : 'flat';
+    const arrow = dir === 'up' ? '▲' : dir === 'down' ? '▼' : '●';
+    return html`<span class=${`delta ${dir}`} title="Compared with the previous period of equal length">${arrow} ${pct(Math.abs(k.deltaPct))} vs previous</span>`;
+  }
+
+  private projection(k: Kpi, fmt: (v: number) => string) {
+    return k.projectedMonth === null ? nothing : html`<span class="proj">Projected / month: <strong>${fmt(k.projectedMonth)}</strong></span>`;
+  }
+
+  override render() {
+    const m = this.model;
+    const k = m.kpis;
+    const b = k.buckets;
+    const subPct = k.subagentTokenPct;
+    return html`<div class="grid">
+      <section class="card kpi-requests" aria-label="Requests">
+        <span class="label">Requests</span>
+        <span class="value" title=${full(k.requests.value)}>${full(k.requests.value)}</span>
+        <span class="detail">~${compact(Math.round(k.requestsPerDay))} per day</span>
+        ${this.delta(k.requests)} ${this.projection(k.requests, (v) => full(Math.round(v)))}
+      </section>
+      <section class="card kpi-tokens" aria-label="Total tokens">
+        <span class="label">Total tokens</span>
+        <span class="value" title=${full(k.totalTokens.value)}>${compact(k.totalTokens.value)}</span>
+        <span class="detail" title="input · output · cache write · cache read">in ${compact(b.input_tokens)} · out ${compact(b.output_tokens)} · cache write ${compact(b.cache_creation_tokens)} · cache read ${compact(b.cache_read_tokens)}</span>
+        ${this.delta(k.totalTokens)} ${this.projection(k.totalTokens, compact)}
+      </section>
+      <section class="card kpi-cost" aria-label="Estimated cost">
+        <span class="label">Estimated cost</span>
+        <span class="value">${usd(k.cost.value)}</span>
+        <span class="detail">${k.costPerRequest === null ? 'no requests' : html`~${usdPrecise(k.costPerRequest)} per request`}</span>
+        ${this.delta(k.cost)} ${this.projection(k.cost, usd)}
+        ${k.unpricedRequests > 0 ? html`<span class="warn" title="Add a price for these models in the claudeCosts.priceOverrides setting">⚠ ${full(k.unpricedRequests)} requests without a price</span>` : nothing}
+      </section>
+      <section class="card kpi-split" aria-label="Main agent and subagents">
+        <span class="label">Main agent · subagents</span>
+        <div class="split">
+          <span class="value" title=${`${full(k.main.total_tokens)} tokens`}>${compact(k.main.total_tokens)}</span>
+          <span class="muted">·</span>
+          <span class="value" title=${`${full(k.subagent.total_tokens)} tokens`}>${compact(k.subagent.total_tokens)}</span>
+        </div>
+        <div class="meter" role="img" aria-label=${`Subagents: ${pct(subPct)} of tokens`}>
+          <div class="main"></div><div class="sub"></div>
+        </div>
+        <span class="detail"><span class="key main"></span>${usd(k.main.cost_usd)} · <span class="key sub"></span>${usd(k.subagent.cost_usd)} (${pct(subPct)} of tokens by subagents)</span>
+      </section>
+    </div>`;
+  }
+
+  protected override updated(): void {
+    // Widths go through CSSOM: the CSP blocks inline style attributes.
+    const main = this.renderRoot.querySelector<HTMLElement>('.meter .main');
+    const sub = this.renderRoot.querySelector<HTMLElement>('.meter .sub');
+    const subPct = this.model.kpis.subagentTokenPct;
+    if (main && sub) {
+      main.style.width = `${this.model.kpis.totalTokens.value > 0 ? 100 - subPct : 0}%`;
+      sub.style.width = `${subPct}%`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'kpi-cards': KpiCards }
+}

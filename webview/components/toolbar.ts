@@ -1,0 +1,121 @@
+// The toolbar: one filter state drives every section. Emits `filter-change` (a partial filter),
+// `refresh` and `export` (detail: 'csv' | 'json'); the app turns them into protocol messages.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { PanelFilter, PanelReadModel, RangePreset } from '../../src/protocol';
+import { RANGE_PRESETS } from '../../src/protocol';
+import { RANGE_LABELS } from '../format';
+import { baseStyles } from './styles';
+import './model-chips';
+
+@customElement('costs-toolbar')
+export class CostsToolbar extends LitElement {
+  static override styles = [baseStyles, css`
+    :host { display: block; }
+    .bar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: flex-end; }
+    .field { display: flex; flex-direction: column; gap: 3px; }
+    .field > span { font-size: 0.85em; color: var(--vscode-descriptionForeground); }
+    vscode-single-select { width: 150px; }
+    vscode-single-select.project { width: 220px; }
+    vscode-textfield { width: 140px; }
+    .spacer { flex: 1 1 auto; }
+    .actions { display: flex; gap: 6px; align-items: center; }
+    .seg { display: inline-flex; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); border-radius: 3px; overflow: hidden; }
+    .seg button {
+      font: inherit; border: none; padding: 3px 12px; cursor: pointer; line-height: 18px;
+      background: transparent; color: var(--vscode-foreground);
+    }
+    .seg button[aria-pressed='true'] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); font-weight: 600; box-shadow: inset 0 -2px 0 var(--vscode-contrastActiveBorder, transparent); }
+    .seg button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+    .chips { margin-top: 10px; }
+  `];
+
+  @property({ attribute: false }) filter!: PanelFilter;
+  @property({ attribute: false }) model: PanelReadModel | null = null;
+  @property({ type: Boolean }) busy = false;
+
+  private change(partial: Partial<PanelFilter>): void {
+    this.dispatchEvent(new CustomEvent('filter-change', { detail: partial, bubbles: true, composed: true }));
+  }
+
+  private onRange(e: Event): void {
+    const range = (e.target as HTMLSelectElement).value as RangePreset;
+    if (!RANGE_PRESETS.includes(range) || range === this.filter.range) return;
+    if (range === 'custom') {
+      // Start from the window on screen, as local dates.
+      const days = this.model?.daily ?? [];
+      const today = new Date().toISOString().slice(0, 10);
+      this.change({ range, from: this.filter.from ?? days[0]?.day ?? today, until: this.filter.until ?? days.at(-1)?.day ?? today });
+    } else {
+      this.change({ range });
+    }
+  }
+
+  private onDate(which: 'from' | 'until', e: Event): void {
+    const v = (e.target as HTMLInputElement).value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
+    let { from, until } = this.filter;
+    if (which === 'from') from = v; else until = v;
+    if (from && until && from > until) [from, until] = [until, from];
+    this.change({ range: 'custom', from, until });
+  }
+
+  override render() {
+    const f = this.filter;
+    const m = this.model;
+    const internal = m?.sources.internalAvailable ?? false;
+    const projects = m?.available.projects ?? [];
+    return html`
+      <div class="bar">
+        <label class="field"><span>Range</span>
+          <vscode-single-select class="range" aria-label="Date range" .value=${f.range} @change=${this.onRange}>
+            ${RANGE_PRESETS.map((r) => html`<vscode-option value=${r} ?selected=${r === f.range}>${RANGE_LABELS[r]}</vscode-option>`)}
+          </vscode-single-select>
+        </label>
+        ${f.range === 'custom' ? html`
+          <label class="field"><span>From</span>
+            <vscode-textfield class="from" type="date" aria-label="From date" .value=${f.from ?? ''} @change=${(e: Event) => this.onDate('from', e)}></vscode-textfield>
+          </label>
+          <label class="field"><span>Until</span>
+            <vscode-textfield class="until" type="date" aria-label="Until date" .value=${f.until ?? ''} @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
+          </label>` : nothing}
+        <label class="field" title=${internal ? 'Which logs to count' : 'API logs appear here once claudeCosts.apiLogs.paths points at your own call logs'}>
+          <span>Source</span>
+          <vscode-single-select class="source" aria-label="Source" .value=${f.source} ?disabled=${!internal}
+            @change=${(e: Event) => this.change({ source: (e.target as HTMLSelectElement).value as PanelFilter['source'] })}>
+            <vscode-option value="all" ?selected=${f.source === 'all'}>All sources</vscode-option>
+            <vscode-option value="claude_code" ?selected=${f.source === 'claude_code'}>Claude Code</vscode-option>
+            <vscode-option value="internal" ?selected=${f.source === 'internal'}>API logs</vscode-option>
+          </vscode-single-select>
+        </label>
+        <label class="field"><span>Project</span>
+          <vscode-single-select class="project" aria-label="Project" .value=${f.project ?? ''}
+            @change=${(e: Event) => this.change({ project: (e.target as HTMLSelectElement).value || null })}>
+            <vscode-option value="" ?selected=${f.project === null}>All projects</vscode-option>
+            ${projects.map((p) => html`<vscode-option value=${p} ?selected=${p === f.project}>${p}</vscode-option>`)}
+            ${f.project !== null && !projects.includes(f.project) ? html`<vscode-option value=${f.project} selected>${f.project}</vscode-option>` : nothing}
+          </vscode-single-select>
+        </label>
+        <div class="field"><span id="view-label">View</span>
+          <div class="seg" role="group" aria-labelledby="view-label">
+            <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>Usage</button>
+            <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>Cost</button>
+          </div>
+        </div>
+        <span class="spacer"></span>
+        <div class="actions">
+          <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label="Refresh" title="Refresh"
+            @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>Refresh</vscode-button>
+          <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title="Export the current view as CSV"
+            @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'csv', bubbles: true, composed: true }))}>CSV</vscode-button>
+          <vscode-button class="export-json" secondary icon="json" ?disabled=${!m} title="Export the current view as JSON"
+            @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'json', bubbles: true, composed: true }))}>JSON</vscode-button>
+        </div>
+      </div>
+      <model-chips class="chips" .groups=${m?.available.models ?? []} .selected=${f.models}></model-chips>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'costs-toolbar': CostsToolbar }
+}
