@@ -12,7 +12,8 @@ const USAGE = `Usage:
   claude-costs query  [--config-dir DIR]... [--db FILE] [--params JSON] [--now ISO] [--no-scan]
   claude-costs status [--config-dir DIR]... [--db FILE] [--now ISO] [--json] [--no-scan]
   claude-costs report daily|weekly|monthly|session|blocks [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--tz ZONE] [--now ISO]
-Common: --price-overrides FILE (JSON map model → rates per 1M tokens), --verbose`;
+Common: --price-overrides FILE (JSON map model → rates per 1M tokens), --verbose,
+  --api-log PATH_OR_GLOB (repeatable; your own API-call logs, see docs/api-logs.md)`;
 
 /** A problem with what the user typed: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -93,6 +94,7 @@ function formatScan(s: ScanSummary): string {
     `Scanned ${s.files} transcript files in ${s.roots.length} root(s) in ${s.ms.toFixed(0)} ms: read ${s.filesRead} file(s), ${mb} MB, ${s.lines} lines.`,
     `Requests: ${s.newRequests} new, ${s.updatedRequests} updated, ${s.duplicateLines} duplicate copies dropped; ${s.newLimitEvents} new limit events; ${s.badLines} malformed lines skipped.`,
   ];
+  if (s.apiLogFiles !== undefined) lines.push(`API logs: ${s.apiLogFiles} file(s) matched the --api-log paths.`);
   for (const r of s.roots) lines.push(`  root: ${r}`);
   for (const e of s.errors.slice(0, 10)) lines.push(`  skipped: ${e}`);
   return lines.join('\n');

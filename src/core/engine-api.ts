@@ -7,6 +7,8 @@ export interface ScanSummary {
   roots: string[];
   /** JSONL files seen in the tree. */
   files: number;
+  /** API-log files the configured paths named (issue 7); absent when no API logs are configured. */
+  apiLogFiles?: number;
   /** Files that had new bytes (or were re-read from 0). */
   filesRead: number;
   bytesRead: number;

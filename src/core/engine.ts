@@ -9,6 +9,7 @@ import { silentLogger } from './types';
 import { priceTableFingerprint, type PriceOverrides } from './pricing';
 import { discoverRoots } from './sources/claude-code';
 import { ClaudeCodeScanner } from './sources/claude-code/scanner';
+import { ApiLogScanner } from './sources/api-log/scanner';
 import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
 import { Ingestor, repriceAll } from './store/ingest';
 import { WriterLock } from './store/lock';
@@ -142,8 +143,9 @@ export class Engine implements EngineApi {
     if (!dbPath || !this.lock) return;
     const wasWriter = this.lock.isHeld;
     const isWriter = this.lock.tryAcquire();
-    if (isWriter && wasWriter) return;
     const stamp = fileStamp(dbPath);
+    // A writer whose last save was skipped (see persistNow) still has to take in the newer file.
+    if (isWriter && wasWriter && stamp === this.loadedStamp) return;
     if (stamp && stamp !== this.loadedStamp) {
       const reloaded = await reloadDatabase(dbPath, this.log);
       if (reloaded) {
@@ -162,10 +164,16 @@ export class Engine implements EngineApi {
       await this.syncWithDisk();
       const summary = emptyScanSummary();
       summary.roots = this.roots();
-      const ingestor = new Ingestor(this.db, this.opts.priceOverrides);
       this.db.run('BEGIN');
+      const ingestor = new Ingestor(this.db, this.opts.priceOverrides);
       try {
         await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, options);
+        const apiLogPaths = this.opts.apiLogPaths?.filter((p) => p.trim() !== '') ?? [];
+        if (apiLogPaths.length > 0) {
+          await new ApiLogScanner(this.db, ingestor, this.log).scan(apiLogPaths, summary, {
+            full: options.full, homeDir: this.opts.homeDir ?? os.homedir(),
+          });
+        }
         ingestor.refreshRollups();
         this.db.run('COMMIT');
       } catch (e) {
@@ -225,6 +233,13 @@ export class Engine implements EngineApi {
     const dbPath = this.opts.dbPath;
     if (!dbPath || !this.dirty) return;
     if (this.lock && !this.lock.tryAcquire()) return; // a follower never writes the file
+    // Another process saved after we loaded the file (we were its follower): its copy may hold requests ours
+    // lacks, so never replace it. Ours stays unsaved; the next scan reloads the file and reads on top of it.
+    const onDisk = fileStamp(dbPath);
+    if (onDisk !== null && onDisk !== this.loadedStamp) {
+      this.log.info('Not saving: another window saved newer data; it is reloaded on the next scan.');
+      return;
+    }
     const { bytes, ms } = persistDatabase(this.db, dbPath);
     this.loadedStamp = fileStamp(dbPath);
     this.dirty = false;

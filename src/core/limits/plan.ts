@@ -1,0 +1,86 @@
+// The subscription plan behind the local headroom estimate: from the setting, or detected offline from the
+// plan fields Claude Code keeps next to its login (never the token itself, never the network).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type PlanId = 'pro' | 'max5' | 'max20';
+export type PlanSetting = PlanId | 'custom' | 'auto';
+
+/**
+ * Input+output tokens per 5-hour window. Anthropic does not publish these: they are the community's
+ * estimates (claude-monitor's table, Oct 2025), which is why every figure derived from them is labelled
+ * "estimate". Cache tokens are not counted, matching that table's basis.
+ */
+export const PLAN_TOKEN_LIMITS: Record<PlanId, number> = { pro: 44_000, max5: 88_000, max20: 220_000 };
+
+export const PLAN_LABELS: Record<PlanId, string> = { pro: 'Pro', max5: 'Max 5x', max20: 'Max 20x' };
+
+export interface DetectedPlan {
+  plan: PlanId;
+  /** Which file and field said so, e.g. "~/.claude/.credentials.json rateLimitTier". */
+  from: string;
+  /** The raw value, e.g. "default_claude_max_5x". */
+  raw: string;
+}
+
+/** Maps Claude Code's rateLimitTier / subscriptionType values to a plan; null when they do not say. */
+export function planFromTier(rateLimitTier: unknown, subscriptionType: unknown): PlanId | null {
+  const tier = typeof rateLimitTier === 'string' ? rateLimitTier.toLowerCase() : '';
+  if (/max_?20x|max20/.test(tier)) return 'max20';
+  if (/max_?5x|max5/.test(tier)) return 'max5';
+  const sub = typeof subscriptionType === 'string' ? subscriptionType.toLowerCase() : '';
+  if (sub === 'pro' || /claude_pro\b/.test(tier)) return 'pro';
+  // "default_claude_ai" is the Pro tier when the subscription does not say otherwise.
+  if (tier === 'default_claude_ai' && (sub === '' || sub === 'pro')) return 'pro';
+  return null; // "max" without a tier, team, enterprise, API: unknown
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface PlanDetectionOptions {
+  homeDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Claude config dirs in use (each holding .credentials.json); default $CLAUDE_CONFIG_DIR or ~/.claude. */
+  configDirs?: string[];
+}
+
+/**
+ * Reads only the plan fields: `claudeAiOauth.rateLimitTier` / `subscriptionType` from .credentials.json,
+ * then `oauthAccount.organizationRateLimitTier` from ~/.claude.json. The access token in the same file is
+ * never copied out of this function.
+ */
+export function detectPlanOffline(opts: PlanDetectionOptions = {}): DetectedPlan | null {
+  const env = opts.env ?? process.env;
+  const home = opts.homeDir ?? os.homedir();
+  const dirs = opts.configDirs?.length ? opts.configDirs : [env.CLAUDE_CONFIG_DIR || path.join(home, '.claude')];
+  for (const dir of dirs) {
+    const file = path.join(dir, '.credentials.json');
+    const doc = readJson(file);
+    if (isRecord(doc) && isRecord(doc.claudeAiOauth)) {
+      const o = doc.claudeAiOauth;
+      const plan = planFromTier(o.rateLimitTier, o.subscriptionType);
+      if (plan) {
+        return { plan, from: `${file} claudeAiOauth.rateLimitTier`, raw: String(o.rateLimitTier ?? o.subscriptionType) };
+      }
+    }
+  }
+  const claudeJson = path.join(home, '.claude.json');
+  const doc = readJson(claudeJson);
+  if (isRecord(doc) && isRecord(doc.oauthAccount)) {
+    const a = doc.oauthAccount;
+    const plan = planFromTier(a.organizationRateLimitTier ?? a.rateLimitTier, a.subscriptionType);
+    if (plan) return { plan, from: `${claudeJson} oauthAccount.organizationRateLimitTier`, raw: String(a.organizationRateLimitTier ?? a.subscriptionType) };
+  }
+  return null;
+}

@@ -1,0 +1,62 @@
+// Gathers the status inputs that do not live in the DB: the statusline capture file, the OAuth snapshot
+// (when opted in), the plan setting and the plan detected offline. The host pushes the result to the
+// engine (setStatusOptions) whenever one of them changes. No `vscode` import, no network.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { StatusOptions } from '../core/limits/status';
+import { parseStatuslineJson, type OAuthUsageSnapshot, type StatuslineSnapshot } from '../core/limits/readings';
+import { detectPlanOffline, type DetectedPlan } from '../core/limits/plan';
+import type { Settings } from './settings';
+
+export class HeadroomInputs {
+  statusline: StatuslineSnapshot | null = null;
+  oauth: OAuthUsageSnapshot | null = null;
+  detectedPlan: DetectedPlan | null = null;
+  private captureStamp = '';
+
+  constructor(private readonly captureFile: string) {}
+
+  /** Re-reads the capture file when its mtime/size changed. Returns true when the reading changed. */
+  refreshCapture(): boolean {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(this.captureFile);
+    } catch {
+      const had = this.statusline !== null;
+      this.statusline = null;
+      this.captureStamp = '';
+      return had;
+    }
+    const stamp = `${st.mtimeMs}:${st.size}`;
+    if (stamp === this.captureStamp) return false;
+    this.captureStamp = stamp;
+    let text: string;
+    try {
+      text = fs.readFileSync(this.captureFile, 'utf8');
+    } catch {
+      return false;
+    }
+    const snap = parseStatuslineJson(text, Math.round(st.mtimeMs));
+    // A capture without rate_limits (e.g. before the first response) keeps the previous reading.
+    if (!snap) return false;
+    this.statusline = snap;
+    return true;
+  }
+
+  /** Plan fields from the credentials / ~/.claude.json of the roots in use (config dir = parent of projects/). */
+  detectPlan(roots: string[], homeDir?: string): void {
+    const configDirs = roots.map((r) => path.dirname(r));
+    this.detectedPlan = detectPlanOffline({ configDirs: configDirs.length ? configDirs : undefined, homeDir });
+  }
+
+  build(settings: Settings): StatusOptions {
+    return {
+      statusline: this.statusline,
+      oauth: settings.useOAuthUsageEndpoint ? this.oauth : null,
+      plan: settings.plan,
+      customTokenLimit: settings.customPlanTokenLimit,
+      detectedPlan: this.detectedPlan,
+      staleAfterMs: settings.chip.staleAfterMs,
+    };
+  }
+}

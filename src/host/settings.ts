@@ -1,0 +1,67 @@
+// The extension's settings (prefix claudeCosts.), read into one typed, validated object. The reader is a
+// plain function of a getter, so it is tested without VS Code; the host passes
+// `(key) => vscode.workspace.getConfiguration('claudeCosts').get(key)`.
+import type { ChipSettings } from '../core/limits/chip';
+import type { NotifySettings } from '../core/limits/notify';
+import type { PlanSetting } from '../core/limits/plan';
+
+export interface Settings {
+  roots: string[];
+  priceOverrides: Record<string, unknown>;
+  apiLogPaths: string[];
+  plan: PlanSetting;
+  customPlanTokenLimit: number | null;
+  chip: ChipSettings & { alignment: 'left' | 'right'; staleAfterMs: number };
+  useOAuthUsageEndpoint: boolean;
+  oauthPollMs: number;
+  notifications: NotifySettings;
+}
+
+type Getter = (key: string) => unknown;
+
+function stringArray(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+}
+
+function num(v: unknown, fallback: number, min: number, max: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+}
+
+function bool(v: unknown, fallback: boolean): boolean {
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+const PLANS: readonly PlanSetting[] = ['auto', 'pro', 'max5', 'max20', 'custom'];
+
+export function readSettings(get: Getter): Settings {
+  const plan = PLANS.includes(get('plan') as PlanSetting) ? (get('plan') as PlanSetting) : 'auto';
+  const custom = get('customPlanTokenLimit');
+  const warningPct = num(get('chip.warningThreshold'), 80, 1, 100);
+  const errorPct = Math.max(warningPct, num(get('chip.errorThreshold'), 95, 1, 100));
+  const overrides = get('priceOverrides');
+  return {
+    roots: stringArray(get('roots')),
+    priceOverrides: overrides && typeof overrides === 'object' && !Array.isArray(overrides) ? (overrides as Record<string, unknown>) : {},
+    apiLogPaths: stringArray(get('apiLogs.paths')),
+    plan,
+    customPlanTokenLimit: typeof custom === 'number' && custom > 0 ? custom : null,
+    chip: {
+      alignment: get('chip.alignment') === 'right' ? 'right' : 'left',
+      showTokens: bool(get('chip.showTokens'), true),
+      showCost: bool(get('chip.showCost'), false),
+      showHeadroom: bool(get('chip.showHeadroom'), true),
+      showReset: bool(get('chip.showReset'), true),
+      warningPct,
+      errorPct,
+      staleAfterMs: num(get('chip.staleAfterMinutes'), 15, 1, 24 * 60) * 60_000,
+    },
+    useOAuthUsageEndpoint: get('headroom.useOAuthUsageEndpoint') === true,
+    oauthPollMs: num(get('headroom.oauthPollSeconds'), 300, 180, 24 * 3600) * 1000,
+    notifications: {
+      enabled: bool(get('notifications.enabled'), true),
+      warningPct,
+      errorPct,
+      cooldownMs: num(get('notifications.cooldownMinutes'), 30, 0, 24 * 60) * 60_000,
+    },
+  };
+}

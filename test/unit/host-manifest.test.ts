@@ -1,0 +1,64 @@
+// package.json stays in step with the code: every command the host registers is contributed (category,
+// titles of INTERFACES.md), the tool's JSON schema is the one the code uses and matches what the query
+// validator accepts, every setting the host reads is declared, and activation/remote/trust are declared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COMMAND_IDS } from '../../src/host/commands';
+import { QUERY_PARAMS_SCHEMA } from '../../src/host/querySurface';
+import { runQuery } from '../../src/core/query/run';
+import { createStore } from './helpers/store-fixture';
+
+const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+
+test('commands: all registered ids contributed, category "Claude Costs", fixed titles', () => {
+  const contributed = new Map<string, { title: string; category: string }>(pkg.contributes.commands.map((c: { command: string }) => [c.command, c]));
+  for (const id of Object.values(COMMAND_IDS)) {
+    assert.ok(contributed.has(id), `${id} contributed`);
+    assert.equal(contributed.get(id)!.category, 'Claude Costs');
+  }
+  assert.equal(contributed.get('claudeCosts.openPanel')!.title, 'Open Costs Panel');
+  assert.equal(contributed.get('claudeCosts.rescan')!.title, 'Rescan Transcripts');
+  assert.equal(contributed.get('llm_costs_query')!.title, 'Query Usage (llm_costs_query)');
+});
+
+test('language-model tool: name, descriptions, schema identical to the code\'s', () => {
+  const tools = pkg.contributes.languageModelTools;
+  assert.equal(tools.length, 1);
+  assert.equal(tools[0].name, 'llm_costs_query');
+  assert.ok(tools[0].modelDescription.length > 100);
+  assert.deepEqual(tools[0].inputSchema, JSON.parse(JSON.stringify(QUERY_PARAMS_SCHEMA)));
+  assert.ok(pkg.activationEvents.includes('onLanguageModelTool:llm_costs_query'));
+});
+
+test('the schema lists exactly the params the validator accepts', async () => {
+  const db = await createStore();
+  const samples: Record<string, unknown> = {
+    window: 'last_7d', start_date: '2026-11-01', end_date: '2026-11-02', group_by: 'model', source: 'all', project: 'x',
+    models: ['a'], execution_mode: 'cloud', compare: true, tz: 'UTC', limit: 5,
+  };
+  assert.deepEqual(Object.keys(QUERY_PARAMS_SCHEMA.properties).sort(), Object.keys(samples).sort());
+  for (const [k, v] of Object.entries(samples)) assert.doesNotThrow(() => runQuery(db, { [k]: v }, Date.now()), `param ${k}`);
+  assert.throws(() => runQuery(db, { colour: 'red' }, Date.now()), /colour/);
+});
+
+test('every setting the host reads is declared; OAuth is off by default', () => {
+  const props = pkg.contributes.configuration.properties;
+  const src = fs.readFileSync(path.resolve(__dirname, '../../src/host/settings.ts'), 'utf8');
+  const keys = [...src.matchAll(/get\('([^']+)'\)/g)].map((m) => `claudeCosts.${m[1]}`);
+  assert.ok(keys.length >= 15);
+  for (const k of keys) assert.ok(props[k], `${k} declared in package.json`);
+  assert.equal(props['claudeCosts.headroom.useOAuthUsageEndpoint'].default, false);
+  assert.equal(props['claudeCosts.plan'].default, 'auto');
+  assert.equal(props['claudeCosts.headroom.oauthPollSeconds'].minimum, 180);
+});
+
+test('activation, remote and trust declarations', () => {
+  assert.ok(pkg.activationEvents.includes('onStartupFinished'));
+  assert.deepEqual(pkg.extensionKind, ['workspace']);
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['claudeCosts.apiLogs.paths', 'claudeCosts.priceOverrides', 'claudeCosts.roots']);
+  assert.equal(pkg.capabilities.virtualWorkspaces, true);
+  assert.equal(pkg.main, './dist/extension.js');
+});
