@@ -5,6 +5,7 @@ import type { ScanSummary } from './core/engine-api';
 import { QueryParamError } from './core/query/types';
 import { buildReport, renderReportTable, type ReportKind } from './core/query/report';
 import { validatePriceOverrides } from './core/pricing';
+import { detectPlanOffline } from './core/limits/plan';
 import type { Logger } from './core/types';
 
 const USAGE = `Usage:
@@ -163,6 +164,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         out(`${JSON.stringify(await engine.query(params, now), null, 2)}\n`);
         break;
       case 'status': {
+        // Same inputs as the chip, less the statusline capture (it lives in VS Code's storage).
+        engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: args.configDirs.length ? args.configDirs : undefined }) });
         const status = await engine.status(now);
         out(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/status')).renderStatusText(status)}\n`);
         break;
