@@ -26,6 +26,17 @@ function readLock(file: string): LockContent | null {
   }
 }
 
+const UNREADABLE_GRACE_MS = 2_000;
+
+/** How long the lock file has been as it is (ms since its last change); Infinity when it is gone. */
+function unreadableFor(file: string, nowMs: number): number {
+  try {
+    return nowMs - fs.statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -68,9 +79,11 @@ export class WriterLock {
     }
     const current = readLock(this.file);
     const stale =
-      !current ||
-      (current.host === os.hostname() && !processAlive(current.pid)) ||
-      this.nowFn() - current.heartbeat > STALE_MS;
+      // Unreadable: stale only once it is old; a fresh empty file is another process between creating
+      // and writing it (`wx` then write), which must not be taken over.
+      (!current && unreadableFor(this.file, this.nowFn()) > UNREADABLE_GRACE_MS) ||
+      (current !== null && current.host === os.hostname() && !processAlive(current.pid)) ||
+      (current !== null && this.nowFn() - current.heartbeat > STALE_MS);
     if (!stale) return false;
     // Take over: write our content atomically, then check that we are the one who won the race.
     const tmp = `${this.file}.${process.pid}.${this.token}`;
