@@ -25,6 +25,7 @@ const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20
 const configs = [
   { ...nodeCommon, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(dist, 'extension.js') },
   { ...nodeCommon, entryPoints: [path.join(root, 'src/host/engineWorker.ts')], outfile: path.join(dist, 'engineWorker.js') },
+  { ...nodeCommon, entryPoints: [path.join(root, 'src/core/sources/claude-code/parseWorker.ts')], outfile: path.join(dist, 'parseWorker.js') },
   { ...nodeCommon, entryPoints: [path.join(root, 'src/cli.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,

@@ -150,6 +150,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       priceOverrides,
       log: stderrLogger(args.verbose),
       persistDebounceMs: 0,
+      // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
+      parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
     });
     if (engine.movedAside) process.stderr.write(`claude-costs: the database was unusable (${engine.movedAside.reason}); moved to ${engine.movedAside.path} and rebuilt.\n`);
     const now = args.now ?? Date.now();

@@ -9,6 +9,7 @@ import { silentLogger } from './types';
 import { priceTableFingerprint, type PriceOverrides } from './pricing';
 import { discoverRoots } from './sources/claude-code';
 import { ClaudeCodeScanner } from './sources/claude-code/scanner';
+import type { ParallelParse } from './sources/claude-code/parserPool';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
 import { Ingestor, repriceAll } from './store/ingest';
@@ -32,6 +33,11 @@ export interface EngineOptions {
   log?: Logger;
   /** Delay before a scan's changes are written to disk (coalesces bursts of appends). */
   persistDebounceMs?: number;
+  /**
+   * Parse transcripts in a worker thread: 'auto' (default) when a scan reads ≥ 48 MB, so a cold scan of a
+   * long history uses both cores; 'always'/'never' for tests and benchmarks.
+   */
+  parallelParse?: ParallelParse;
   /** Shown by the panel: the roots are a generated demo corpus. */
   demoMode?: boolean;
 }
@@ -167,7 +173,10 @@ export class Engine implements EngineApi {
       this.db.run('BEGIN');
       const ingestor = new Ingestor(this.db, this.opts.priceOverrides);
       try {
-        await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, options);
+        await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, {
+          ...options,
+          parallelParse: this.opts.parallelParse,
+        });
         const apiLogPaths = this.opts.apiLogPaths?.filter((p) => p.trim() !== '') ?? [];
         if (apiLogPaths.length > 0) {
           await new ApiLogScanner(this.db, ingestor, this.log).scan(apiLogPaths, summary, {

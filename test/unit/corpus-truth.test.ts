@@ -98,3 +98,16 @@ test('a second scan of the unchanged corpus reads nothing and changes nothing', 
   assert.equal(s.bytesRead, 0);
   assert.deepEqual(await engine.query(ALL), before);
 });
+
+test('parsing in a worker thread gives the same store as parsing inline', async () => {
+  const other = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')], parallelParse: 'always' });
+  try {
+    const s = await other.scan();
+    assert.ok(s.filesRead > 1);
+    for (const group_by of ['none', 'model', 'session', 'day', 'tool', 'project'] as const) {
+      assert.deepEqual(await other.query({ ...ALL, group_by, limit: 10000 }), await engine.query({ ...ALL, group_by, limit: 10000 }), group_by);
+    }
+  } finally {
+    await other.close();
+  }
+});

@@ -8,7 +8,7 @@
 // Rows are never deleted because a transcript vanished; only a better copy of the same response replaces one.
 import type { LimitEvent, SourceName, UsageEvent, UsageForPricing } from '../types';
 import { priceRequest, type PriceOverrides } from '../pricing';
-import { EXECUTION_MODE_IDS, SOURCE_IDS } from './schema';
+import { DROP_REQUEST_INDEXES_SQL, EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SOURCE_IDS } from './schema';
 import { selectAll, selectOne, type Database, type Statement } from './sqljs';
 
 export const HOUR_MS = 3_600_000;
@@ -68,13 +68,13 @@ interface RowInfo {
 }
 
 /** Is copy `a` better than stored copy `b`? Larger usage, then usage.speed present, then not a fork copy. */
-function isBetter(a: { total: number; hasSpeed: boolean; forked: boolean }, b: { total: number; hasSpeed: boolean; forked: boolean }): boolean {
+export function isBetter(a: { total: number; hasSpeed: boolean; forked: boolean }, b: { total: number; hasSpeed: boolean; forked: boolean }): boolean {
   if (a.total !== b.total) return a.total > b.total;
   if (a.hasSpeed !== b.hasSpeed) return a.hasSpeed;
   return !a.forked && b.forked;
 }
 
-function mergeTools(a: string[], b: string[]): string[] {
+export function mergeTools(a: string[], b: string[]): string[] {
   if (b.length === 0) return a;
   if (a.length === 0) return [...new Set(b)].sort();
   return [...new Set([...a, ...b])].sort();
@@ -102,10 +102,18 @@ export class Ingestor {
   private nextId: number;
   private readonly touchedHours = new Set<number>();
   private stmts: Record<string, Statement> | null = null;
+  /** Indexes of `requests` dropped for a bulk load into an empty table; rebuilt by refreshRollups(). */
+  private indexesDropped = false;
 
+  /** Construct inside the caller's transaction: a bulk load drops the request indexes until refreshRollups(). */
   constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides) {
-    const count = Number(db.exec('SELECT count(*) FROM requests')[0].values[0][0]);
-    this.complete = count === 0;
+    // EXISTS and max(rowid) are O(log n); count(*) would walk the whole table on every scan.
+    this.complete = Number(db.exec('SELECT EXISTS (SELECT 1 FROM requests)')[0].values[0][0]) === 0;
+    if (this.complete) {
+      // Every key is in `rows` while the table fills, so the indexes are not needed until the end.
+      db.run(DROP_REQUEST_INDEXES_SQL);
+      this.indexesDropped = true;
+    }
     this.nextId = Number(db.exec('SELECT coalesce(max(id), 0) + 1 FROM requests')[0].values[0][0]);
     for (const [table, map] of [
       ['models', this.dict.models],
@@ -366,6 +374,10 @@ export class Ingestor {
 
   /** Rebuilds rollup_hour for every hour touched since the last call. Returns the number of hours. */
   refreshRollups(): number {
+    if (this.indexesDropped) {
+      this.db.run(REQUEST_INDEXES_SQL);
+      this.indexesDropped = false;
+    }
     const hours = [...this.touchedHours].sort((a, b) => a - b);
     this.touchedHours.clear();
     if (hours.length === 0) return 0;

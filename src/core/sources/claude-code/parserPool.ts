@@ -1,0 +1,90 @@
+// Runs parseFile either inline or in one worker thread. The worker pays off for large reads (a cold scan
+// of a long history): parsing then overlaps with the sql.js inserts on the scanner's thread.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseFile, type FileJob, type ParsedFile } from './fileParser';
+
+/** Reads at least this large go to the worker in 'auto' mode (below it, starting a thread costs more). */
+export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
+/** Files parsed ahead of the one being stored (bounds the memory of parsed-but-unstored results). */
+const LOOKAHEAD = 64;
+
+export type ParallelParse = 'auto' | 'always' | 'never';
+
+/** The worker script: next to the bundle (dist/parseWorker.js), or the source file when run from source. */
+function workerScript(): string | null {
+  for (const candidate of [path.join(__dirname, 'parseWorker.js'), path.join(__dirname, 'parseWorker.ts')]) {
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Parses `jobs` in order and hands each result to `consume` in the same order. */
+export async function parseFilesInOrder(
+  jobs: FileJob[],
+  totalBytes: number,
+  mode: ParallelParse,
+  consume: (result: ParsedFile, index: number) => void,
+): Promise<void> {
+  const script = mode === 'never' ? null : workerScript();
+  const useWorker = script !== null && jobs.length > 1 && (mode === 'always' || totalBytes >= WORKER_MIN_BYTES);
+  if (!useWorker) {
+    for (let i = 0; i < jobs.length; i++) consume(await parseFile(jobs[i]), i);
+    return;
+  }
+  // One parser thread per core: the scanner's own thread keeps storing while they parse.
+  const threads = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
+  const workers: Worker[] = [];
+  const waiting = new Map<number, { resolve: (r: ParsedFile) => void; reject: (e: Error) => void }>();
+  let failure: Error | null = null;
+  const failAll = (e: Error) => {
+    failure ??= e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  for (let t = 0; t < threads; t++) {
+    // Run from source (tests under tsx), the worker must register the TypeScript loader itself.
+    const worker = script!.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
+      : new Worker(script!);
+    worker.on('message', (msg: { id: number; json?: string; fatal?: string }) => {
+      const w = waiting.get(msg.id);
+      if (!w) return;
+      waiting.delete(msg.id);
+      if (msg.fatal !== undefined) w.reject(new Error(`transcript parser failed: ${msg.fatal}`));
+      else w.resolve(JSON.parse(msg.json!) as ParsedFile);
+    });
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`transcript parser thread exited (${code})`)));
+    workers.push(worker);
+  }
+  const submit = (i: number): Promise<ParsedFile> =>
+    failure
+      ? Promise.reject(failure)
+      : new Promise<ParsedFile>((resolve, reject) => {
+          waiting.set(i, { resolve, reject });
+          workers[i % workers.length].postMessage({ id: i, job: jobs[i] });
+        });
+  try {
+    const inFlight: Array<Promise<ParsedFile>> = [];
+    const enqueue = (i: number) => {
+      const p = submit(i);
+      p.catch(() => undefined); // handled when its turn comes; avoids an unhandled-rejection warning
+      inFlight[i] = p;
+    };
+    for (let i = 0; i < Math.min(LOOKAHEAD, jobs.length); i++) enqueue(i);
+    for (let i = 0; i < jobs.length; i++) {
+      const result = await inFlight[i];
+      delete inFlight[i];
+      if (i + LOOKAHEAD < jobs.length) enqueue(i + LOOKAHEAD);
+      consume(result, i);
+    }
+  } finally {
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      await w.terminate();
+    }
+  }
+}
