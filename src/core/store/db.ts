@@ -47,6 +47,9 @@ export function setMeta(db: Database, key: string, value: string): void {
 
 class UnusableDbError extends Error {}
 
+/** DB images up to this size get a full page check (PRAGMA quick_check) when opened. */
+const FULL_CHECK_MAX_BYTES = 48 * 1024 * 1024;
+
 /** Loads a DB image and checks it is ours and not from a newer schema. Throws UnusableDbError otherwise. */
 function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, bytes: Buffer): Database {
   if (bytes.length === 0) throw new UnusableDbError('the file is empty');
@@ -59,9 +62,13 @@ function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | nul
     throw new UnusableDbError(`not a readable SQLite database (${(e as Error).message})`);
   }
   try {
-    const quick = db.exec('PRAGMA quick_check');
-    const verdict = quick[0]?.values[0]?.[0];
-    if (verdict !== 'ok') throw new UnusableDbError(`integrity check failed (${String(verdict)})`);
+    // A full page check costs seconds on a large history (every open of every window); the file is only
+    // ever replaced atomically, so large files get the cheap checks (header, schema, version) only.
+    if (bytes.length <= FULL_CHECK_MAX_BYTES) {
+      const quick = db.exec('PRAGMA quick_check');
+      const verdict = quick[0]?.values[0]?.[0];
+      if (verdict !== 'ok') throw new UnusableDbError(`integrity check failed (${String(verdict)})`);
+    }
     const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
     if (version > SCHEMA_VERSION) {
       throw new UnusableDbError(`written by a newer version of Claude Code Costs (schema ${version} > ${SCHEMA_VERSION})`);
