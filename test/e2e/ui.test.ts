@@ -1,0 +1,188 @@
+// The extension as a user meets it: the packaged .vsix installed into a real VS Code (code-server),
+// driven through headless Chromium. Expected figures come from the core engine run in this process on
+// the same transcripts, so the surfaces are checked against the one source of truth, not hard-coded.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { compactNumber, formatUsd } from '../../src/core/limits/chip';
+import type { StatusResult } from '../../src/core/limits/status';
+import { DEFAULT_PANEL_FILTER, type PanelReadModel } from '../../src/protocol';
+import { full, usd } from '../../webview/format';
+import {
+  appendResponse,
+  makeCorpus,
+  packageExtension,
+  startCodeServer,
+  Workbench,
+  type CodeServer,
+} from './harness';
+
+const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
+/** Status-bar entries are rendered with the id `<extension id>.<item id>`. */
+const CHIP_ID = `${EXTENSION_ID}.claudeCosts.chip`;
+
+let configDir: string;
+let server: CodeServer | undefined;
+let workbench: Workbench | undefined;
+let failed = false;
+
+/** What the engine says the chip's leading figure must be: window tokens, or today's cost when idle. */
+async function expectedStatus(): Promise<StatusResult> {
+  const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
+  try {
+    await engine.scan();
+    return await engine.status();
+  } finally {
+    await engine.close();
+  }
+}
+
+function leadingFigure(status: StatusResult): string {
+  return status.activeBlock ? compactNumber(status.activeBlock.totalTokens) : `${formatUsd(status.today.costUsd)} today`;
+}
+
+/** The chip's first segment ("1.2M" or "$3.40 today"); the codicon renders as an empty glyph. */
+async function chipLeadingFigure(): Promise<string> {
+  const text = await workbench!.statusBarText(CHIP_ID);
+  return text.split('·')[0].trim();
+}
+
+async function waitForChip(expected: string, timeoutMs: number): Promise<{ ms: number; last: string }> {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < timeoutMs) {
+    last = await chipLeadingFigure().catch(() => '');
+    if (last === expected) return { ms: Date.now() - started, last };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ms: Date.now() - started, last };
+}
+
+describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
+  before(async () => {
+    configDir = mkdtempSync(path.join(os.tmpdir(), 'ccc-ui-corpus-'));
+    await makeCorpus(configDir, { targetBytes: 1_500_000 });
+    const vsix = packageExtension();
+    server = await startCodeServer({
+      configDir,
+      vsixPath: vsix,
+      extraSettings: { 'workbench.colorTheme': 'Default Dark Modern' },
+    });
+    workbench = await Workbench.open(server, { viewport: { width: 1400, height: 860 } });
+  });
+
+  after(async () => {
+    if (failed) await workbench?.saveFailureArtifacts('ui');
+    await workbench?.close();
+    await server?.stop();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  /** Marks the run failed (for the artifacts) and rethrows. */
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    });
+
+  step('the status-bar chip shows the figure the engine computes for the transcripts', async () => {
+    const expected = leadingFigure(await expectedStatus());
+    // The first scan runs after activation; give it time, then demand the exact figure.
+    const { last } = await waitForChip(expected, 30_000);
+    assert.equal(last, expected);
+    await workbench!.screenshot('workbench');
+  });
+
+  step('appending one response to a transcript updates the chip within 2 s', async () => {
+    const before = await expectedStatus();
+    const beforeFigure = await chipLeadingFigure();
+    assert.equal(beforeFigure, leadingFigure(before));
+    // Large enough that the rounded figure must change (compactNumber keeps 2–3 significant digits).
+    const cacheRead = Math.max(345_678, Math.ceil((before.activeBlock?.totalTokens ?? 0) * 0.2));
+    const appended = appendResponse(configDir, { output_tokens: 2_345, cache_read_input_tokens: cacheRead });
+    const startedAt = Date.now();
+    let changedAfterMs = -1;
+    let seen = beforeFigure;
+    while (Date.now() - startedAt < 2_000) {
+      seen = await chipLeadingFigure().catch(() => seen);
+      if (seen !== beforeFigure) {
+        changedAfterMs = Date.now() - startedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(changedAfterMs >= 0, `the chip still showed "${beforeFigure}" 2 s after the append`);
+    console.log(`# chip updated ${changedAfterMs} ms after the append`);
+    // And it shows exactly what the engine computes with the new response counted once.
+    const after = await expectedStatus();
+    assert.ok(after.activeBlock, 'the appended response (timestamp now) must open or extend the active window');
+    assert.ok(after.activeBlock.totalTokens >= appended.totalTokens);
+    const { last } = await waitForChip(compactNumber(after.activeBlock.totalTokens), 5_000);
+    assert.equal(last, compactNumber(after.activeBlock.totalTokens));
+    await workbench!.screenshot('workbench-active-window');
+  });
+
+  step('hovering the chip shows the window tooltip with the exact token total', async () => {
+    const status = await expectedStatus();
+    const chip = workbench!.statusBarItem(CHIP_ID);
+    await chip.hover();
+    const hover = workbench!.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Claude Code' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = await hover.innerText();
+    if (status.activeBlock) {
+      assert.match(text, /5-hour window/);
+      assert.ok(text.includes(status.activeBlock.totalTokens.toLocaleString('en-US')), `tooltip lacks the total ${status.activeBlock.totalTokens}:\n${text}`);
+    } else {
+      assert.ok(text.includes(formatUsd(status.today.costUsd)), `tooltip lacks today's cost:\n${text}`);
+    }
+    // The README's chip picture: the tooltip above the chip, cropped to that corner.
+    const [hoverBox, chipBox] = [await hover.boundingBox(), await chip.boundingBox()];
+    assert.ok(hoverBox && chipBox);
+    const x = Math.max(0, Math.min(hoverBox.x, chipBox.x) - 24);
+    const y = Math.max(0, hoverBox.y - 24);
+    const right = Math.min(1400, Math.max(hoverBox.x + hoverBox.width, chipBox.x + chipBox.width) + 24);
+    await workbench!.screenshot('chip', { clip: { x, y, width: right - x, height: Math.min(860, chipBox.y + chipBox.height) - y }, forReadme: true });
+    await workbench!.page.mouse.move(700, 300);
+  });
+
+  step('"Claude Costs: Open Costs Panel" opens the panel with the engine\'s figures', async () => {
+    await workbench!.runCommand('Claude Costs: Open Costs Panel');
+    const frame = workbench!.webviewFrame(EXTENSION_ID);
+    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
+    let model: PanelReadModel;
+    try {
+      await engine.scan();
+      // The panel opens on the default filter (last 30 days, all sources, projects and models).
+      model = await engine.readModel({ ...DEFAULT_PANEL_FILTER });
+    } finally {
+      await engine.close();
+    }
+    const card = (kind: string) => frame.locator(`.kpi-${kind} .value`).first();
+    await card('requests').waitFor({ timeout: 30_000 });
+    // The webview formats with webview/format.ts; the same functions format the expectation here.
+    const expected = { requests: full(model.kpis.requests.value), cost: usd(model.kpis.cost.value), tokens: full(model.kpis.totalTokens.value) };
+    const deadline = Date.now() + 15_000;
+    let actual = { requests: '', cost: '', tokens: '' };
+    while (Date.now() < deadline) {
+      actual = {
+        requests: (await card('requests').innerText()).trim(),
+        cost: (await card('cost').innerText()).trim(),
+        tokens: (await card('tokens').getAttribute('title')) ?? '',
+      };
+      if (JSON.stringify(actual) === JSON.stringify(expected)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(actual, expected);
+    assert.ok(model.kpis.requests.value > 0, 'the corpus has requests in the last 30 days');
+    await workbench!.clearNotifications();
+    await workbench!.screenshot('panel', { forReadme: true });
+  });
+
+});
