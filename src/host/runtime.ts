@@ -60,6 +60,7 @@ export function engineOptionsFrom(settings: Settings, globalStoragePath: string,
     configDirs: settings.roots.length ? settings.roots : undefined,
     priceOverrides,
     apiLogPaths: settings.apiLogPaths.length ? settings.apiLogPaths : undefined,
+    demoMode: settings.demoMode,
   };
 }
 
@@ -290,7 +291,7 @@ export class HostRuntime implements vscode.Disposable {
 
   /** Settings changed. Engine inputs → restart the engine and rescan; the rest → re-render. */
   async onSettingsChanged(e: vscode.ConfigurationChangeEvent): Promise<void> {
-    const engineKeys = ['claudeCosts.roots', 'claudeCosts.priceOverrides', 'claudeCosts.apiLogs.paths'];
+    const engineKeys = ['claudeCosts.roots', 'claudeCosts.priceOverrides', 'claudeCosts.apiLogs.paths', 'claudeCosts.demoMode'];
     if (engineKeys.some((k) => e.affectsConfiguration(k))) {
       this.log.info('Settings changed: reopening the engine and rescanning.');
       try {

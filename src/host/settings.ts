@@ -9,6 +9,8 @@ export interface Settings {
   roots: string[];
   priceOverrides: Record<string, unknown>;
   apiLogPaths: string[];
+  /** The roots are a generated demo corpus (set by `npm start` on a machine without transcripts). */
+  demoMode: boolean;
   plan: PlanSetting;
   customPlanTokenLimit: number | null;
   chip: ChipSettings & { alignment: 'left' | 'right'; staleAfterMs: number };
@@ -43,6 +45,7 @@ export function readSettings(get: Getter): Settings {
     roots: stringArray(get('roots')),
     priceOverrides: overrides && typeof overrides === 'object' && !Array.isArray(overrides) ? (overrides as Record<string, unknown>) : {},
     apiLogPaths: stringArray(get('apiLogs.paths')),
+    demoMode: get('demoMode') === true,
     plan,
     customPlanTokenLimit: typeof custom === 'number' && custom > 0 ? custom : null,
     chip: {

@@ -75,6 +75,12 @@ export function formatUsdRate(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+
+/** "1 request", "2 requests" (with thousands separators). */
+function plural(n: number, noun: string): string {
+  return `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function formatPct(p: number): string {
   return `${Math.round(p)}%`;
 }
@@ -175,7 +181,7 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     lines.push(`| Cache reads | ${int(b.cacheReadTokens)} |`);
     lines.push(`| **Total** | **${int(b.totalTokens)}** |`);
     lines.push('');
-    lines.push(`Cost **${formatUsd(b.costUsd)}** · ${int(b.requests)} requests  `);
+    lines.push(`Cost **${formatUsd(b.costUsd)}** · ${plural(b.requests, 'request')}  `);
     if (status.burnRate) {
       lines.push(`Burn rate: ${compactNumber(status.burnRate.tokensPerMinute)} tokens/min · ${formatUsdRate(status.burnRate.costPerMinute)}/min (last ${Math.max(1, Math.round((status.burnRate.toMs - status.burnRate.fromMs) / 60_000))} min)  `);
     }
@@ -198,7 +204,7 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     }
   } else {
     lines.push(`**Claude Code** · no active 5-hour window  `);
-    lines.push(`Today: **${formatUsd(status.today.costUsd)}** · ${compactNumber(status.today.totalTokens)} tokens · ${int(status.today.requests)} requests  `);
+    lines.push(`Today: **${formatUsd(status.today.costUsd)}** · ${compactNumber(status.today.totalTokens)} tokens · ${plural(status.today.requests, 'request')}  `);
   }
   lines.push('');
   if (h.usedPct !== null) {
@@ -244,7 +250,7 @@ export function statusPlainText(status: StatusResult): string {
     const reset = status.resetsAtMs ?? b.endMs;
     out.push(`5-hour window: ${formatTime(status.windowStartMs ?? b.startMs, tz, status.nowMs)} → ${formatTime(reset, tz, status.nowMs)} (resets in ${formatDuration(Math.max(0, reset - status.nowMs))})`);
     out.push(`  tokens: ${int(b.totalTokens)} (input ${int(b.inputTokens)}, output ${int(b.outputTokens)}, cache writes ${int(b.cacheCreationTokens)}, cache reads ${int(b.cacheReadTokens)})`);
-    out.push(`  cost: ${formatUsd(b.costUsd)} · ${int(b.requests)} requests`);
+    out.push(`  cost: ${formatUsd(b.costUsd)} · ${plural(b.requests, 'request')}`);
     if (status.burnRate) out.push(`  burn rate: ${int(status.burnRate.tokensPerMinute)} tokens/min · ${formatUsdRate(status.burnRate.costPerMinute)}/min`);
     if (status.projection) {
       out.push(`  projected at reset: ${int(status.projection.tokensAtReset)} tokens · ${formatUsd(status.projection.costAtReset)}`);
@@ -254,7 +260,7 @@ export function statusPlainText(status: StatusResult): string {
   } else {
     out.push('No active 5-hour window.');
   }
-  out.push(`today (${tz}): ${formatUsd(status.today.costUsd)} · ${int(status.today.totalTokens)} tokens · ${int(status.today.requests)} requests`);
+  out.push(`today (${tz}): ${formatUsd(status.today.costUsd)} · ${int(status.today.totalTokens)} tokens · ${plural(status.today.requests, 'request')}`);
   const h = status.headroom;
   const hText = h.limitHit ? 'limit hit' : h.usedPct === null ? 'unknown' : `${formatPct(h.usedPct)} used, ${formatPct(h.leftPct ?? 0)} left`;
   out.push(`headroom: ${hText} — ${h.sourceLabel}${h.ageMs !== null && !h.estimate ? `, ${formatAge(h.ageMs)}` : ''}${h.stale ? ' (stale)' : ''}`);
