@@ -37,13 +37,19 @@ export interface PanelFilter {
   project: string | null;
   /** null = all models; [] = none (zero rows); otherwise only these ids as written in transcripts. */
   models: string[] | null;
+  /**
+   * Provider name (exact), null = all. Claude Code rows count as "anthropic"; API-log calls that name
+   * no provider as "(unknown)". Optional in messages (a missing field reads as null).
+   */
+  provider: string | null;
+  /** 'cost' also leaves out calls that cost nothing by design (local models); the model says how many. */
   view: PanelView;
   /** Bucket of the short-range time series (ranges ≤ 48 h). */
   interval: SeriesInterval;
 }
 
 export const DEFAULT_PANEL_FILTER: PanelFilter = Object.freeze({
-  range: 'last_30d', from: null, until: null, tz: '', source: 'all', project: null, models: null,
+  range: 'last_30d', from: null, until: null, tz: '', source: 'all', project: null, models: null, provider: null,
   view: 'cost', interval: '15m',
 }) as PanelFilter;
 
@@ -88,6 +94,9 @@ export interface PanelKpis {
   /** subagent share of total tokens, 0..100. */
   subagentTokenPct: number;
   unpricedRequests: number;
+  /** Cloud vs local calls (Claude Code rows are cloud). */
+  cloud: SplitFigures;
+  local: SplitFigures;
 }
 
 export interface Insight {
@@ -166,6 +175,95 @@ export interface Table<R> {
   omitted: number;
 }
 
+/** The provider of Claude Code rows, and of API-log calls that name none (same keys as llm_costs_query). */
+export const CLAUDE_CODE_PROVIDER = 'anthropic';
+export const UNKNOWN_PROVIDER = '(unknown)';
+/** The feature of rows that name none (every Claude Code row). */
+export const NO_FEATURE = '(none)';
+
+/**
+ * Outcome figures of API-log calls (success, latency, speed): the same definitions as llm_costs_query's
+ * success_rate / avg_duration_ms / tokens_per_second. A figure is null when no call logged its field.
+ */
+export interface CallFigures {
+  /** Calls with a logged outcome, and how many of them succeeded. */
+  outcomeCalls: number;
+  successes: number;
+  /** successes / outcomeCalls × 100. */
+  successPct: number | null;
+  /** Calls with a logged duration, and their mean duration. */
+  timedCalls: number;
+  avgDurationMs: number | null;
+  /** Output tokens of timed calls / their summed duration. */
+  tokensPerSecond: number | null;
+}
+
+export interface ProviderRow extends Metrics {
+  provider: string;
+  shareOfCost: number;
+  shareOfTokens: number;
+  /** null when none of its calls logged an outcome or a duration. */
+  calls: CallFigures | null;
+}
+export interface FeatureRow extends Metrics {
+  feature: string;
+  shareOfCost: number;
+  shareOfTokens: number;
+  calls: CallFigures | null;
+}
+
+/** One point of the duration-vs-tokens scatter: a call, or (bucketed) the mean of the calls of one cell. */
+export interface ScatterPoint { tokens: number; durationMs: number; calls: number; failed: number }
+
+export interface DurationScatter {
+  /** At most MAX_SCATTER_POINTS points (see `bucketed`). */
+  points: ScatterPoint[];
+  /** Timed calls behind the points. */
+  calls: number;
+  /** True when the calls were folded into grid cells (more calls than points allowed). */
+  bucketed: boolean;
+  /** The slowest call (for the text alternative). */
+  slowest: { tokens: number; durationMs: number } | null;
+  /** Median duration over all timed calls. */
+  medianDurationMs: number | null;
+}
+export const MAX_SCATTER_POINTS = 2000;
+
+export type RateLimitKindName = 'requests' | 'input_tokens' | 'output_tokens' | 'tokens';
+
+export interface RateLimitReadingView {
+  kind: RateLimitKindName;
+  limit: number | null;
+  remaining: number | null;
+  /** Epoch ms when the bucket is full again; null when the log did not say. */
+  resetMs: number | null;
+  /** When the call that saw it was made. */
+  observedMs: number;
+  /** Past its reset (or old without one): history, not headroom. */
+  stale: boolean;
+  /** remaining / limit × 100; null when stale or unknown. */
+  headroomPct: number | null;
+}
+
+export interface ModelRateLimit {
+  model: string;
+  provider: string | null;
+  observedMs: number;
+  /** Every reading is stale. */
+  stale: boolean;
+  /** The most restrictive fresh reading, 0..100; null when none is fresh and known. */
+  headroomPct: number | null;
+  tightest: RateLimitKindName | null;
+  readings: RateLimitReadingView[];
+}
+
+/** The latest rate-limit observation per model (API logs), most restrictive first, stale ones last. */
+export interface RateLimitSummary {
+  models: ModelRateLimit[];
+  /** The most restrictive fresh headroom over all models; null when nothing fresh is known. */
+  tightest: { model: string; kind: RateLimitKindName; headroomPct: number; resetMs: number | null } | null;
+}
+
 export type BudgetState = 'ok' | 'warn' | 'over';
 export interface Budget {
   limitUsd: number;
@@ -234,7 +332,10 @@ export interface PanelReadModel {
   sources: { internalAvailable: boolean };
   available: {
     projects: string[];
+    /** Model chips by family; scoped to `filter.provider` when one is picked. */
     models: { family: ModelFamily; models: { id: string; unpriced: boolean }[] }[];
+    /** Providers with the models each served (empty when the store has no API-log rows). */
+    providers: { name: string; models: string[] }[];
   };
   totals: Metrics;
   kpis: PanelKpis;
@@ -253,6 +354,20 @@ export interface PanelReadModel {
   sessions: Table<SessionRow>;
   spend: { today: PeriodSpend; month: PeriodSpend };
   budgets: { daily: Budget | null; monthly: Budget | null };
+  /** By provider / by feature (Claude Code rows: "anthropic" / "(none)"); they sum to `totals`. */
+  providers: Table<ProviderRow>;
+  features: Table<FeatureRow>;
+  /** Success, latency and speed of the rows shown; null when none logged an outcome or a duration. */
+  calls: CallFigures | null;
+  /**
+   * Calls that cost nothing by design (local models: cost_kind 2) matching the filter in the window.
+   * `hidden`: the Cost view leaves them out of every figure on the page.
+   */
+  freeCalls: { requests: number; total_tokens: number; hidden: boolean };
+  /** Duration vs output tokens of the timed calls shown; null when no call logged a duration. */
+  scatter: DurationScatter | null;
+  /** Latest rate-limit observations (not filtered: they describe now). */
+  rateLimits: RateLimitSummary;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +401,7 @@ export const MAX_MESSAGE_CHARS = 64 * 1024;
 export const MAX_MODELS = 500;
 export const MAX_MODEL_ID_CHARS = 200;
 export const MAX_PROJECT_CHARS = 500;
+export const MAX_PROVIDER_CHARS = 200;
 const DAY_KEY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 type Result<T> = T | { error: string };
@@ -307,7 +423,7 @@ function validTimeZone(tz: string): boolean {
 /** Validates a complete filter. The reason names the offending field (`filter.models[3]`, …). */
 export function parsePanelFilter(raw: unknown, path = 'filter'): Result<PanelFilter> {
   if (!isObject(raw)) return { error: `${path}: must be an object` };
-  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'view', 'interval'];
+  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'view', 'interval'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) return { error: `${path}.${k}: unknown field` };
   if (!oneOf(raw.range, RANGE_PRESETS)) return { error: `${path}.range: must be one of ${RANGE_PRESETS.join(', ')}` };
   for (const k of ['from', 'until'] as const) {
@@ -345,11 +461,17 @@ export function parsePanelFilter(raw: unknown, path = 'filter'): Result<PanelFil
       if (!models.includes(m)) models.push(m);
     }
   }
+  let provider: string | null = null;
+  if (raw.provider !== null && raw.provider !== undefined) {
+    if (typeof raw.provider !== 'string') return { error: `${path}.provider: must be a string or null` };
+    if (raw.provider.length > MAX_PROVIDER_CHARS) return { error: `${path}.provider: at most ${MAX_PROVIDER_CHARS} characters` };
+    provider = raw.provider === '' ? null : raw.provider;
+  }
   const view = raw.view ?? 'cost';
   if (!oneOf(view, PANEL_VIEWS)) return { error: `${path}.view: must be one of ${PANEL_VIEWS.join(', ')}` };
   const interval = raw.interval ?? '15m';
   if (!oneOf(interval, SERIES_INTERVALS)) return { error: `${path}.interval: must be one of ${SERIES_INTERVALS.join(', ')}` };
-  return { range: raw.range, from, until, tz, source, project, models, view, interval };
+  return { range: raw.range, from, until, tz, source, project, models, provider, view, interval };
 }
 
 /** A partial filter (e.g. from the query command) laid over a base; invalid → the reason. */

@@ -99,3 +99,27 @@ export const FAMILY_LABELS: Record<string, string> = { opus: 'Opus', sonnet: 'So
 export function shortModel(id: string): string {
   return id.replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
+
+/** A duration: 850 ms · 4.2 s · 37 s · 2 min 5 s. */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms - m * 60_000) / 1000);
+  return s ? `${m} min ${s} s` : `${m} min`;
+}
+
+/** A reset time relative to now: "in 40 s", "in 6 min", "passed 2 h ago". */
+export function untilLabel(ms: number, nowMs: number): string {
+  const d = ms - nowMs;
+  if (d <= 0) return `passed ${ago(ms, nowMs)}`;
+  if (d < 60_000) return `in ${Math.ceil(d / 1000)} s`;
+  if (d < 3_600_000) return `in ${Math.round(d / 60_000)} min`;
+  return `in ${Math.round(d / 3_600_000)} h`;
+}
+
+export const RATE_KIND_LABELS: Record<string, string> = {
+  requests: 'Requests', input_tokens: 'Input tokens', output_tokens: 'Output tokens', tokens: 'Tokens',
+};

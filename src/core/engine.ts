@@ -12,7 +12,7 @@ import { ClaudeCodeScanner } from './sources/claude-code/scanner';
 import type { ParallelParse } from './sources/claude-code/parserPool';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
-import { Ingestor, repriceAll } from './store/ingest';
+import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
 import type { Database } from './store/sqljs';
 import { runQuery } from './query/run';
@@ -63,6 +63,8 @@ export class Engine implements EngineApi {
   private statusOptions: StatusOptions = {};
   private lastScan: ScanSummary = emptyScanSummary();
   private loadedStamp: string | null;
+  /** Name → id maps of the dictionary tables, kept across scans (reset when the database is replaced). */
+  private dictionaries: Dictionaries | null = null;
   private readonly lock: WriterLock | null;
   /** Set when the DB file was unusable and moved aside at open (the surfaces tell the user once). */
   readonly movedAside: { path: string; reason: string } | null;
@@ -157,6 +159,7 @@ export class Engine implements EngineApi {
       if (reloaded) {
         this.db.close();
         this.db = reloaded.db;
+        this.dictionaries = null;
         this.loadedStamp = reloaded.fileStamp;
         this.repriceIfTableChanged();
         this.log.info(isWriter ? 'Took over as the writer; reloaded the database from disk.' : 'Reloaded the database written by another window.');
@@ -171,7 +174,8 @@ export class Engine implements EngineApi {
       const summary = emptyScanSummary();
       summary.roots = this.roots();
       this.db.run('BEGIN');
-      const ingestor = new Ingestor(this.db, this.opts.priceOverrides);
+      this.dictionaries ??= loadDictionaries(this.db);
+      const ingestor = new Ingestor(this.db, this.opts.priceOverrides, this.dictionaries);
       try {
         await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, {
           ...options,
@@ -187,6 +191,7 @@ export class Engine implements EngineApi {
         this.db.run('COMMIT');
       } catch (e) {
         this.db.run('ROLLBACK');
+        this.dictionaries = null; // it may hold ids of rows the rollback removed
         throw e;
       } finally {
         ingestor.dispose();

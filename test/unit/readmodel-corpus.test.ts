@@ -34,7 +34,7 @@ function consistent(m: PanelReadModel): void {
   const t = m.totals;
   for (const k of ['requests', 'total_tokens', 'cost_usd', 'output_tokens'] as const) {
     for (const [name, rows] of [['models', m.models.rows], ['projects', m.projects.rows], ['tools', m.tools.rows], ['daily', m.daily]] as const) {
-      close(sum(rows as { [key: string]: number }[], (r) => r[k]), t[k], `${name}.${k}`);
+      close(sum(rows as unknown as { [key: string]: number }[], (r) => r[k]), t[k], `${name}.${k}`);
     }
   }
   assert.equal(m.kpis.requests.value, t.requests);

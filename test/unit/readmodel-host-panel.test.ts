@@ -274,3 +274,31 @@ test('reload: the serializer restores the panel with the filter from the webview
   assert.ok(logs.some((l) => l.level === 'warn' && l.message.includes('filter.range')));
   handle.dispose();
 });
+
+test('provider filter: kept in workspaceState; a filter stored before the field existed restores with provider null', async () => {
+  // Stored by an older version: no provider field.
+  const { provider: _none, ...older } = { ...DEFAULT_PANEL_FILTER, range: 'last_7d' as const };
+  state.set('claudeCosts.panel.filter', older);
+  const handle = register();
+  handle.open();
+  const wv = lastPanel!.webview;
+  wv.receive({ type: 'ready' });
+  await settle();
+  assert.deepEqual(readModelCalls.at(-1), { ...DEFAULT_PANEL_FILTER, range: 'last_7d', provider: null });
+  wv.receive({ type: 'setFilter', requestId: 21, filter: { ...DEFAULT_PANEL_FILTER, provider: 'ollama', models: null } });
+  await settle();
+  assert.equal((state.get('claudeCosts.panel.filter') as PanelFilter).provider, 'ollama');
+  const answer = wv.posted.at(-1) as Extract<HostToWebview, { type: 'readModel' }>;
+  assert.equal(answer.model.filter.provider, 'ollama');
+  assert.equal(answer.model.totals.requests, 0, 'no API-log rows here: an unknown provider matches nothing');
+  // A bad provider from the webview is refused, naming the field; open() merges a partial filter.
+  wv.receive({ type: 'setFilter', requestId: 22, filter: { ...DEFAULT_PANEL_FILTER, provider: ['x'] } });
+  await settle();
+  assert.ok(logs.some((l) => l.level === 'warn' && l.message.includes('filter.provider')));
+  handle.open({ provider: 'anthropic' });
+  await settle();
+  assert.equal(readModelCalls.at(-1)!.provider, 'anthropic');
+  const pushed = wv.posted.at(-1) as Extract<HostToWebview, { type: 'readModel' }>;
+  assert.equal(pushed.model.totals.requests, 2, 'Claude Code rows are anthropic');
+  handle.dispose();
+});

@@ -7,16 +7,23 @@ import type { Database } from '../../src/core/store/sqljs';
 import { buildReadModel } from '../../src/core/query/readModel';
 import { launch, openPanel, shutdown } from './harness';
 import type { PanelPage } from './harness';
-import { HOSTILE_PROJECT, HOSTILE_TITLE, MODELS, NOW, emptyStore, populatedStore } from './fixture';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RESULTS_DIR } from './harness';
+import {
+  HOSTILE_FEATURE, HOSTILE_PROJECT, HOSTILE_PROVIDER, HOSTILE_TITLE, MODELS, NOW, OLLAMA_MODEL, bothSourcesStore, emptyStore, populatedStore,
+} from './fixture';
 
 let browser: Browser;
 let db: Database;
 let empty: Database;
+let both: Database;
 
 before(async () => {
   browser = await launch();
   db = await populatedStore();
   empty = await emptyStore();
+  both = await bothSourcesStore();
 });
 after(async () => shutdown(browser));
 
@@ -318,6 +325,185 @@ test('High Contrast and a narrow editor column: still laid out and readable; scr
   const overflow = await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
   assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
   await narrow.screenshot('panel-narrow-dark.png');
+  clean(narrow);
+  await narrow.page.context().close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// The second source: your own API-call logs (issue 7)
+
+/** Elements created from strings (an <img src=x|y>, an <svg onload>, a <script> with alert) anywhere, shadow roots included. */
+const injectedCount = (p: PanelPage) => p.page.evaluate(`(() => {
+  const all = [];
+  const walk = (root) => root.querySelectorAll('*').forEach((el) => { all.push(el); if (el.shadowRoot) walk(el.shadowRoot); });
+  walk(document);
+  return all.filter((el) => (el.tagName === 'IMG' && ['x', 'y'].includes(el.getAttribute('src')))
+    || (el.tagName.toLowerCase() === 'svg' && el.hasAttribute('onload'))
+    || (el.tagName === 'SCRIPT' && (el.textContent || '').includes('alert'))).length;
+})()`) as Promise<number>;
+
+test('both sources, All: the source control is live; cloud · local, call success, by provider / feature, the scatter; screenshot', async () => {
+  // Claude Code only: the source control stays off, no provider select, no rate-limit chip.
+  const ccOnly = await openPanel(browser, { db, nowMs: NOW });
+  assert.equal(await ccOnly.page.locator('vscode-single-select.source').getAttribute('disabled'), '');
+  assert.equal(await ccOnly.page.locator('vscode-single-select.provider').count(), 0);
+  assert.equal(await ccOnly.page.locator('rate-limit-chip button.chip').count(), 0);
+  assert.equal(await ccOnly.page.locator('.providers-table').count(), 0);
+  clean(ccOnly);
+  await ccOnly.page.context().close();
+
+  const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_30d', view: 'usage' } });
+  const model = buildReadModel(both, panel.filter, NOW);
+  assert.equal(await panel.page.locator('vscode-single-select.source').getAttribute('disabled'), null, 'the source control is live');
+  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
+  assert.equal(await text(panel, 'kpi-cards .exec-split'),
+    `cloud ${model.kpis.cloud.requests.toLocaleString('en-US')} · local ${model.kpis.local.requests.toLocaleString('en-US')}`);
+  assert.ok(model.kpis.local.requests > 0);
+  assert.match(await text(panel, 'kpi-cards .kpi-calls .value'), /^\d+\.\d %$/);
+  assert.ok((await text(panel, 'kpi-cards .kpi-calls')).includes(`${(model.calls!.outcomeCalls - model.calls!.successes)} failed of ${model.calls!.outcomeCalls.toLocaleString('en-US')} calls`));
+  assert.equal(await panel.page.locator('kpi-cards .card').count(), 5);
+  // By provider / by feature: one row each, the totals row = the cards, bars in the share cells.
+  assert.deepEqual((await panel.page.locator('.providers-table tbody td.first').allTextContents()).sort(), model.providers.rows.map((r) => r.provider).sort());
+  assert.ok((await text(panel, '.providers-table tfoot')).includes(model.totals.requests.toLocaleString('en-US')));
+  assert.equal(await panel.page.locator('.features-table tbody tr').count(), model.features.rows.length);
+  assert.equal(await panel.page.locator('.features-table tbody td.bar-cell .bar').count(), model.features.rows.length);
+  const scatterLabel = await panel.page.locator('chart-card.chart-scatter canvas').getAttribute('aria-label');
+  assert.ok(scatterLabel?.startsWith(`Duration against output tokens for ${model.scatter!.calls} timed API calls`), scatterLabel ?? '');
+  assert.equal(await panel.page.locator('.free-note').count(), 0, 'nothing is hidden in the Usage view');
+  await panel.screenshot('panel-api-logs-all-dark.png');
+
+  // The source control drives the request.
+  await pick(panel, 'source', 'API logs');
+  await panel.waitForAnswers(2);
+  assert.equal(panel.lastOf('setFilter')?.filter.source, 'internal');
+  const api = buildReadModel(both, panel.filter, NOW);
+  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), api.totals.requests.toLocaleString('en-US'));
+  assert.ok(!(await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('anthropic') || api.providers.rows.some((r) => r.provider === 'anthropic'));
+  await pick(panel, 'source', 'Claude Code');
+  await panel.waitForAnswers(3);
+  assert.equal(panel.lastOf('setFilter')?.filter.source, 'claude_code');
+  assert.equal(await panel.page.locator('chart-card.chart-scatter').count(), 0, 'no timed calls, no scatter');
+  assert.equal(await panel.page.locator('kpi-cards .kpi-calls').count(), 0);
+  clean(panel);
+  await panel.page.context().close();
+});
+
+test('provider filter: picking a provider scopes the model chips to it and clears the model selection', async () => {
+  const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'all', view: 'usage', models: ['claude-opus-4-6'] } });
+  assert.equal(await panel.page.locator('model-chips button.chip[aria-pressed="true"]').count(), 1);
+  await pick(panel, 'provider', 'ollama');
+  await panel.waitForAnswers(2);
+  const sent = panel.lastOf('setFilter')!.filter;
+  assert.equal(sent.provider, 'ollama');
+  assert.equal(sent.models, null, 'the model selection starts over');
+  assert.deepEqual(await panel.page.locator('model-chips button.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), [OLLAMA_MODEL]);
+  assert.equal(await panel.page.locator('model-chips button.chip[aria-pressed="true"]').count(), 1);
+  assert.deepEqual(await panel.page.locator('.providers-table tbody td.first').allTextContents(), ['ollama']);
+  // Back to all providers: every model again; Reset filters clears the provider too.
+  await pick(panel, 'provider', 'openai');
+  await panel.waitForAnswers(3);
+  assert.deepEqual(await panel.page.locator('model-chips button.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['gpt-4o-mini']);
+  await panel.page.locator('model-chips button.chip[data-model="gpt-4o-mini"]').click();
+  await panel.waitForAnswers(4);
+  assert.deepEqual(panel.lastOf('setFilter')!.filter.models, []);
+  await panel.page.locator('vscode-button.reset-filters').click();
+  await panel.waitForAnswers(5);
+  const reset = panel.lastOf('setFilter')!.filter;
+  assert.equal(reset.provider, null);
+  assert.equal(reset.models, null);
+  assert.ok(await panel.page.locator('model-chips button.chip').count() > 5);
+  clean(panel);
+  await panel.page.context().close();
+});
+
+test('Cost view, API logs only: local/free calls are left out and a line says how many; screenshot', async () => {
+  const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_30d', view: 'cost', source: 'internal' } });
+  const model = buildReadModel(both, panel.filter, NOW);
+  assert.ok(model.freeCalls.hidden && model.freeCalls.requests > 0);
+  assert.ok((await text(panel, '.free-note')).startsWith(`${model.freeCalls.requests} local/free calls hidden in the Cost view`));
+  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
+  assert.ok((await text(panel, 'kpi-cards .exec-split')).endsWith(`local ${model.freeCalls.requests} hidden`));
+  assert.ok(!(await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('ollama'));
+  assert.ok(!(await panel.page.locator('.models-table tbody td.first').allTextContents()).includes(OLLAMA_MODEL));
+  assert.equal(await panel.page.locator('kpi-cards .kpi-split').count(), 0, 'API logs have no subagents');
+  await panel.screenshot('panel-api-logs-cost-dark.png');
+  await panel.page.locator('.free-note button.show-usage').click();
+  await panel.waitForAnswers(2);
+  assert.equal(panel.lastOf('setFilter')?.filter.view, 'usage');
+  assert.equal(await panel.page.locator('.free-note').count(), 0);
+  assert.ok((await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('ollama'));
+  // Only free calls match (Ollama in the Cost view): the no-rows banner says why.
+  await pick(panel, 'provider', 'ollama');
+  await panel.waitForAnswers(3);
+  await panel.page.locator('costs-toolbar button.view-cost').click();
+  await panel.waitForAnswers(4);
+  assert.ok((await text(panel, '.banner.no-rows')).includes('Only local/free calls match'));
+  clean(panel);
+  await panel.page.context().close();
+});
+
+test('rate-limit chip: the tightest headroom, expanded by keyboard to the per-model list, stale shown as stale; screenshot', async () => {
+  const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_7d' } });
+  const chip = panel.page.locator('rate-limit-chip button.chip');
+  assert.equal(await text(panel, 'rate-limit-chip button.chip'), 'Rate limit 15 % left ▾');
+  assert.equal(await chip.getAttribute('aria-label'), 'Rate limits: 15 % left (claude-sonnet-4-5-20250929, output tokens)');
+  assert.match((await chip.getAttribute('class')) ?? '', /\bwarn\b/);
+  assert.equal(await chip.getAttribute('aria-expanded'), 'false');
+  assert.equal(await panel.page.locator('rate-limit-chip #rate-limit-panel').isVisible(), false);
+  await chip.focus();
+  await panel.page.keyboard.press('Enter');
+  assert.equal(await chip.getAttribute('aria-expanded'), 'true');
+  assert.equal(await panel.page.locator('rate-limit-chip #rate-limit-panel').isVisible(), true);
+  const rows = panel.page.locator('rate-limit-chip tbody tr');
+  assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))),
+    ['claude-sonnet-4-5-20250929', 'gpt-4o-mini', 'claude-haiku-4-5-20251001', 'claude-opus-4-6']);
+  const sonnet = (await rows.nth(0).textContent())!.replace(/\s+/g, ' ');
+  assert.ok(sonnet.includes('15 % left') && sonnet.includes('1,200 / 8,000 resets in 40 s') && sonnet.includes('41 / 50'), sonnet);
+  const opus = (await rows.nth(3).textContent())!.replace(/\s+/g, ' ');
+  assert.ok(opus.includes('stale') && !opus.includes('% left'), `a stale observation is not headroom: ${opus}`);
+  assert.ok((await rows.nth(1).textContent())!.includes('stale'), 'gpt-4o-mini tokens: past its reset');
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  await panel.page.screenshot({ path: path.join(RESULTS_DIR, 'panel-rate-limit-chip-dark.png'), clip: { x: 0, y: 0, width: 1280, height: 560 } });
+  // Escape closes it and gives the focus back to the chip; Space opens it again; a click outside closes it.
+  await panel.page.keyboard.press('Escape');
+  assert.equal(await chip.getAttribute('aria-expanded'), 'false');
+  assert.equal(await chip.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el), true);
+  await panel.page.keyboard.press('Space');
+  assert.equal(await chip.getAttribute('aria-expanded'), 'true');
+  await panel.page.mouse.click(20, 820);
+  assert.equal(await chip.getAttribute('aria-expanded'), 'false');
+  clean(panel);
+  await panel.page.context().close();
+  // Ten minutes later every reset has passed: the chip says stale, it claims no headroom.
+  const later = await openPanel(browser, { db: both, nowMs: NOW + 10 * 60_000 });
+  assert.equal(await text(later, 'rate-limit-chip button.chip'), 'Rate limits stale ▾');
+  clean(later);
+  await later.page.context().close();
+});
+
+test('hostile provider and feature names render as text in the select, the tables and the chips', async () => {
+  const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'all', view: 'usage' } });
+  assert.ok((await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes(HOSTILE_PROVIDER));
+  assert.ok((await panel.page.locator('.features-table tbody td.first').allTextContents()).includes(HOSTILE_FEATURE));
+  await pick(panel, 'provider', HOSTILE_PROVIDER);
+  await panel.waitForAnswers(2);
+  assert.equal(panel.lastOf('setFilter')?.filter.provider, HOSTILE_PROVIDER);
+  assert.deepEqual(await panel.page.locator('.providers-table tbody td.first').allTextContents(), [HOSTILE_PROVIDER]);
+  assert.deepEqual(await panel.page.locator('model-chips button.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['evil-model']);
+  await panel.page.locator('rate-limit-chip button.chip').click();
+  assert.equal(await injectedCount(panel), 0, 'no element was created from the strings');
+  clean(panel);
+  await panel.page.context().close();
+});
+
+test('both sources in a narrow editor column: the toolbar wraps, the tables scroll inside their cards, the chip list fits', async () => {
+  const narrow = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_30d' } }, { width: 640, height: 900 });
+  await narrow.page.locator('rate-limit-chip button.chip').click();
+  const overflow = await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
+  assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+  const box = await narrow.page.locator('rate-limit-chip #rate-limit-panel').boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 640, `the list stays on screen: ${JSON.stringify(box)}`);
+  await narrow.screenshot('panel-api-logs-narrow-dark.png');
   clean(narrow);
   await narrow.page.context().close();
 });

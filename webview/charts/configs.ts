@@ -241,3 +241,53 @@ export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
     return cfg as ChartConfiguration;
   };
 }
+
+/**
+ * Duration vs output tokens of API-log calls: successful calls blue, failed ones red. A bucketed point
+ * stands for several calls (the host folds them into a grid beyond 2,000); its radius grows with the
+ * square root of its count so the area reads as "how many".
+ */
+export function durationScatter(m: PanelReadModel): ChartBuilder {
+  return (t) => {
+    const s = m.scatter!;
+    const radius = (calls: number) => (s.bucketed ? Math.min(9, 2.5 + Math.sqrt(calls)) : 3);
+    // A bucketed point counts as failed when at least half of its calls failed.
+    const isFailed = (p: (typeof s.points)[number]) => p.failed > 0 && p.failed * 2 >= p.calls;
+    const okPoints = s.points.filter((p) => !isFailed(p));
+    const failed = s.points.filter(isFailed);
+    const seconds = (ms: number) => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
+    const dataset = (label: string, pts: typeof s.points, color: string) => ({
+      label, data: pts.map((p) => ({ x: p.tokens, y: p.durationMs / 1000 })),
+      backgroundColor: alpha(color, 0.55), borderColor: color, borderWidth: 1,
+      pointRadius: pts.map((p) => radius(p.calls)), pointHoverRadius: pts.map((p) => radius(p.calls) + 2),
+    });
+    const sets = [dataset(s.bucketed ? 'Mostly successful' : 'Succeeded', okPoints, t.blue), dataset(s.bucketed ? 'Mostly failed' : 'Failed', failed, t.red)];
+    const lists = [okPoints, failed];
+    const cfg: ChartConfiguration<'scatter'> = {
+      type: 'scatter',
+      data: { datasets: sets },
+      options: {
+        ...baseOptions(t),
+        interaction: { mode: 'nearest', intersect: true },
+        scales: {
+          x: { beginAtZero: true, title: { display: true, text: 'output tokens', color: t.muted }, ticks: { callback: (v) => compact(Number(v)), color: t.muted }, grid: { color: t.grid, lineWidth: 0.5 } },
+          y: { beginAtZero: true, title: { display: true, text: 'duration (s)', color: t.muted }, ticks: { callback: (v) => `${Number(v)} s`, color: t.muted }, grid: { color: t.grid, lineWidth: 0.5 } },
+        },
+        plugins: {
+          ...baseOptions(t).plugins,
+          tooltip: {
+            ...baseOptions(t).plugins.tooltip,
+            callbacks: {
+              label: (item: TooltipItem<'scatter'>) => {
+                const p = lists[item.datasetIndex][item.dataIndex];
+                const what = p.calls > 1 ? `${p.calls} calls, mean` : p.failed ? 'failed call' : 'call';
+                return ` ${what}: ${compact(p.tokens)} output tokens in ${seconds(p.durationMs)}${p.calls > 1 && p.failed ? ` (${p.failed} failed)` : ''}`;
+              },
+            },
+          },
+        },
+      },
+    };
+    return cfg as ChartConfiguration;
+  };
+}

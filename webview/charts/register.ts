@@ -1,11 +1,11 @@
 // Chart.js, tree-shaken: only the controllers, elements, scales and plugins the panel draws with.
 import {
   ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LineController,
-  LineElement, LinearScale, PointElement, Tooltip,
+  LineElement, LinearScale, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 
 Chart.register(
-  BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement,
+  BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, ScatterController,
   CategoryScale, LinearScale, Tooltip, Legend,
 );
 

@@ -4,12 +4,12 @@ import { customElement, state } from 'lit/decorators.js';
 import type { HostToWebview, PanelFilter, PanelReadModel, PanelView, SeriesInterval, SettingsTarget } from '../../src/protocol';
 import { DEFAULT_PANEL_FILTER, parsePanelFilter } from '../../src/protocol';
 import { onHostMessage, saveState, savedState, send } from '../vscode';
-import { RANGE_LABELS, ago, compact, dateTime, full, pct, shortModel, timeLabel, usd } from '../format';
+import { RANGE_LABELS, ago, compact, dateTime, duration, full, pct, shortModel, timeLabel, usd } from '../format';
 import * as charts from '../charts/configs';
 import type { ChartBuilder } from '../charts/chart-card';
 import type { Column } from './data-table';
 import { baseStyles, cardStyles } from './styles';
-import type { ModelRow, ProjectRow, SessionRow, ToolRow } from '../../src/protocol';
+import type { CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
 import '../charts/chart-card';
 import './toolbar';
 import './kpi-cards';
@@ -59,6 +59,15 @@ export class CostsApp extends LitElement {
     .family.other { background: var(--vscode-charts-foreground, var(--vscode-descriptionForeground)); }
     .unpriced { color: var(--vscode-editorWarning-foreground); margin-left: 6px; font-size: 0.9em; }
     .dim { opacity: 0.65; transition: opacity 0.15s; }
+    .free-note { margin: 0 0 12px; padding: 5px 10px; border-left: 3px solid var(--vscode-charts-green); background: var(--vscode-textBlockQuote-background); color: var(--vscode-descriptionForeground); }
+    .free-note strong { color: var(--vscode-foreground); font-weight: 600; }
+    .free-note button.link { margin-left: 6px; }
+    .section-title { display: flex; align-items: baseline; gap: 10px; margin: 22px 0 0; }
+    .section-title h2 { font-size: 1.1em; }
+    .section-title .sub { color: var(--vscode-descriptionForeground); }
+    .ok-rate { color: var(--vscode-charts-green); }
+    .meh-rate { color: var(--vscode-charts-yellow); }
+    .bad-rate { color: var(--vscode-charts-red); }
     .sr-table { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   `];
 
@@ -130,7 +139,7 @@ export class CostsApp extends LitElement {
   }
 
   private resetFilters(): void {
-    this.applyFilter({ project: null, models: null, source: 'all' });
+    this.applyFilter({ project: null, models: null, provider: null, source: 'all' });
   }
 
   private openSettings(target: SettingsTarget): void {
@@ -192,7 +201,9 @@ export class CostsApp extends LitElement {
     const when = m.daily.length > 1 ? `${m.daily[0].day} – ${lastDay}` : (m.daily[0]?.day ?? '');
     return html`<div class=${this.busy ? 'dim' : ''}>
       ${m.dataState === 'no_rows' ? html`<div class="banner info no-rows" role="status">
-        <span class="grow">No requests match these filters in this range.</span>
+        <span class="grow">${m.freeCalls.hidden && m.freeCalls.requests > 0
+          ? `Only local/free calls match these filters in this range: the Cost view leaves them out.`
+          : 'No requests match these filters in this range.'}</span>
         <vscode-button class="reset-filters" secondary @click=${() => this.resetFilters()}>Reset filters</vscode-button></div>` : nothing}
       <div class="head">
         <h2>${w.label === 'custom' || this.filter.range === 'custom' ? 'Custom range' : RANGE_LABELS[this.filter.range] ?? w.label}</h2>
@@ -200,8 +211,12 @@ export class CostsApp extends LitElement {
         <span class="updated" title=${m.generatedAt}>updated ${timeLabel(m.nowMs, w.tz)}</span>
       </div>
       ${m.insight ? html`<p class="insight" role="note"><strong>${m.insight.subject}</strong> drives ${pct(m.insight.sharePct)} of output tokens (this range).</p>` : nothing}
+      ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<p class="free-note" role="note"><strong>${full(m.freeCalls.requests)}</strong>
+        local/free call${m.freeCalls.requests === 1 ? '' : 's'} hidden in the Cost view (${compact(m.freeCalls.total_tokens)} tokens that cost nothing by design).
+        <button type="button" class="link show-usage" @click=${() => this.applyFilter({ view: 'usage' })}>Show in the Usage view</button></p>` : nothing}
       <kpi-cards .model=${m}></kpi-cards>
       ${this.renderCharts(m, view)}
+      ${m.sources.internalAvailable ? this.renderApiCalls(m, view) : nothing}
       ${w.shortRange && m.timeSeries ? this.renderTimeSeries(m, view) : nothing}
       <div class="grid three">
         <budget-bars .model=${m} @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></budget-bars>
@@ -258,6 +273,50 @@ export class CostsApp extends LitElement {
           @click=${() => this.applyFilter({ interval: i })}>${INTERVAL_LABELS[i]}</button>`)}
       </span>
     </chart-card></div>`;
+  }
+
+  /** API-log sections: by provider, by feature (bar-in-cell shares), and duration vs tokens. */
+  private renderApiCalls(m: PanelReadModel, view: PanelView) {
+    const t = m.totals;
+    const byCost = view === 'cost';
+    const share = (r: { shareOfCost: number; shareOfTokens: number }) => (byCost ? r.shareOfCost : r.shareOfTokens);
+    const rateClass = (v: number) => (v < 90 ? 'bad-rate' : v < 98 ? 'meh-rate' : 'ok-rate');
+    const cols = <R extends ProviderRow | FeatureRow>(key: string, label: string, name: (r: R) => string): Column<R>[] => [
+      { key, label, value: name, total: 'Total' },
+      { key: 'requests', label: 'Calls', numeric: true, value: (r) => r.requests, render: (r) => full(r.requests), total: full(t.requests) },
+      byCost
+        ? { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(t.cost_usd) }
+        : { key: 'tokens', label: 'Tokens', numeric: true, value: (r) => r.total_tokens, render: (r) => compact(r.total_tokens), title: (r) => `${full(r.total_tokens)} tokens · ${usd(r.cost_usd)}`, total: compact(t.total_tokens) },
+      { key: 'success', label: 'Success', numeric: true, value: (r) => r.calls?.successPct ?? -1,
+        render: (r) => (r.calls?.successPct == null ? '—' : html`<span class=${rateClass(r.calls.successPct)}>${pct(r.calls.successPct)}</span>`),
+        title: (r) => (r.calls?.successPct == null ? 'no outcome logged' : `${full(r.calls.successes)} of ${full(r.calls.outcomeCalls)} calls succeeded`),
+        total: m.calls?.successPct == null ? '' : pct(m.calls.successPct) },
+      { key: 'latency', label: 'Latency', numeric: true, value: (r) => r.calls?.avgDurationMs ?? -1,
+        render: (r) => (r.calls?.avgDurationMs == null ? '—' : duration(r.calls.avgDurationMs)),
+        title: (r) => (r.calls?.tokensPerSecond == null ? '' : `${compact(r.calls.tokensPerSecond)} output tokens/s`),
+        total: m.calls?.avgDurationMs == null ? '' : duration(m.calls.avgDurationMs) },
+      { key: 'share', label: 'Share', numeric: true, value: share, render: (r) => pct(share(r)), bar: share, title: (r) => `${pct(share(r))} of ${byCost ? 'cost' : 'tokens'}`, total: pct(t.requests > 0 ? 100 : 0, 0) },
+    ];
+    const sortKey = byCost ? 'cost' : 'tokens';
+    const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
+    const sc = m.scatter;
+    const summary = (c: CallFigures | null) => (c?.successPct == null ? '' : `, ${pct(c.successPct)} succeeded`);
+    return html`
+      <div class="section-title"><h2>API calls</h2><span class="sub">${this.filter.source === 'internal' ? 'from your own call logs' : 'your own call logs beside Claude Code (Claude Code counts as provider anthropic, feature (none))'}</span></div>
+      <div class="grid two">
+        <section class="card table-card providers-table"><h3>By provider</h3>
+          <data-table caption="Usage by provider" .columns=${cols<ProviderRow>('provider', 'Provider', (r) => r.provider)} .rows=${m.providers.rows}
+            sortKey=${sortKey} pageSize="10" note=${omitted(m.providers.omitted, 'providers')}></data-table>
+        </section>
+        <section class="card table-card features-table"><h3>By feature</h3>
+          <data-table caption="Usage by feature" .columns=${cols<FeatureRow>('feature', 'Feature', (r) => r.feature)} .rows=${m.features.rows}
+            sortKey=${sortKey} pageSize="10" note=${omitted(m.features.omitted, 'features')}></data-table>
+        </section>
+      </div>
+      ${sc ? html`<div class="grid"><chart-card class="chart-scatter" tall heading="Duration vs output tokens"
+          subheading=${sc.bucketed ? `${full(sc.calls)} timed calls, grouped into ${full(sc.points.length)} cells (mean of each)` : `${full(sc.calls)} timed call${sc.calls === 1 ? '' : 's'}, one point each`}
+          summary=${`Duration against output tokens for ${full(sc.calls)} timed API calls${summary(m.calls)}; median ${sc.medianDurationMs === null ? 'unknown' : duration(sc.medianDurationMs)}${sc.slowest ? `, slowest ${duration(sc.slowest.durationMs)} for ${compact(sc.slowest.tokens)} output tokens` : ''}.`}
+          .build=${this.chart('scatter', () => charts.durationScatter(m))}></chart-card></div>` : nothing}`;
   }
 
   private renderTables(m: PanelReadModel, view: PanelView) {

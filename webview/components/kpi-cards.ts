@@ -2,7 +2,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Kpi, PanelReadModel } from '../../src/protocol';
-import { compact, full, pct, usd, usdPrecise } from '../format';
+import { compact, duration, full, pct, usd, usdPrecise } from '../format';
 import { cardStyles } from './styles';
 
 @customElement('kpi-cards')
@@ -28,6 +28,13 @@ export class KpiCards extends LitElement {
     .key { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 4px; }
     .key.main { background: var(--vscode-charts-blue); }
     .key.sub { background: var(--vscode-charts-purple); }
+    .key.cloud { background: var(--vscode-charts-blue); }
+    .key.local { background: var(--vscode-charts-green); }
+    .value.good { color: var(--vscode-charts-green); }
+    .value.meh { color: var(--vscode-charts-yellow); }
+    .value.bad { color: var(--vscode-charts-red); }
+    .warn-text { color: var(--vscode-editorWarning-foreground); }
+    .stats strong { color: var(--vscode-foreground); font-weight: 600; }
   `];
 
   @property({ attribute: false }) model!: PanelReadModel;
@@ -44,6 +51,23 @@ export class KpiCards extends LitElement {
     return k.projectedMonth === null ? nothing : html`<span class="proj">Projected / month: <strong>${fmt(k.projectedMonth)}</strong></span>`;
   }
 
+  private callsCard(m: PanelReadModel) {
+    const c = m.calls!;
+    const failed = c.outcomeCalls - c.successes;
+    const rateClass = c.successPct === null ? '' : c.successPct < 90 ? 'bad' : c.successPct < 98 ? 'meh' : 'good';
+    return html`<section class="card kpi-calls" aria-label="API call success">
+      <span class="label">API call success</span>
+      ${c.successPct !== null
+        ? html`<span class=${`value ${rateClass}`} title=${`${full(c.successes)} of ${full(c.outcomeCalls)} calls succeeded`}>${pct(c.successPct)}</span>
+          <span class="detail">${failed > 0 ? html`<span class="warn-text">${full(failed)} failed</span> of ${full(c.outcomeCalls)} calls` : html`all ${full(c.outcomeCalls)} calls succeeded`}</span>`
+        : html`<span class="value">${c.avgDurationMs === null ? '—' : duration(c.avgDurationMs)}</span><span class="detail">success not logged</span>`}
+      <span class="detail stats">
+        ${c.avgDurationMs !== null ? html`<span title=${`Mean over ${full(c.timedCalls)} timed calls`}>avg latency <strong>${duration(c.avgDurationMs)}</strong></span>` : nothing}
+        ${c.tokensPerSecond !== null ? html` · <span title="Output tokens of timed calls per second of their duration"><strong>${compact(c.tokensPerSecond)}</strong> tokens/s</span>` : nothing}
+      </span>
+    </section>`;
+  }
+
   override render() {
     const m = this.model;
     const k = m.kpis;
@@ -54,6 +78,9 @@ export class KpiCards extends LitElement {
         <span class="label">Requests</span>
         <span class="value" title=${full(k.requests.value)}>${full(k.requests.value)}</span>
         <span class="detail">~${compact(Math.round(k.requestsPerDay))} per day</span>
+        ${m.sources.internalAvailable ? html`<span class="detail exec-split" title="Cloud calls · calls to models on your own machine">
+          <span class="key cloud"></span>cloud ${full(k.cloud.requests)} · <span class="key local"></span>local
+          ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<span title="Local calls cost nothing by design: the Cost view leaves them out">${full(m.freeCalls.requests)} hidden</span>` : full(k.local.requests)}</span>` : nothing}
         ${this.delta(k.requests)} ${this.projection(k.requests, (v) => full(Math.round(v)))}
       </section>
       <section class="card kpi-tokens" aria-label="Total tokens">
@@ -67,9 +94,10 @@ export class KpiCards extends LitElement {
         <span class="value">${usd(k.cost.value)}</span>
         <span class="detail">${k.costPerRequest === null ? 'no requests' : html`~${usdPrecise(k.costPerRequest)} per request`}</span>
         ${this.delta(k.cost)} ${this.projection(k.cost, usd)}
-        ${k.unpricedRequests > 0 ? html`<span class="warn" title="Add a price for these models in the claudeCosts.priceOverrides setting">⚠ ${full(k.unpricedRequests)} requests without a price</span>` : nothing}
+        ${k.unpricedRequests > 0 ? html`<span class="warn" title="Add a price for these models in the claudeCosts.priceOverrides setting">⚠ ${full(k.unpricedRequests)} ${k.unpricedRequests === 1 ? 'request' : 'requests'} without a price</span>` : nothing}
       </section>
-      <section class="card kpi-split" aria-label="Main agent and subagents">
+      ${m.calls ? this.callsCard(m) : nothing}
+      ${m.filter.source === 'internal' ? nothing : html`<section class="card kpi-split" aria-label="Main agent and subagents">
         <span class="label">Main agent · subagents</span>
         <div class="split">
           <span class="value" title=${`${full(k.main.total_tokens)} tokens`}>${compact(k.main.total_tokens)}</span>
@@ -80,7 +108,7 @@ export class KpiCards extends LitElement {
           <div class="main"></div><div class="sub"></div>
         </div>
         <span class="detail"><span class="key main"></span>${usd(k.main.cost_usd)} · <span class="key sub"></span>${usd(k.subagent.cost_usd)} (${pct(subPct)} of tokens by subagents)</span>
-      </section>
+      </section>`}
     </div>`;
   }
 

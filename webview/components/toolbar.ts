@@ -7,6 +7,7 @@ import { RANGE_PRESETS } from '../../src/protocol';
 import { RANGE_LABELS } from '../format';
 import { baseStyles } from './styles';
 import './model-chips';
+import './rate-limit-chip';
 
 @customElement('costs-toolbar')
 export class CostsToolbar extends LitElement {
@@ -15,11 +16,13 @@ export class CostsToolbar extends LitElement {
     .bar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: flex-end; }
     .field { display: flex; flex-direction: column; gap: 3px; }
     .field > span { font-size: 0.85em; color: var(--vscode-descriptionForeground); }
-    vscode-single-select { width: 150px; }
-    vscode-single-select.project { width: 220px; }
+    vscode-single-select { width: 140px; }
+    vscode-single-select.source { width: 130px; }
+    vscode-single-select.project { width: 200px; }
+    vscode-single-select.provider { width: 150px; }
     vscode-textfield { width: 140px; }
     .spacer { flex: 1 1 auto; }
-    .actions { display: flex; gap: 6px; align-items: center; }
+    .actions { display: flex; gap: 6px; align-items: center; margin-left: auto; }
     .seg { display: inline-flex; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); border-radius: 3px; overflow: hidden; }
     .seg button {
       font: inherit; border: none; padding: 3px 12px; cursor: pointer; line-height: 18px;
@@ -51,6 +54,12 @@ export class CostsToolbar extends LitElement {
     }
   }
 
+  /** A provider scopes the model chips to its models: the model selection starts over. */
+  private onProvider(provider: string | null): void {
+    if (provider === this.filter.provider) return;
+    this.change({ provider, models: null });
+  }
+
   private onDate(which: 'from' | 'until', e: Event): void {
     const v = (e.target as HTMLInputElement).value;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
@@ -65,6 +74,7 @@ export class CostsToolbar extends LitElement {
     const m = this.model;
     const internal = m?.sources.internalAvailable ?? false;
     const projects = m?.available.projects ?? [];
+    const providers = (m?.available.providers ?? []).map((p) => p.name);
     return html`
       <div class="bar">
         <label class="field"><span>Range</span>
@@ -88,6 +98,15 @@ export class CostsToolbar extends LitElement {
             <vscode-option value="internal" ?selected=${f.source === 'internal'}>API logs</vscode-option>
           </vscode-single-select>
         </label>
+        ${providers.length > 0 || f.provider !== null ? html`<label class="field" title="Claude Code counts as anthropic; picking a provider shows only its models">
+          <span>Provider</span>
+          <vscode-single-select class="provider" aria-label="Provider" .value=${f.provider ?? ''}
+            @change=${(e: Event) => this.onProvider((e.target as HTMLSelectElement).value || null)}>
+            <vscode-option value="" ?selected=${f.provider === null}>All providers</vscode-option>
+            ${providers.map((p) => html`<vscode-option value=${p} ?selected=${p === f.provider}>${p}</vscode-option>`)}
+            ${f.provider !== null && !providers.includes(f.provider) ? html`<vscode-option value=${f.provider} selected>${f.provider}</vscode-option>` : nothing}
+          </vscode-single-select>
+        </label>` : nothing}
         <label class="field"><span>Project</span>
           <vscode-single-select class="project" aria-label="Project" .value=${f.project ?? ''}
             @change=${(e: Event) => this.change({ project: (e.target as HTMLSelectElement).value || null })}>
@@ -104,6 +123,7 @@ export class CostsToolbar extends LitElement {
         </div>
         <span class="spacer"></span>
         <div class="actions">
+          <rate-limit-chip .limits=${m?.rateLimits ?? null} .nowMs=${m?.nowMs ?? 0}></rate-limit-chip>
           <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label="Refresh" title="Refresh"
             @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>Refresh</vscode-button>
           <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title="Export the current view as CSV"

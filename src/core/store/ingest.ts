@@ -89,11 +89,32 @@ const REQUEST_COLUMNS = `dedup_key, message_id, request_id, source, execution_mo
   sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id,
   provider_id, feature_id, success, duration_ms, ttft_ms, initiator, worker_id, error_message`;
 
-export class Ingestor {
-  private readonly dict = {
-    models: new Map<string, number>(), projects: new Map<string, number>(), sessions: new Map<string, number>(), toolsets: new Map<string, number>(),
-    providers: new Map<string, number>(), features: new Map<string, number>(),
+/** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
+export interface Dictionaries {
+  models: Map<string, number>;
+  projects: Map<string, number>;
+  sessions: Map<string, number>;
+  toolsets: Map<string, number>;
+  providers: Map<string, number>;
+  features: Map<string, number>;
+}
+
+/** Reads every dictionary table once (a scan then needs no lookups for names it has seen). */
+export function loadDictionaries(db: Database): Dictionaries {
+  const dict: Dictionaries = {
+    models: new Map(), projects: new Map(), sessions: new Map(), toolsets: new Map(), providers: new Map(), features: new Map(),
   };
+  for (const table of ['models', 'projects', 'toolsets', 'providers', 'features'] as const) {
+    for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) dict[table].set(r.name, r.id);
+  }
+  for (const r of selectAll<{ id: number; session_key: string }>(db, 'SELECT id, session_key FROM sessions')) {
+    dict.sessions.set(r.session_key, r.id);
+  }
+  return dict;
+}
+
+export class Ingestor {
+  private readonly dict: Dictionaries;
   /** Rows known in this process, by dedup key; saves a SELECT per line. */
   private readonly rows = new Map<string, RowInfo>();
   private readonly byMessage = new Map<string, string[]>();
@@ -105,8 +126,12 @@ export class Ingestor {
   /** Indexes of `requests` dropped for a bulk load into an empty table; rebuilt by refreshRollups(). */
   private indexesDropped = false;
 
-  /** Construct inside the caller's transaction: a bulk load drops the request indexes until refreshRollups(). */
-  constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides) {
+  /**
+   * Construct inside the caller's transaction: a bulk load drops the request indexes until refreshRollups().
+   * `dict`: the dictionaries of this database when the caller keeps them (they are updated in place; drop
+   * them when the transaction rolls back).
+   */
+  constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides, dict?: Dictionaries) {
     // EXISTS and max(rowid) are O(log n); count(*) would walk the whole table on every scan.
     this.complete = Number(db.exec('SELECT EXISTS (SELECT 1 FROM requests)')[0].values[0][0]) === 0;
     if (this.complete) {
@@ -115,18 +140,7 @@ export class Ingestor {
       this.indexesDropped = true;
     }
     this.nextId = Number(db.exec('SELECT coalesce(max(id), 0) + 1 FROM requests')[0].values[0][0]);
-    for (const [table, map] of [
-      ['models', this.dict.models],
-      ['projects', this.dict.projects],
-      ['toolsets', this.dict.toolsets],
-      ['providers', this.dict.providers],
-      ['features', this.dict.features],
-    ] as const) {
-      for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) map.set(r.name, r.id);
-    }
-    for (const r of selectAll<{ id: number; session_key: string }>(db, 'SELECT id, session_key FROM sessions')) {
-      this.dict.sessions.set(r.session_key, r.id);
-    }
+    this.dict = dict ?? loadDictionaries(db);
   }
 
   private statements(): Record<string, Statement> {

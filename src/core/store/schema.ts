@@ -160,10 +160,13 @@ export const REQUEST_INDEXES_SQL = `
 CREATE UNIQUE INDEX IF NOT EXISTS requests_dedup ON requests(dedup_key);
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
 CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
+-- API-log rows are few beside transcripts; the panel and provider/feature groups read them by time.
+CREATE INDEX IF NOT EXISTS requests_internal_ts ON requests(ts) WHERE source = 1;
 `;
 
 export const DROP_REQUEST_INDEXES_SQL = `
 DROP INDEX IF EXISTS requests_dedup;
 DROP INDEX IF EXISTS requests_ts;
 DROP INDEX IF EXISTS requests_message;
+DROP INDEX IF EXISTS requests_internal_ts;
 `;
