@@ -119,16 +119,10 @@ export interface DailyPoint extends Metrics {
   subagentCost: number;
 }
 
-export interface SeriesPoint {
-  startMs: number;
-  requests: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_read_tokens: number;
-  total_tokens: number;
-  cost_usd: number;
-}
+export type SeriesPoint = { startMs: number } & Pick<
+  Metrics,
+  'requests' | 'input_tokens' | 'output_tokens' | 'cache_creation_tokens' | 'cache_read_tokens' | 'total_tokens' | 'cost_usd'
+>;
 
 export interface TimeSeries { interval: SeriesInterval; points: SeriesPoint[] }
 

@@ -74,6 +74,18 @@ export interface LimitEvent {
   text: string;
 }
 
+/** Requests and the four token buckets of a stretch of usage (a 5-hour window, a block), with total and cost. */
+export interface UsageFigures {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** input + output + cache creation + cache read. */
+  totalTokens: number;
+  costUsd: number;
+}
+
 /** The metrics every query result carries, for totals and for each group. */
 export interface Metrics {
   requests: number;

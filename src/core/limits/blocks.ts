@@ -3,6 +3,7 @@
 // ends 5 h later; an entry opens a new block when it is ≥ 5 h after the block start (i.e. at or past
 // the block's end) or ≥ 5 h after the previous entry. ccusage uses "> 5 h"; we use "≥" because a
 // block covers [start, start + 5 h) and an entry exactly at the end belongs to the next one.
+import type { UsageFigures } from '../types';
 import { SOURCE_IDS } from '../store/schema';
 import { selectAll } from '../store/sqljs';
 import type { Database, SqlValue } from '../store/sqljs';
@@ -22,7 +23,7 @@ export interface BlockEntry {
   model: string;
 }
 
-export interface Block {
+export interface Block extends UsageFigures {
   /** Floored to the UTC hour. */
   startMs: number;
   /** startMs + 5 h (exclusive). For a gap block: the start of the next block. */
@@ -34,14 +35,6 @@ export interface Block {
    * (ccusage starts its gap at last entry + 5 h; ours tiles the timeline without overlap.)
    */
   isGap: boolean;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  /** input + output + cache creation + cache read. */
-  totalTokens: number;
-  costUsd: number;
   /** Model ids as written, in order of first use. */
   models: string[];
 }

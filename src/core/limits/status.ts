@@ -3,6 +3,7 @@
 // and the latest limit event. The engine calls buildStatus; every figure comes from the store plus the
 // official readings the surface passes in (statusline capture, OAuth snapshot). No network, no files.
 // Blocks, burn rate and the P90 come from blocks.ts, so the chip and `report blocks` always agree.
+import type { UsageFigures } from '../types';
 import type { Database } from '../store/sqljs';
 import { selectAll, selectOne } from '../store/sqljs';
 import { SOURCE_IDS } from '../store/schema';
@@ -40,7 +41,7 @@ export interface StatusOptions {
   tz?: string;
 }
 
-export interface StatusBlock {
+export interface StatusBlock extends UsageFigures {
   /** Window start (first request floored to the UTC hour) and end (start + 5 h), epoch ms and ISO. */
   startMs: number;
   endMs: number;
@@ -48,16 +49,8 @@ export interface StatusBlock {
   end: string;
   /** Timestamp of the last request in the window. */
   lastActivityMs: number;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  /** All four buckets. */
-  totalTokens: number;
   /** Input + output: the basis of plan limits and of the estimate. */
   limitTokens: number;
-  costUsd: number;
 }
 
 export interface StatusResult {

@@ -3,6 +3,8 @@
 // truncated or replaced (other identity, smaller than the offset) is re-read from 0; the ingest dedup
 // keeps its rows from doubling.
 import type { SourceName } from '../types';
+import type { ScanSummary } from '../engine-api';
+import type { Ingestor, IngestRecord } from '../store/ingest';
 import { SOURCE_IDS } from '../store/schema';
 import { selectAll, type Database } from '../store/sqljs';
 
@@ -72,4 +74,29 @@ export function saveFileState(
 /** A file that vanished keeps its rows (history outlives the file); only its row is marked. */
 export function markFileMissing(db: Database, stored: StoredFile): void {
   if (stored.missing === 0) db.run('UPDATE files SET missing = 1 WHERE id = ?', [stored.id]);
+}
+
+/** Collects usage records and hands them to the ingestor in batches, adding its counts to the scan summary. */
+export class RecordBatch {
+  private records: IngestRecord[] = [];
+
+  constructor(private readonly ingestor: Ingestor, private readonly summary: ScanSummary, private readonly size = 20_000) {}
+
+  push(record: IngestRecord): void {
+    this.records.push(record);
+  }
+
+  /** Applies the batch when it is full (call between files, so a file's copies stay together). */
+  flushIfFull(): void {
+    if (this.records.length >= this.size) this.flush();
+  }
+
+  flush(): void {
+    if (this.records.length === 0) return;
+    const c = this.ingestor.apply(this.records);
+    this.summary.newRequests += c.inserted;
+    this.summary.updatedRequests += c.updated;
+    this.summary.duplicateLines += c.duplicates;
+    this.records = [];
+  }
 }

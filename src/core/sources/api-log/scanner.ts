@@ -9,14 +9,12 @@ import type { Logger, UsageEvent } from '../../types';
 import type { ScanSummary } from '../../engine-api';
 import type { Ingestor, IngestRecord } from '../../store/ingest';
 import { selectAll, type Database, type Statement } from '../../store/sqljs';
-import { loadStoredFiles, markFileMissing, resumeOffset, saveFileState, type StoredFile } from '../files';
+import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { readNewLines } from '../incremental';
 import { parseApiLogLine } from './parse';
 import { expandApiLogPaths, type ApiLogPathOptions } from './paths';
 import type { ApiCall, RateLimitKind, RateLimitObservation, RateLimitReading } from './types';
 import * as fs from 'node:fs';
-
-const BATCH = 20_000;
 
 /** Folder names that say nothing about the project a log belongs to: look one level up. */
 const GENERIC_DIRS = new Set(['logs', 'log', '.logs', '.log', 'api-logs', 'api_logs', 'llm-logs', 'llm_logs']);
@@ -95,15 +93,7 @@ export class ApiLogScanner {
     summary.errors.push(...errors);
     summary.apiLogFiles = (summary.apiLogFiles ?? 0) + files.length;
     const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'internal');
-    let batch: IngestRecord[] = [];
-    const flush = () => {
-      if (batch.length === 0) return;
-      const c = this.ingestor.apply(batch);
-      summary.newRequests += c.inserted;
-      summary.updatedRequests += c.updated;
-      summary.duplicateLines += c.duplicates;
-      batch = [];
-    };
+    const batch = new RecordBatch(this.ingestor, summary);
     for (const file of files) {
       const stored = known.get(file.path);
       const offset = resumeOffset(stored, file, opts.full ?? false);
@@ -147,15 +137,15 @@ export class ApiLogScanner {
       }
       const fileId = saveFileState(this.db, 'internal', stored, file, result, badLines);
       for (const r of records) r.fileId = fileId;
-      batch.push(...records);
-      if (batch.length >= BATCH) flush();
+      for (const r of records) batch.push(r);
+      batch.flushIfFull();
       if (badLines > 0) this.log.warn(`${file.path}: skipped ${badLines} malformed line(s) (first at ${firstBad})`);
       summary.badLines += badLines;
       summary.filesRead++;
       summary.bytesRead += result.bytesRead;
       summary.lines += result.lines;
     }
-    flush();
+    batch.flush();
     // A log that vanished keeps its rows; only its files row is marked (if it is really gone).
     const listed = new Set(files.map((f) => f.path));
     for (const [p, stored] of known) {

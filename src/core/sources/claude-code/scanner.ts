@@ -3,15 +3,13 @@
 import * as path from 'node:path';
 import type { Logger } from '../../types';
 import type { ScanSummary } from '../../engine-api';
-import { Ingestor, type IngestRecord } from '../../store/ingest';
+import type { Ingestor } from '../../store/ingest';
 import type { Database } from '../../store/sqljs';
-import { loadStoredFiles, markFileMissing, resumeOffset, saveFileState, type StoredFile } from '../files';
+import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { canonicalProject, listTranscriptFiles, type TranscriptFile } from './index';
 import type { FileJob } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
 
-/** Records are handed to the ingestor in batches of this size (bounds memory on a cold scan). */
-const BATCH = 20_000;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,15 +65,7 @@ export class ClaudeCodeScanner {
     }
     let done = listed.length - toRead.length;
     opts.onProgress?.(done, listed.length);
-    let batch: IngestRecord[] = [];
-    const flush = () => {
-      if (batch.length === 0) return;
-      const c = this.ingestor.apply(batch);
-      summary.newRequests += c.inserted;
-      summary.updatedRequests += c.updated;
-      summary.duplicateLines += c.duplicates;
-      batch = [];
-    };
+    const batch = new RecordBatch(this.ingestor, summary);
     await parseFilesInOrder(toRead.map((t) => t.job), bytesToRead, opts.parallelParse ?? 'auto', (parsed, i) => {
       const { root, file, stored } = toRead[i];
       if (parsed.error || !parsed.read) {
@@ -93,7 +83,7 @@ export class ClaudeCodeScanner {
         batch.push({ event, source: 'claude_code', executionMode: 'cloud', projectName: project.name, projectPath: project.path, fileId: null });
       }
       for (const limit of parsed.limits) if (this.ingestor.addLimitEvent(limit)) summary.newLimitEvents++;
-      if (batch.length >= BATCH) flush();
+      batch.flushIfFull();
       const project = fileProject ?? this.project(null, encodedDir);
       for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
       if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
@@ -105,7 +95,7 @@ export class ClaudeCodeScanner {
       saveFileState(this.db, 'claude_code', stored, file, parsed.read, parsed.badLines);
       opts.onProgress?.(++done, listed.length);
     });
-    flush();
+    batch.flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
     for (const [p, row] of known) {
       if (!seen.has(p) && roots.some((r) => p.startsWith(r + path.sep))) markFileMissing(this.db, row);
