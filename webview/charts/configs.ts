@@ -21,6 +21,14 @@ const baseOptions = (t: Theme) => ({
 });
 
 /** Bucket colours: input / output / cache write / cache read. */
+/** Scales of the stacked per-day bar charts: days along x, the stacked values (formatted by `format`) up y. */
+function stackedDayScales(t: Theme, format: (v: number) => string) {
+  return {
+    x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
+    y: { stacked: true, beginAtZero: true, ticks: { callback: (v: string | number) => format(Number(v)), color: t.muted }, grid: { color: t.grid } },
+  };
+}
+
 export function bucketColors(t: Theme): string[] {
   return [t.blue, t.orange, t.purple, t.green];
 }
@@ -52,10 +60,7 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
       },
       options: {
         ...baseOptions(t),
-        scales: {
-          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => compact(Number(v)), color: t.muted }, grid: { color: t.grid } },
-        },
+        scales: stackedDayScales(t, compact),
         plugins: {
           ...baseOptions(t).plugins,
           tooltip: {
@@ -136,10 +141,7 @@ export function mainVsSubagent(m: PanelReadModel, view: PanelView): ChartBuilder
       },
       options: {
         ...baseOptions(t),
-        scales: {
-          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(Number(v)), color: t.muted }, grid: { color: t.grid } },
-        },
+        scales: stackedDayScales(t, fmt),
         plugins: {
           ...baseOptions(t).plugins,
           tooltip: {
@@ -219,10 +221,7 @@ export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
       },
       options: {
         ...baseOptions(t),
-        scales: {
-          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => fmt(Number(v)), color: t.muted }, grid: { color: t.grid } },
-        },
+        scales: stackedDayScales(t, fmt),
         plugins: {
           ...baseOptions(t).plugins,
           tooltip: {

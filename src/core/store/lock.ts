@@ -86,14 +86,7 @@ export class WriterLock {
       (current !== null && this.nowFn() - current.heartbeat > STALE_MS);
     if (!stale) return false;
     // Take over: write our content atomically, then check that we are the one who won the race.
-    const tmp = `${this.file}.${process.pid}.${this.token}`;
-    try {
-      fs.writeFileSync(tmp, this.content());
-      fs.renameSync(tmp, this.file);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-      return false;
-    }
+    if (!this.writeOwnContent()) return false;
     return readLock(this.file)?.token === this.token ? this.won() : false;
   }
 
@@ -110,12 +103,19 @@ export class WriterLock {
       this.stopHeartbeat();
       return;
     }
+    this.writeOwnContent();
+  }
+
+  /** Replaces the lock file with our content (pid, token, fresh heartbeat) in one rename. */
+  private writeOwnContent(): boolean {
     const tmp = `${this.file}.${process.pid}.${this.token}`;
     try {
       fs.writeFileSync(tmp, this.content());
       fs.renameSync(tmp, this.file);
+      return true;
     } catch {
       fs.rmSync(tmp, { force: true });
+      return false;
     }
   }
 
