@@ -5,7 +5,8 @@
 //   stat     — scan() again with nothing changed: walks and stats the tree, reads no bytes;
 //   readModel— the panel read model for "last 30 days, all filters off";
 //   append   — one response (2 assistant lines of one message.id, 2.1.97+ shape) appended to one transcript,
-//              then scan() + status() (what the chip needs), repeated with a new response each time.
+//              then scan({ paths: [that file] }) + status() (what the chip needs: the extension's file
+//              watcher names the changed file), repeated with a new response each time.
 // The parent truncates the transcript back to its original size afterwards, whatever happens here.
 //
 //   node warm.js <dbCopy> <configRoot> <appendFile> <nowMs> <iterations>
@@ -93,7 +94,7 @@ export async function runWarm(dbPath: string, root: string, appendFile: string, 
     const lines = appendedResponse(i + 1, sessionId, nowMs - (iterations - i) * 1000, cwd);
     fs.appendFileSync(appendFile, lines.map((l) => `${l}\n`).join(''));
     t = process.hrtime.bigint();
-    const s = await engine.scan();
+    const s = await engine.scan({ paths: [path.resolve(appendFile)] });
     appendScanMs.push(ms(t));
     const t2 = process.hrtime.bigint();
     await engine.status(nowMs);

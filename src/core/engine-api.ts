@@ -29,6 +29,11 @@ export interface ScanSummary {
 }
 
 export interface ScanOptions {
+  /**
+   * Only these transcript files changed (a file watcher's events): stat and read just them instead of
+   * walking every root. Files outside the roots or not *.jsonl are ignored. Without it: a full walk.
+   */
+  paths?: string[];
   /** Forget every file offset and re-read all transcripts (rows already stored are kept). */
   full?: boolean;
   onProgress?: (done: number, total: number) => void;

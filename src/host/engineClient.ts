@@ -170,7 +170,7 @@ export class EngineClient implements EngineApi {
   }
 
   async scan(opts: ScanOptions = {}): Promise<ScanSummary> {
-    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, reportProgress: !!opts.onProgress }], opts.onProgress);
+    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: !!opts.onProgress }], opts.onProgress);
     // A reload means another window wrote new data: this window's chip and panel must repaint too.
     if (reloaded || scanChangedData(summary)) this.changeEmitter.fire(summary);
     return summary;

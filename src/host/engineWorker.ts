@@ -57,6 +57,7 @@ const handlers: Handlers = {
     const before = await e.withDatabase((db) => db);
     const summary = await e.scan({
       full: opts.full,
+      paths: opts.paths,
       // Only when asked, and at most every 100 ms (a scan may report per file).
       onProgress: opts.reportProgress ? throttledProgress(req.id) : undefined,
     });

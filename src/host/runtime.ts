@@ -87,8 +87,8 @@ export class HostRuntime implements vscode.Disposable {
     private readonly settings: () => Settings,
     private readonly log: Logger,
   ) {
-    this.watcher = new TranscriptWatcher(api, () => this.scheduler.notifyChange());
-    this.scheduler = new RescanScheduler(() => this.incrementalScan());
+    this.watcher = new TranscriptWatcher(api, (filePath) => this.scheduler.notifyChange(filePath));
+    this.scheduler = new RescanScheduler((paths) => this.incrementalScan(paths));
     this.headroom = new HeadroomInputs(captureFilePath(this.captureDir));
     this.oauth = new OAuthUsagePoller({
       isEnabled: () => this.settings().useOAuthUsageEndpoint,
@@ -197,10 +197,10 @@ export class HostRuntime implements vscode.Disposable {
     this.log.info(`Watching ${roots.length ? roots.join(', ') : 'no transcript folder yet'}.`);
   }
 
-  /** A scan triggered by a file event or the poll: quiet unless it found something. */
-  private async incrementalScan(): Promise<void> {
+  /** A scan triggered by file events (only those files) or the poll (everything): quiet unless it found something. */
+  private async incrementalScan(paths: string[] | null): Promise<void> {
     try {
-      const summary = await this.engine.scan();
+      const summary = await this.engine.scan(paths ? { paths } : {});
       if (summary.filesRead > 0 || summary.errors.length > 0) this.log.info(describeScan(summary));
       for (const err of summary.errors) this.log.warn(err);
       this.onRoots(summary.roots);
@@ -230,7 +230,7 @@ export class HostRuntime implements vscode.Disposable {
       );
       this.log.info(describeScan(summary));
       this.onRoots(summary.roots);
-      this.api.window.setStatusBarMessage(`Claude Costs: ${summary.newRequests} new requests, ${summary.files} files in ${Math.round(summary.ms)} ms`, 4000);
+      this.api.window.setStatusBarMessage(`Claude Costs: ${summary.newRequests} new ${summary.newRequests === 1 ? 'request' : 'requests'}, ${summary.files} files in ${Math.round(summary.ms)} ms`, 4000);
       await this.refreshStatus();
       return summary;
     } catch (e) {
@@ -296,7 +296,7 @@ export class HostRuntime implements vscode.Disposable {
       this.log.info('Settings changed: reopening the engine and rescanning.');
       try {
         await this.engine.restart();
-        await this.incrementalScan();
+        await this.incrementalScan(null);
         this.headroom.detectPlan(this.roots);
       } catch (err) {
         this.log.error(`Reopening the engine failed: ${(err as Error).message}`);

@@ -40,9 +40,13 @@ export class RescanScheduler {
   private eventsSeen = false;
   private lastEventMs = 0;
   private disposed = false;
+  /** Files reported changed since the last scan started; a full scan is due when `fullDue`. */
+  private readonly changed = new Set<string>();
+  private fullDue = false;
 
+  /** `scan(paths)`: only those files changed; `scan(null)`: walk everything (poll, manual, unknown change). */
   constructor(
-    private readonly scan: () => Promise<void>,
+    private readonly scan: (paths: string[] | null) => Promise<void>,
     private readonly opts: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
     private readonly timers: SchedulerTimers = realTimers,
   ) {}
@@ -52,20 +56,27 @@ export class RescanScheduler {
     this.schedulePoll();
   }
 
-  /** A file changed (or was created) under a root. */
-  notifyChange(): void {
+  /** A file changed (or was created) under a root; without a path, something did. */
+  notifyChange(filePath?: string): void {
     if (this.disposed) return;
+    if (filePath) this.changed.add(filePath);
+    else this.fullDue = true;
     this.eventsSeen = true;
     this.lastEventMs = this.timers.now();
     if (this.debounceHandle !== null) this.timers.clearTimeout(this.debounceHandle);
     this.debounceHandle = this.timers.setTimeout(() => {
       this.debounceHandle = null;
-      this.trigger().catch(() => undefined); // the scan function reports its own errors
+      this.run().catch(() => undefined); // the scan function reports its own errors
     }, this.opts.debounceMs);
   }
 
-  /** Runs a scan now, or once more right after the running one (never two at a time). */
+  /** Runs a full scan now, or once more right after the running one (never two at a time). */
   trigger(): Promise<void> {
+    this.fullDue = true;
+    return this.run();
+  }
+
+  private run(): Promise<void> {
     if (this.disposed) return Promise.resolve();
     if (this.running) {
       this.again = true;
@@ -75,7 +86,10 @@ export class RescanScheduler {
       try {
         do {
           this.again = false;
-          await this.scan();
+          const paths = this.fullDue ? null : [...this.changed];
+          this.fullDue = false;
+          this.changed.clear();
+          await this.scan(paths);
         } while (this.again && !this.disposed);
       } finally {
         this.running = null;
@@ -112,7 +126,7 @@ export class TranscriptWatcher implements vscode.Disposable {
 
   constructor(
     private readonly api: typeof vscode,
-    private readonly onChange: () => void,
+    private readonly onChange: (filePath: string) => void,
   ) {}
 
   setRoots(roots: string[]): void {
@@ -127,7 +141,8 @@ export class TranscriptWatcher implements vscode.Disposable {
       if (this.watchers.has(root)) continue;
       const pattern = new this.api.RelativePattern(this.api.Uri.file(root), '**/*.jsonl');
       const w = this.api.workspace.createFileSystemWatcher(pattern, false, false, true);
-      const subs = [w.onDidCreate(this.onChange), w.onDidChange(this.onChange)];
+      const changed = (uri: vscode.Uri) => this.onChange(uri.fsPath);
+      const subs = [w.onDidCreate(changed), w.onDidChange(changed)];
       this.watchers.set(root, { dispose: () => { subs.forEach((s) => s.dispose()); w.dispose(); } });
     }
   }

@@ -27,7 +27,7 @@ export interface EngineInfo {
 export interface WorkerMethods {
   open: { args: [WorkerEngineOptions]; result: EngineInfo };
   /** `reloaded`: this window took in a DB file another window wrote (new data without new bytes read here). */
-  scan: { args: [{ full?: boolean; reportProgress?: boolean }]; result: { summary: ScanSummary; reloaded: boolean } };
+  scan: { args: [{ full?: boolean; paths?: string[]; reportProgress?: boolean }]; result: { summary: ScanSummary; reloaded: boolean } };
   query: { args: [unknown, number | undefined]; result: import('../core/query/types').QueryResult };
   status: { args: [number | undefined]; result: import('../core/limits/status').StatusResult };
   readModel: { args: [import('../protocol').PanelFilter, number | undefined]; result: import('../protocol').PanelReadModel };

@@ -185,4 +185,79 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     await workbench!.screenshot('panel', { forReadme: true });
   });
 
+  step('changing the range in the panel changes the figures to the engine\'s for that range', async () => {
+    const frame = workbench!.webviewFrame(EXTENSION_ID);
+    const before = (await frame.locator('.kpi-requests .value').first().innerText()).trim();
+    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
+    let model: PanelReadModel;
+    try {
+      await engine.scan();
+      model = await engine.readModel({ ...DEFAULT_PANEL_FILTER, range: 'all' });
+    } finally {
+      await engine.close();
+    }
+    // A real user interaction with the toolbar's range select: open it, click "All time".
+    await frame.locator('vscode-single-select.range').click();
+    await frame.locator('vscode-single-select.range li[role="option"]', { hasText: 'All time' }).first().click();
+    const expected = full(model.kpis.requests.value);
+    assert.notEqual(expected, before, 'the corpus has requests older than 30 days');
+    const deadline = Date.now() + 15_000;
+    let actual = before;
+    while (Date.now() < deadline && actual !== expected) {
+      actual = (await frame.locator('.kpi-requests .value').first().innerText()).trim();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(actual, expected);
+    assert.equal((await frame.locator('.kpi-cost .value').first().innerText()).trim(), usd(model.kpis.cost.value));
+    await workbench!.screenshot('panel-all-time');
+  });
+
+  step('"Claude Costs: Query Usage (llm_costs_query)" from the palette opens the JSON result', async () => {
+    await workbench!.runCommand('Claude Costs: Query Usage (llm_costs_query)');
+    const page = workbench!.page;
+    const input = page.locator('.quick-input-widget input');
+    // Two quick picks: the window, then the grouping.
+    for (const choice of ['all', 'model']) {
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(choice);
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${choice}\\b`) });
+      await row.first().waitFor({ timeout: 10_000 });
+      await row.first().click();
+    }
+    // The result opens as an untitled JSON editor; compare its totals with the engine's.
+    const editor = page.locator('.editor-instance .view-lines').first();
+    await editor.waitFor({ timeout: 15_000 });
+    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
+    let requests: number;
+    try {
+      await engine.scan();
+      requests = (await engine.query({ window: 'all', group_by: 'model' })).totals.requests;
+    } finally {
+      await engine.close();
+    }
+    const deadline = Date.now() + 10_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+      if (text.includes('"totals"') && text.includes(`"requests": ${requests}`)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(text.includes('"window": "all"') || text.includes('"group_by": "model"'), `no params in the editor:\n${text.slice(0, 400)}`);
+    assert.ok(text.includes(`"requests": ${requests}`), `the editor lacks the total of ${requests} requests:\n${text.slice(0, 600)}`);
+    await workbench!.screenshot('query-result');
+  });
+
+  step('"Claude Costs: Rescan Transcripts" shows its progress and finishes', async () => {
+    await workbench!.clearNotifications();
+    await workbench!.runCommand('Claude Costs: Rescan Transcripts');
+    const page = workbench!.page;
+    // A rescan of a small corpus takes milliseconds: its progress toast may already be gone, but the
+    // status-bar summary it leaves ("Claude Costs: 0 new requests, 12 files in 9 ms") stays for 4 s.
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /rescanning transcripts/i });
+    const summary = page.locator('.statusbar-item').filter({ hasText: /Claude Costs: \d+ new requests?, \d+ files in \d+ ms/ });
+    await toast.or(summary).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await summary.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await workbench!.screenshot('rescan-progress');
+  });
+
 });

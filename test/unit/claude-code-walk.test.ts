@@ -82,9 +82,10 @@ test('lists every layout, follows symlinks once, skips sidecars, loops and dangl
   assert.equal(main.size, '{"type":"user"}\n{"type":"assistant"}\n'.length);
 });
 
-test('the result does not depend on concurrency', async () => {
-  const one = await listTranscriptFiles(projects, undefined, { concurrency: 1 });
-  assert.deepEqual(relative(one.files), EXPECTED);
+test('two walks of the same tree list the same files in the same order', async () => {
+  const [a, b] = await Promise.all([listTranscriptFiles(projects), listTranscriptFiles(projects)]);
+  assert.deepEqual(relative(a.files), EXPECTED);
+  assert.deepEqual(a.files, b.files);
 });
 
 test('a missing projects folder is an error, not a crash', async () => {
@@ -133,10 +134,10 @@ test('chmod 000 folder: skipped with an error for normal users; root can still r
 
 test('an unreadable folder (EACCES from readdir, injected so it also holds as root) is skipped and recorded', async () => {
   const target = path.join(projects, '-home-dev-app', '22222222-2222-4222-8222-222222222222', 'subagents');
-  const original = fsModule.readdir;
-  (fsModule as any).readdir = (p: any, o: any, cb: any) => {
-    if (p === target) return process.nextTick(cb, Object.assign(new Error('permission denied'), { code: 'EACCES' }));
-    return (original as any)(p, o, cb);
+  const original = fsModule.readdirSync;
+  (fsModule as any).readdirSync = (p: any, o: any) => {
+    if (p === target) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    return (original as any)(p, o);
   };
   try {
     const log = recordingLogger();
@@ -148,21 +149,21 @@ test('an unreadable folder (EACCES from readdir, injected so it also holds as ro
     assert.deepEqual(errors, [`${target}: EACCES`]);
     assert.equal(log.warnings.length, 1);
   } finally {
-    (fsModule as any).readdir = original;
+    (fsModule as any).readdirSync = original;
   }
 });
 
 test('a file deleted between readdir and stat is skipped silently', async () => {
   const victim = path.join(projects, '-home-dev-other', 'vanishing.jsonl');
   write(victim);
-  const original = fsModule.stat;
+  const original = fsModule.statSync;
   let raced = false;
-  (fsModule as any).stat = (p: any, cb: any) => {
+  (fsModule as any).statSync = (p: any, o: any) => {
     if (p === victim && fs.existsSync(victim)) {
       fs.unlinkSync(victim); // Claude Code's cleanup wins the race
       raced = true;
     }
-    return (original as any)(p, cb);
+    return (original as any)(p, o);
   };
   try {
     const log = recordingLogger();
@@ -172,7 +173,7 @@ test('a file deleted between readdir and stat is skipped silently', async () => 
     assert.deepEqual(log.warnings, []);
     assert.equal(raced, true, 'the stat hook ran');
   } finally {
-    (fsModule as any).stat = original;
+    (fsModule as any).statSync = original;
     fs.rmSync(victim, { force: true });
   }
 });

@@ -113,3 +113,17 @@ test('a failing scan does not stop the polling', async () => {
   assert.equal(calls, 2);
   s.dispose();
 });
+
+test('file events scan only the files they name; the poll and manual triggers walk everything', async () => {
+  const clock = new FakeClock();
+  const calls: Array<string[] | null> = [];
+  const s = new RescanScheduler(async (paths) => void calls.push(paths), OPTS, clock);
+  s.notifyChange('/r/projects/a.jsonl');
+  s.notifyChange('/r/projects/b.jsonl');
+  s.notifyChange('/r/projects/a.jsonl');
+  await clock.advance(OPTS.debounceMs);
+  assert.deepEqual(calls, [['/r/projects/a.jsonl', '/r/projects/b.jsonl']]);
+  await s.trigger();
+  assert.deepEqual(calls[1], null);
+  s.dispose();
+});

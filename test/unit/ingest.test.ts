@@ -307,3 +307,23 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('targeted scans (a file watcher names the changed files)', () => {
+  test('reads only the named file; files outside the roots and other files are left alone', async () => {
+    await withEngine({ [`${SESSION_A}.jsonl`]: [assistantLine({ messageId: 'msg_tg1' })], [`${SESSION_B}.jsonl`]: [assistantLine({ messageId: 'msg_tg2', sessionId: SESSION_B })] }, async (engine, _root, dir) => {
+      await engine.scan();
+      const a = path.join(dir, `${SESSION_A}.jsonl`);
+      const b = path.join(dir, `${SESSION_B}.jsonl`);
+      const extraA = assistantLine({ messageId: 'msg_tg3' });
+      appendLines(a, [extraA]);
+      appendLines(b, [assistantLine({ messageId: 'msg_tg4', sessionId: SESSION_B })]);
+      const s = await engine.scan({ paths: [a, '/elsewhere/x.jsonl', path.join(dir, 'notes.txt')] });
+      assert.equal(s.files, 1);
+      assert.equal(s.bytesRead, Buffer.byteLength(extraA) + 1);
+      assert.equal((await totals(engine)).n, 3);
+      // The next full scan picks up the other file; nothing is counted twice.
+      await engine.scan();
+      assert.equal((await totals(engine)).n, 4);
+    });
+  });
+});

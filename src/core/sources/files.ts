@@ -29,12 +29,12 @@ export interface StoredFile {
   missing: number;
 }
 
-export function loadStoredFiles(db: Database, source: SourceName): Map<string, StoredFile> {
-  const rows = selectAll<StoredFile>(
-    db,
-    'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files WHERE source = ?',
-    [SOURCE_IDS[source]],
-  );
+/** The stored state of every file of `source`, or only of `paths` (a targeted scan). */
+export function loadStoredFiles(db: Database, source: SourceName, paths?: string[]): Map<string, StoredFile> {
+  const columns = 'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files WHERE source = ?';
+  const rows = paths
+    ? paths.flatMap((p) => selectAll<StoredFile>(db, `${columns} AND path = ?`, [SOURCE_IDS[source], p]))
+    : selectAll<StoredFile>(db, columns, [SOURCE_IDS[source]]);
   return new Map(rows.map((r) => [r.path, r]));
 }
 

@@ -2,7 +2,7 @@
 export { discoverRoots } from './roots';
 export type { DiscoverRootsOptions } from './roots';
 export { listTranscriptFiles, sessionIdFromPath, encodedProjectDirOf } from './walk';
-export type { TranscriptFile, ListTranscriptOptions } from './walk';
+export type { TranscriptFile } from './walk';
 export { parseTranscriptLine, mayCarryUsageOrTitle } from './parse';
 export type { ParsedLine } from './parse';
 export { parseResetText, isLimitText, inferLimitType } from './limitText';

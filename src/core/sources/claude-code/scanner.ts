@@ -1,5 +1,6 @@
 // Incremental scan of Claude Code transcripts into the store: per file it keeps identity (dev+inode),
 // size, mtime and the byte offset consumed, and reads only bytes past that offset.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../types';
 import type { ScanSummary } from '../../engine-api';
@@ -23,6 +24,22 @@ export function fallbackSessionId(projectsDir: string, filePath: string): string
   return rel.join('/').replace(/\.jsonl$/, '');
 }
 
+/** The changed files a watcher reported, stat'ed; those outside the roots, not *.jsonl or gone are left out. */
+function statChangedFiles(roots: string[], paths: string[]): Array<{ root: string; file: TranscriptFile }> {
+  const out: Array<{ root: string; file: TranscriptFile }> = [];
+  for (const p of [...new Set(paths)].sort()) {
+    const root = roots.find((r) => p.startsWith(r + path.sep));
+    if (!root || !p.endsWith('.jsonl')) continue;
+    try {
+      const st = fs.statSync(p);
+      if (st.isFile()) out.push({ root, file: { path: p, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino } });
+    } catch {
+      // gone again (or unreadable): the next full scan settles it
+    }
+  }
+  return out;
+}
+
 export class ClaudeCodeScanner {
   private readonly projectCache = new Map<string, { name: string; path: string }>();
 
@@ -38,19 +55,24 @@ export class ClaudeCodeScanner {
     return p;
   }
 
-  /** Scans every root; adds to `summary`. Runs inside the caller's transaction. */
-  async scan(
-    roots: string[],
-    summary: ScanSummary,
-    opts: { full?: boolean; onProgress?: (done: number, total: number) => void; parallelParse?: ParallelParse },
-  ): Promise<void> {
-    const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code');
+  private async listAll(roots: string[], summary: ScanSummary): Promise<Array<{ root: string; file: TranscriptFile }>> {
     const listed: Array<{ root: string; file: TranscriptFile }> = [];
     for (const root of roots) {
       const { files, errors } = await listTranscriptFiles(root, this.log);
       summary.errors.push(...errors);
       for (const file of files) listed.push({ root, file });
     }
+    return listed;
+  }
+
+  /** Scans every root; adds to `summary`. Runs inside the caller's transaction. */
+  async scan(
+    roots: string[],
+    summary: ScanSummary,
+    opts: { full?: boolean; paths?: string[]; onProgress?: (done: number, total: number) => void; parallelParse?: ParallelParse },
+  ): Promise<void> {
+    const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code', opts.paths);
+    const listed = opts.paths ? statChangedFiles(roots, opts.paths) : await this.listAll(roots, summary);
     summary.files += listed.length;
     const seen = new Set<string>();
     const toRead: Array<{ root: string; file: TranscriptFile; stored: StoredFile | undefined; job: FileJob }> = [];
@@ -97,6 +119,7 @@ export class ClaudeCodeScanner {
     });
     batch.flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
+    if (opts.paths) return; // a targeted scan saw only some files
     for (const [p, row] of known) {
       if (!seen.has(p) && roots.some((r) => p.startsWith(r + path.sep))) markFileMissing(this.db, row);
     }

@@ -15,20 +15,20 @@ export interface TranscriptFile {
   ino: number;
 }
 
-export interface ListTranscriptOptions {
-  /** Most file-system calls in flight at once (default 8). */
-  concurrency?: number;
+// Synchronous calls: the engine owns its thread (a worker in VS Code, the CLI's process), and a warm
+// refresh stats every transcript, where a thread-pool round trip per call cost several times the stat.
+// Wrapped as promises so the walk's shape (and the error paths) stay the same.
+function settled<T>(call: () => T): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
-
-// libuv runs file-system calls on 4 threads by default: more in flight only queues longer.
-const DEFAULT_CONCURRENCY = 8;
-
-// The callback API wrapped by hand: measured ~1.5× faster than fs.promises for many small stats.
 const fsp = {
-  readdir: (p: string) =>
-    new Promise<Dirent[]>((resolve, reject) => fs.readdir(p, { withFileTypes: true }, (e, r) => (e ? reject(e) : resolve(r)))),
-  stat: (p: string) => new Promise<Stats>((resolve, reject) => fs.stat(p, (e, r) => (e ? reject(e) : resolve(r)))),
-  realpath: (p: string) => new Promise<string>((resolve, reject) => fs.realpath.native(p, (e, r) => (e ? reject(e) : resolve(r)))),
+  readdir: (p: string) => settled(() => fs.readdirSync(p, { withFileTypes: true })),
+  stat: (p: string) => settled(() => fs.statSync(p)),
+  realpath: (p: string) => settled(() => fs.realpathSync.native(p)),
 };
 
 /**
@@ -43,9 +43,7 @@ const fsp = {
 export async function listTranscriptFiles(
   projectsDir: string,
   log?: Logger,
-  opts: ListTranscriptOptions = {},
 ): Promise<{ files: TranscriptFile[]; errors: string[] }> {
-  const limit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
   const candidates: Array<{ file: TranscriptFile; realPath: string; viaLink: boolean }> = [];
   const errors: string[] = [];
   const visitedDirs = new Set<string>();
@@ -66,7 +64,7 @@ export async function listTranscriptFiles(
     visitedDirs.add(realDir);
     let entries: Dirent[];
     try {
-      entries = await limit(() => fsp.readdir(dir));
+      entries = await fsp.readdir(dir);
     } catch (err) {
       if (isVanished(err)) return;
       fail(dir, err);
@@ -86,7 +84,7 @@ export async function listTranscriptFiles(
   const addFile = async (full: string, realPath: string, viaLink: boolean): Promise<void> => {
     let st: Stats;
     try {
-      st = await limit(() => fsp.stat(full));
+      st = await fsp.stat(full);
     } catch (err) {
       if (isVanished(err)) return; // deleted between readdir and stat
       fail(full, err);
@@ -100,8 +98,8 @@ export async function listTranscriptFiles(
     let st: Stats;
     let realPath: string;
     try {
-      st = await limit(() => fsp.stat(link)); // follows the link
-      realPath = await limit(() => fsp.realpath(link));
+      st = await fsp.stat(link); // follows the link
+      realPath = await fsp.realpath(link);
     } catch (err) {
       if (isVanished(err)) return; // a dangling link, or one removed meanwhile
       fail(link, err);
@@ -148,26 +146,6 @@ function comparePaths(a: string, b: string): number {
 function isVanished(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT';
-}
-
-/** Runs at most `max` of the given async tasks at a time, in call order. */
-function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  const release = () => {
-    active--;
-    const next = waiting.shift();
-    if (next) next();
-  };
-  return <T>(task: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const run = () => {
-        active++;
-        task().then(resolve, reject).finally(release);
-      };
-      if (active < max) run();
-      else waiting.push(run);
-    });
 }
 
 /**
