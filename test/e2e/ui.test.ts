@@ -220,7 +220,9 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     for (const choice of ['all', 'model']) {
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await input.fill(choice);
-      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${choice}\\b`) });
+      // The row holds the label and its description; match the label alone, exactly.
+      const label = page.locator('.label-name', { hasText: new RegExp(`^${choice}$`) });
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: label });
       await row.first().waitFor({ timeout: 10_000 });
       await row.first().click();
     }
