@@ -49,6 +49,8 @@ interface Copy {
   tokens: Tokens;
   total: number;
   dropped: boolean;
+  /** isSidechain: ccusage then also dedups on message.id alone. */
+  sidechain: boolean;
 }
 
 interface Response {
@@ -122,7 +124,7 @@ export function ccusageRuleDeltas(root: string): RuleDeltas {
       const sessionId = typeof row.sessionId === 'string' ? row.sessionId : '';
       const key = requestId ? `${message.id}|${requestId}` : `${message.id}||${sessionId}`;
       const tokens = tokensOf(usage);
-      const copy: Copy = { tokens, total: sumTokens(tokens), dropped: NULL_FIELD.test(line) };
+      const copy: Copy = { tokens, total: sumTokens(tokens), dropped: NULL_FIELD.test(line), sidechain: envelope.isSidechain === true };
       let r = responses.get(key);
       if (!r) {
         r = { model: message.model ?? '', requestless: !requestId, normal: [], progress: [], countedByTruth: false, fast: false };
@@ -149,7 +151,9 @@ export function ccusageRuleDeltas(root: string): RuleDeltas {
     // What ccusage counts for this response under the modelled rules.
     const counted = zeroTokens();
     let rule: RuleName | null = null;
-    if (r.requestless) {
+    // ccusage's secondary key (message.id alone when a copy is a sidechain, for /btw replays) also merges
+    // the copies of a requestless subagent response, so only requestless main-chain responses double.
+    if (r.requestless && !kept.some((c) => c.sidechain)) {
       for (const c of kept) addInto(counted, c.tokens);
       if (kept.length > 1) rule = 'requestless';
     } else {
