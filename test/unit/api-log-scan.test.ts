@@ -10,6 +10,7 @@ import { main } from '../../src/cli';
 import { selectAll, selectOne } from '../../src/core/store/sqljs';
 import { apiLogTarget, expandApiLogPaths } from '../../src/core/sources/api-log/paths';
 import { latestRateLimits } from '../../src/core/sources/api-log/scanner';
+import { chipView } from '../../src/core/limits/chip';
 import { readNewLines } from '../../src/core/sources/incremental';
 import { assistantLine, tempConfigRoot, writeLines, SESSION_A } from './helpers/lines';
 
@@ -411,6 +412,35 @@ describe('CLI --api-log', () => {
       assert.deepEqual(JSON.parse(out).groups.map((g: { key: string }) => g.key).sort(), ['claude-haiku-4-5', 'claude-sonnet-4-5']);
     } finally {
       cleanupRoot();
+      cleanup();
+    }
+  });
+});
+
+describe('api-log rate limits in the chip', () => {
+  test('the status lists the latest observation per model and the tooltip shows it', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = path.join(dir, 'calls.jsonl');
+      write(file, [
+        { timestamp: iso(T0), model: 'claude-sonnet-4-5', provider: 'anthropic', input_tokens: 10, output_tokens: 5, request_id: 'r-rl-1',
+          headers: { 'anthropic-ratelimit-output-tokens-limit': '8000', 'anthropic-ratelimit-output-tokens-remaining': '1200', 'anthropic-ratelimit-output-tokens-reset': iso(T0 + 40_000) } },
+      ]);
+      await withEngine([file], async (engine) => {
+        await engine.scan();
+        const status = await engine.status(T0 + 1_000);
+        assert.equal(status.apiRateLimits.length, 1);
+        assert.equal(status.apiRateLimits[0].model, 'claude-sonnet-4-5');
+        assert.equal(status.apiRateLimits[0].stale, false);
+        // Markdown escapes (claude\-sonnet…) removed for the comparison.
+        const tooltip = chipView(status).tooltipMarkdown.replace(/\\/g, '');
+        assert.match(tooltip, /API rate limits/);
+        assert.match(tooltip, /claude-sonnet-4-5: 15% left \(output_tokens\)/);
+        // After its reset the reading is history, not headroom.
+        const later = chipView(await engine.status(T0 + 60_000)).tooltipMarkdown.replace(/\\/g, '');
+        assert.match(later, /claude-sonnet-4-5: stale, seen/);
+      });
+    } finally {
       cleanup();
     }
   });

@@ -225,6 +225,16 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     const text = ev.text.length > 120 ? `${ev.text.slice(0, 117)}…` : ev.text;
     lines.push(`Last limit message (${formatTime(ev.timestampMs, tz, now)}${ev.active ? ', in force' : ''}): ${escapeMarkdown(text)}  `);
   }
+  const limits = status.apiRateLimits ?? [];
+  if (limits.length > 0) {
+    lines.push('');
+    lines.push('**API rate limits** (your API logs)  ');
+    for (const l of limits.slice(0, 5)) {
+      const left = l.headroom === null ? 'no fresh reading' : `${formatPct(l.headroom * 100)} left (${l.tightest ?? '?'})`;
+      lines.push(`${escapeMarkdown(l.model)}: ${l.stale ? `stale, seen ${formatAge(Math.max(0, now - l.ts))} ago` : left}  `);
+    }
+    if (limits.length > 5) lines.push(`… and ${limits.length - 5} more in the costs panel  `);
+  }
   lines.push('');
   lines.push(`Warning at ${settings.warningPct}% used, error at ${settings.errorPct}%.  `);
   lines.push('[Open Costs Panel](command:claudeCosts.openPanel) · [Rescan](command:claudeCosts.rescan)');

@@ -23,6 +23,7 @@ import {
 import { statusPlainText } from './chip';
 import { pace as computePace, project, type Pace, type Projection } from './forecast';
 import { activeBlock, burnRate, loadBlocks, p90BlockTokens, type BurnRate } from './blocks';
+import { latestRateLimits, type LatestRateLimit } from '../sources/api-log/scanner';
 
 export interface StatusOptions {
   /** The latest statusline capture (parsed by parseStatuslineJson), if the capture is installed. */
@@ -72,6 +73,8 @@ export interface StatusResult {
   today: { tz: string; startMs: number; requests: number; totalTokens: number; costUsd: number };
   /** P90 of past completed windows (input+output tokens); null without history. */
   p90WindowTokens: number | null;
+  /** Rate-limit headers seen in the user's own API logs: the latest per model, most restrictive first. */
+  apiRateLimits: LatestRateLimit[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -210,6 +213,7 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
       costUsd: roundUsd(t.cost ?? 0),
     },
     p90WindowTokens,
+    apiRateLimits: latestRateLimits(db, nowMs),
   };
 }
 
