@@ -44,9 +44,10 @@ export class HeadroomInputs {
   }
 
   /** Plan fields from the credentials / ~/.claude.json of the roots in use (config dir = parent of projects/). */
-  detectPlan(roots: string[], homeDir?: string): void {
+  /** `readCredentials`: the user opted into using their Claude Code login (the OAuth usage setting). */
+  detectPlan(roots: string[], homeDir?: string, readCredentials = false): void {
     const configDirs = roots.map((r) => path.dirname(r));
-    this.detectedPlan = detectPlanOffline({ configDirs: configDirs.length ? configDirs : undefined, homeDir });
+    this.detectedPlan = detectPlanOffline({ configDirs: configDirs.length ? configDirs : undefined, homeDir, readCredentials });
   }
 
   build(settings: Settings): StatusOptions {

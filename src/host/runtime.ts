@@ -159,7 +159,7 @@ export class HostRuntime implements vscode.Disposable {
     }
     // Headroom inputs are set up even when the first scan failed: later scans (the poll) may succeed.
     try {
-      this.headroom.detectPlan(this.roots);
+      this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
       this.headroom.refreshCapture();
       // The folder must exist for the watcher to attach; the capture script writes into it later.
       fs.mkdirSync(this.captureDir, { recursive: true });
@@ -186,7 +186,7 @@ export class HostRuntime implements vscode.Disposable {
   /** Re-reads the plan fields; true when the detected plan changed. */
   private redetectPlan(): boolean {
     const before = this.headroom.detectedPlan?.plan ?? null;
-    this.headroom.detectPlan(this.roots);
+    this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
     return (this.headroom.detectedPlan?.plan ?? null) !== before;
   }
 
@@ -297,7 +297,7 @@ export class HostRuntime implements vscode.Disposable {
       try {
         await this.engine.restart();
         await this.incrementalScan(null);
-        this.headroom.detectPlan(this.roots);
+        this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
       } catch (err) {
         this.log.error(`Reopening the engine failed: ${(err as Error).message}`);
       }

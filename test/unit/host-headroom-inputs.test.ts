@@ -51,6 +51,10 @@ test('detectPlan uses the config dir of each root (<config>/projects)', () => {
   fs.mkdirSync(path.join(cfg, 'projects'));
   fs.writeFileSync(path.join(cfg, '.credentials.json'), JSON.stringify({ claudeAiOauth: { rateLimitTier: 'default_claude_max_20x' } }));
   const h = new HeadroomInputs(path.join(cfg, 'nothing.json'));
-  h.detectPlan([path.join(cfg, 'projects')], fs.mkdtempSync(path.join(os.tmpdir(), 'cc-inputs-home-')));
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-inputs-home-'));
+  // Reading credentials is opt-in (the OAuth usage setting): by default the file is not looked at.
+  h.detectPlan([path.join(cfg, 'projects')], home);
+  assert.equal(h.detectedPlan, null);
+  h.detectPlan([path.join(cfg, 'projects')], home, true);
   assert.equal(h.detectedPlan?.plan, 'max20');
 });

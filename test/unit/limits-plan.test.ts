@@ -17,7 +17,7 @@ test('planFromTier maps the tiers Claude Code writes', () => {
   assert.equal(planFromTier(undefined, 'enterprise'), null);
 });
 
-test('detectPlanOffline: credentials first, then ~/.claude.json; missing files are not errors', () => {
+test('detectPlanOffline: credentials first (only when opted in), then ~/.claude.json; missing files are not errors', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-plan-'));
   const cfg = path.join(home, '.claude');
   fs.mkdirSync(cfg);
@@ -25,17 +25,19 @@ test('detectPlanOffline: credentials first, then ~/.claude.json; missing files a
   fs.writeFileSync(path.join(home, '.claude.json'), JSON.stringify({ oauthAccount: { organizationRateLimitTier: 'default_claude_max_20x' } }));
   assert.equal(detectPlanOffline({ homeDir: home, env: {} })?.plan, 'max20');
   fs.writeFileSync(path.join(cfg, '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat01-secret', rateLimitTier: 'default_claude_max_5x', subscriptionType: 'max' } }));
-  const d = detectPlanOffline({ homeDir: home, env: {} });
+  // Without the opt-in the credentials file is not read: the plan still comes from ~/.claude.json.
+  assert.equal(detectPlanOffline({ homeDir: home, env: {} })?.plan, 'max20');
+  const d = detectPlanOffline({ homeDir: home, env: {}, readCredentials: true });
   assert.equal(d?.plan, 'max5');
   assert.equal(d?.raw, 'default_claude_max_5x');
   assert.ok(!JSON.stringify(d).includes('secret'), 'the token never leaves the reader');
   // CLAUDE_CONFIG_DIR and explicit config dirs are honoured.
   const other = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-plan-cfg-'));
   fs.writeFileSync(path.join(other, '.credentials.json'), JSON.stringify({ claudeAiOauth: { subscriptionType: 'pro' } }));
-  assert.equal(detectPlanOffline({ homeDir: home, env: { CLAUDE_CONFIG_DIR: other } })?.plan, 'pro');
-  assert.equal(detectPlanOffline({ homeDir: home, env: {}, configDirs: [other] })?.plan, 'pro');
+  assert.equal(detectPlanOffline({ homeDir: home, env: { CLAUDE_CONFIG_DIR: other }, readCredentials: true })?.plan, 'pro');
+  assert.equal(detectPlanOffline({ homeDir: home, env: {}, configDirs: [other], readCredentials: true })?.plan, 'pro');
   fs.writeFileSync(path.join(other, '.credentials.json'), '{not json');
-  assert.equal(detectPlanOffline({ homeDir: home, env: {}, configDirs: [other] })?.plan, 'max20', 'falls back to ~/.claude.json');
+  assert.equal(detectPlanOffline({ homeDir: home, env: {}, configDirs: [other], readCredentials: true })?.plan, 'max20', 'falls back to ~/.claude.json');
 });
 
 test('estimateLimit: explicit plan > custom limit > detected plan > P90', () => {

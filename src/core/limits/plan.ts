@@ -53,18 +53,23 @@ export interface PlanDetectionOptions {
   env?: NodeJS.ProcessEnv;
   /** Claude config dirs in use (each holding .credentials.json); default $CLAUDE_CONFIG_DIR or ~/.claude. */
   configDirs?: string[];
+  /**
+   * Also look in .credentials.json (it holds the login token). Off unless the user opted into using their
+   * Claude Code login (the OAuth usage endpoint setting): reading credentials is always opt-in.
+   */
+  readCredentials?: boolean;
 }
 
 /**
- * Reads only the plan fields: `claudeAiOauth.rateLimitTier` / `subscriptionType` from .credentials.json,
- * then `oauthAccount.organizationRateLimitTier` from ~/.claude.json. The access token in the same file is
- * never copied out of this function.
+ * Reads only the plan fields: `oauthAccount.organizationRateLimitTier` from ~/.claude.json, and — only with
+ * `readCredentials` — `claudeAiOauth.rateLimitTier` / `subscriptionType` from .credentials.json first. The
+ * access token in that file is never copied out of this function.
  */
 export function detectPlanOffline(opts: PlanDetectionOptions = {}): DetectedPlan | null {
   const env = opts.env ?? process.env;
   const home = opts.homeDir ?? os.homedir();
   const dirs = opts.configDirs?.length ? opts.configDirs : [env.CLAUDE_CONFIG_DIR || path.join(home, '.claude')];
-  for (const dir of dirs) {
+  for (const dir of opts.readCredentials ? dirs : []) {
     const file = path.join(dir, '.credentials.json');
     const doc = readJson(file);
     if (isRecord(doc) && isRecord(doc.claudeAiOauth)) {
