@@ -213,11 +213,12 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
   });
 
   step('"Claude Costs: Query Usage (llm_costs_query)" from the palette opens the JSON result', async () => {
-    await workbench!.runCommand('Claude Costs: Query Usage (llm_costs_query)');
+    await workbench!.runCommand('Claude Costs: Query Usage (llm_costs_query)', { opensQuickPick: 'Time window' });
     const page = workbench!.page;
-    const input = page.locator('.quick-input-widget input');
-    // Two quick picks: the window, then the grouping.
-    for (const choice of ['all', 'model']) {
+    // Two quick picks: the window, then the grouping (each found by its placeholder, so a keystroke can
+    // never land in the previous one).
+    for (const [placeholder, choice] of [['Time window', 'all'], ['Group the totals by', 'model']]) {
+      const input = page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`);
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await input.fill(choice);
       // The row holds the label and its description; match the label alone, exactly.

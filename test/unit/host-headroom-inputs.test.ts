@@ -2,6 +2,7 @@
 // last reading, the OAuth snapshot only reaches the status when the setting is on, and the plan is
 // detected from the config dirs of the roots in use.
 import { test } from 'node:test';
+import type { DetectedPlan } from '../../src/core/limits/plan';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -56,5 +57,5 @@ test('detectPlan uses the config dir of each root (<config>/projects)', () => {
   h.detectPlan([path.join(cfg, 'projects')], home);
   assert.equal(h.detectedPlan, null);
   h.detectPlan([path.join(cfg, 'projects')], home, true);
-  assert.equal(h.detectedPlan?.plan, 'max20');
+  assert.equal((h.detectedPlan as DetectedPlan | null)?.plan, 'max20');
 });

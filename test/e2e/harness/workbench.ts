@@ -61,7 +61,11 @@ export class Workbench {
   }
 
   /** Runs a command by its palette title (e.g. "Claude Costs: Open Costs Panel") through F1. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * `opensQuickPick`: the command shows its own quick pick right away, so the palette's input never hides;
+   * wait for that pick (its placeholder) instead.
+   */
+  async runCommand(title: string, opts: { opensQuickPick?: string } = {}): Promise<void> {
     // Keys go to the focused element: when a webview holds focus, F1 would go to its iframe. The middle
     // of the status bar is empty, so clicking it moves focus to the workbench without side effects.
     await this.focusWorkbench();
@@ -73,7 +77,8 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${escapeRegExp(title)}`) });
     await row.first().waitFor({ timeout: 15_000 });
     await row.first().click();
-    await input.waitFor({ state: 'hidden' });
+    if (opts.opensQuickPick) await this.page.locator(`.quick-input-widget input[placeholder="${opts.opensQuickPick}"]`).waitFor({ state: 'visible' });
+    else await input.waitFor({ state: 'hidden' });
   }
 
   /** Moves keyboard focus out of any webview into the workbench. */
