@@ -119,6 +119,8 @@ test('a statusline capture written by Claude Code switches the chip to the offic
   const capture = path.join(storage, 'statusline', 'statusline.json');
   const resetSec = Math.floor((now + 90 * 60_000) / 1000);
   fs.writeFileSync(capture, JSON.stringify({ session_id: SESSION_A, version: '2.1.90', rate_limits: { five_hour: { used_percentage: 42, resets_at: resetSec } } }));
+  // The kernel stamps files with the real time, which differs from the process clock under faketime.
+  fs.utimesSync(capture, new Date(), new Date());
   const w = stub.watchers.find((x) => x.pattern === 'statusline.json');
   assert.ok(w, 'the capture file is watched');
   assert.equal(w.base, path.join(storage, 'statusline'));

@@ -109,6 +109,8 @@ test('a network failure is logged without the token and does not throw', async (
     isEnabled: () => true, isFocused: () => true, configDirs: () => [h.dir], claudeCodeVersion: () => null, pollMs: () => 0,
     log: { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m), error: (m) => h.logs.push(m) },
     onSnapshot: () => {}, onProblem: () => {},
+    // The fixed clock keeps the fixture token unexpired on any date the suite runs.
+    now: () => NOW,
     fetch: async () => { throw new Error('getaddrinfo ENOTFOUND api.anthropic.com'); },
   });
   assert.equal(await failing.pollOnce(), 'error');

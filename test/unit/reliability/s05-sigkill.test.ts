@@ -153,6 +153,8 @@ test('scenario 5: temp images left by killed saves are removed on a later start 
     const unrelated = `${dbPath}.tmp-notes.txt`;
     for (const f of [orphan, young, live, unrelated]) fs.writeFileSync(f, 'x');
     for (const f of [orphan, live, unrelated]) fs.utimesSync(f, old, old);
+    // Stamped from the process clock, not the kernel's (they differ under faketime).
+    fs.utimesSync(young, new Date(), new Date());
     const engine = await Engine.open({ dbPath, configDirs: [] });
     await engine.close();
     assert.equal(fs.existsSync(orphan), false, 'a dead process\'s old image is removed');

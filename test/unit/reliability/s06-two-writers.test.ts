@@ -211,6 +211,7 @@ test('scenario 6: a lock file being created by another process (still empty) is 
   try {
     const file = path.join(dir, 'usage.sqlite.lock');
     fs.writeFileSync(file, ''); // another process between open(O_EXCL) and write
+    fs.utimesSync(file, new Date(), new Date()); // the process clock, not the kernel's (they differ under faketime)
     const lock = new WriterLock(file);
     assert.equal(lock.tryAcquire(), false, 'a fresh empty lock file belongs to someone');
     // The same file, long untouched (its creator died before writing): stale.
