@@ -169,7 +169,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         // Same inputs as the chip, less the statusline capture (it lives in VS Code's storage).
         engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: args.configDirs.length ? args.configDirs : undefined }) });
         const status = await engine.status(now);
-        out(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/status')).renderStatusText(status)}\n`);
+        out(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/chip')).renderStatusText(status)}\n`);
         break;
       }
       case 'report': {

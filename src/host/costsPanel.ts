@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
 import { readModelToCsv, readModelToJson } from '../core/query/readModel';
+import { budgetsFor } from '../core/query/readmodel/budgets';
 import {
-  DEFAULT_PANEL_FILTER, budgetsFor, mergePanelFilter, parsePanelFilter, parseWebviewMessage,
+  DEFAULT_PANEL_FILTER, mergePanelFilter, parsePanelFilter, parseWebviewMessage,
 } from '../protocol';
 import type {
   BudgetLimits, ExportFormat, HostToWebview, PanelFilter, PanelReadModel, PanelWebviewState, SettingsTarget,
