@@ -10,22 +10,15 @@ import type { Logger } from '../types';
 import { silentLogger } from '../types';
 import { SCHEMA_V1_REQUEST_INDEXES_SQL, SCHEMA_V1_SQL } from './schema-v1';
 import type { Database } from './sqljs';
+import { MIGRATION_2_COMPACT } from './migration-2-compact';
+import type { Migration } from './migration-step';
 
-export interface Migration {
-  /** The user_version the DB has after this migration (the previous one's + 1). */
-  version: number;
-  /** What it changes, for the log. */
-  description: string;
-  /** Runs inside the migration's transaction; throws to leave the DB at the previous version. */
-  up(db: Database): void;
-  /** Rewrites most of the file (e.g. rebuilds `requests`): VACUUM afterwards so freed pages leave the image. */
-  vacuum?: boolean;
-}
+export type { Migration } from './migration-step';
 
 /** The schema of release 0.1.0 (commit 72bb769): every DB starts here. */
 export const BASELINE_VERSION = 1;
 
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_2_COMPACT];
 
 /** The schema this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].version : BASELINE_VERSION;

@@ -16,18 +16,27 @@ export const EXECUTION_MODE_IDS = { cloud: 0, local: 1 } as const;
 // The tables: schema 1 (src/core/store/schema-v1.ts, release 0.1.0) changed by each migration in order
 // (src/core/store/migrations.ts). The constants below describe the current schema.
 
-/** The indexes of `requests`, kept apart so that a bulk load can build them once at the end. */
+/**
+ * Bits of requests.flags (0 in the common case: a priced Claude Code cloud response, stored in 0 bytes). The
+ * columns source, execution_mode, sidechain, priced, placeholder, forked, requestless and cost_kind are
+ * virtual columns computed from it, so readers use them by name.
+ */
+export const FLAG = {
+  internal: 1, local: 2, sidechain: 4, unpriced: 8, placeholder: 16, forked: 32, requestless: 64,
+  /** cost_kind (2 bits): 0 priced from the table, 1 logged by the source, 2 free by design (local). */
+  costKindShift: 7,
+} as const;
+
+/** The indexes of `requests` (schema 2), kept apart so that a bulk load can build them once at the end. */
 export const REQUEST_INDEXES_SQL = `
-CREATE UNIQUE INDEX IF NOT EXISTS requests_dedup ON requests(dedup_key);
+CREATE UNIQUE INDEX IF NOT EXISTS requests_identity ON requests(msg_hash, key_hash);
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
-CREATE INDEX IF NOT EXISTS requests_message ON requests(message_id);
 -- API-log rows are few beside transcripts; the panel and provider/feature groups read them by time.
 CREATE INDEX IF NOT EXISTS requests_internal_ts ON requests(ts) WHERE source = 1;
 `;
 
 export const DROP_REQUEST_INDEXES_SQL = `
-DROP INDEX IF EXISTS requests_dedup;
+DROP INDEX IF EXISTS requests_identity;
 DROP INDEX IF EXISTS requests_ts;
-DROP INDEX IF EXISTS requests_message;
 DROP INDEX IF EXISTS requests_internal_ts;
 `;
