@@ -71,17 +71,29 @@ const SCOPE_WORDS: Record<string, string> = {
   'language-overridable': 'any, per language',
 };
 
-export function renderSettingsTable(pkg: { contributes: { configuration: { properties: Record<string, SettingSpec> } } }, nls: Record<string, string> = {}): string {
-  const rows = ['| Setting | Type | Default | Set in | What it does |', '|---|---|---|---|---|'];
-  for (const [key, spec] of Object.entries(pkg.contributes.configuration.properties)) {
-    const type = spec.enum
-      ? spec.enum.map((v) => `\`${String(v)}\``).join(' | ')
-      : (Array.isArray(spec.type) ? spec.type : [spec.type ?? 'any']).join(' | ');
-    const scope = SCOPE_WORDS[spec.scope ?? 'window'] ?? spec.scope!;
-    const text = localize(spec.markdownDescription ?? spec.description, nls);
-    rows.push(`| \`${key}\` | ${cell(type)} | \`${JSON.stringify(spec.default)}\` | ${scope} | ${cell(text)} |`);
+interface ConfigurationSection { title?: string; properties?: Record<string, SettingSpec> }
+
+/** contributes.configuration is one section or a list of titled sections: one table per section. */
+export function renderSettingsTable(
+  pkg: { contributes: { configuration: ConfigurationSection | ConfigurationSection[] } },
+  nls: Record<string, string> = {},
+): string {
+  const sections = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
+  const out: string[] = [];
+  for (const section of sections) {
+    if (sections.length > 1 && section.title) out.push(`#### ${localize(section.title, nls)}`, '');
+    out.push('| Setting | Type | Default | Set in | What it does |', '|---|---|---|---|---|');
+    for (const [key, spec] of Object.entries(section.properties ?? {})) {
+      const type = spec.enum
+        ? spec.enum.map((v) => `\`${String(v)}\``).join(' | ')
+        : (Array.isArray(spec.type) ? spec.type : [spec.type ?? 'any']).join(' | ');
+      const scope = SCOPE_WORDS[spec.scope ?? 'window'] ?? spec.scope!;
+      const text = localize(spec.markdownDescription ?? spec.description, nls);
+      out.push(`| \`${key}\` | ${cell(type)} | \`${JSON.stringify(spec.default)}\` | ${scope} | ${cell(text)} |`);
+    }
+    out.push('');
   }
-  return rows.join('\n');
+  return out.join('\n').trimEnd();
 }
 
 const START = /<!-- settings:start[^\n]*-->\n/;
