@@ -1,9 +1,10 @@
-// Test store: an in-memory sql.js DB with THE schema and its indexes, dictionaries filled on demand,
+// Test store: an in-memory sql.js DB with THE schema (schema 1 + every migration) and its indexes, dictionaries filled on demand,
 // requests inserted, and rollup_hour rebuilt from requests by the ingest's own rebuildRollups (the
 // schema's definition: rollup_hour = SELECT … FROM requests GROUP BY its key).
 import { getSqlJs } from '../../../src/core/store/sqljs';
 import type { Database } from '../../../src/core/store/sqljs';
-import { EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SCHEMA_SQL, SOURCE_IDS } from '../../../src/core/store/schema';
+import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../../../src/core/store/schema';
+import { migrateSchema } from '../../../src/core/store/migrations';
 import { rebuildRollups as rebuildRollupsOfStore } from '../../../src/core/store/ingest';
 
 export interface FixtureRequest {
@@ -29,8 +30,7 @@ export interface FixtureRequest {
 export async function createStore(): Promise<Database> {
   const SQL = await getSqlJs();
   const db = new SQL.Database();
-  db.run(SCHEMA_SQL);
-  db.run(REQUEST_INDEXES_SQL);
+  migrateSchema(db);
   return db;
 }
 
