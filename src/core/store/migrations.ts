@@ -10,6 +10,7 @@ import type { Logger } from '../types';
 import { silentLogger } from '../types';
 import { SCHEMA_V1_REQUEST_INDEXES_SQL, SCHEMA_V1_SQL } from './schema-v1';
 import type { Database } from './sqljs';
+import { PROJECTS_BY_PATH } from './migration-projects-by-path';
 
 export interface Migration {
   /** The user_version the DB has after this migration (the previous one's + 1). */
@@ -25,7 +26,7 @@ export interface Migration {
 /** The schema of release 0.1.0 (commit 72bb769): every DB starts here. */
 export const BASELINE_VERSION = 1;
 
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [PROJECTS_BY_PATH];
 
 /** The schema this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].version : BASELINE_VERSION;
