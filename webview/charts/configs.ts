@@ -15,7 +15,8 @@ const baseOptions = (t: Theme) => ({
     legend: { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10, color: t.fg, padding: 10 } },
     tooltip: {
       backgroundColor: t.kind === 'light' || t.kind === 'hc-light' ? 'rgba(255,255,255,0.97)' : 'rgba(30,30,30,0.95)',
-      titleColor: t.fg, bodyColor: t.fg, borderColor: t.grid, borderWidth: 1, padding: 8, boxPadding: 4,
+      // Every text colour is set: Chart.js's default footer is white, invisible on a light tooltip.
+      titleColor: t.fg, bodyColor: t.fg, footerColor: t.fg, borderColor: t.grid, borderWidth: 1, padding: 8, boxPadding: 4,
     },
   },
 });
@@ -40,6 +41,11 @@ export const familyColor = (t: Theme, family: string, i: number): string => {
   if (family === 'haiku') return [t.yellow, t.orange][i % 2];
   return palette[i % palette.length];
 };
+
+/** The footer of a per-day / per-interval token tooltip: the total and what it cost, on their own lines. */
+export function dayTotalsFooter(p: { total_tokens: number; cost_usd: number; requests: number }): string[] {
+  return [`Total: ${compact(p.total_tokens)} tokens`, `Cost: ${usd(p.cost_usd)} (${p.requests.toLocaleString('en-US')} ${p.requests === 1 ? 'request' : 'requests'})`];
+}
 
 // A zero is drawn as nothing (null): Chart.js's minBarLength would otherwise give it a sliver.
 const orNull = (v: number) => (v > 0 ? v : null);
@@ -68,10 +74,7 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
             callbacks: {
               title: (items) => dayFull(m.daily[items[0].dataIndex].day),
               label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
-              footer: (items) => {
-                const d = m.daily[items[0].dataIndex];
-                return `Total ${compact(d.total_tokens)} · ${usd(d.cost_usd)} · ${d.requests} requests`;
-              },
+              footer: (items) => dayTotalsFooter(m.daily[items[0].dataIndex]),
             },
           },
         },
@@ -228,10 +231,7 @@ export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
             ...baseOptions(t).plugins.tooltip,
             callbacks: {
               title: (items) => dateTimeFull(pts[items[0].dataIndex].startMs, tz),
-              footer: (items) => {
-                const p = pts[items[0].dataIndex];
-                return `${compact(p.total_tokens)} tokens · ${usd(p.cost_usd)} · ${p.requests} requests`;
-              },
+              footer: (items) => dayTotalsFooter(pts[items[0].dataIndex]),
             },
           },
         },
