@@ -19,7 +19,8 @@ import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
-import type { PanelFilter, PanelReadModel } from '../protocol';
+import type { PanelFilter } from './query/readmodel/filterState';
+import type { PanelReadModel } from './query/readmodel/types';
 
 export interface EngineOptions {
   /** The DB file; null keeps everything in memory (tests). */

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
 import { readModelToCsv, readModelToJson } from '../core/query/readModel';
+import { budgetsFor } from '../core/query/readmodel/budgets';
 import {
-  DEFAULT_PANEL_FILTER, budgetsFor, mergePanelFilter, parsePanelFilter, parseWebviewMessage, requestIdOfInvalid,
+  DEFAULT_PANEL_FILTER, mergePanelFilter, parsePanelFilter, parseWebviewMessage, requestIdOfInvalid,
 } from '../protocol';
 import { isCancellation } from './engineClient';
 import { LatestRequestRunner, type PanelRun } from './panelRequests';
