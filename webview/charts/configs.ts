@@ -96,7 +96,8 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
             backgroundColor: alpha(t.blue, 0.85), borderWidth: 0, minBarLength: 2, yAxisID: 'y', order: 2,
           },
           {
-            type: 'line', label: 'Cumulative', data: m.daily.map((d) => d.cumulativeCost),
+            // Null after today: the line stops there instead of running flat through the future.
+            type: 'line', label: 'Cumulative', data: m.daily.map((d) => d.cumulativeCost) as number[],
             borderColor: t.orange, backgroundColor: t.orange, borderWidth: 2, pointRadius: 0, pointHoverRadius: 3,
             tension: 0.2, yAxisID: 'y1', order: 1,
           },
@@ -117,7 +118,7 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
               title: (items) => dayFull(m.daily[items[0].dataIndex].day),
               label: (item) => {
                 const d = m.daily[item.dataIndex];
-                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost)}`;
+                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost ?? 0)}`;
               },
             },
           },
