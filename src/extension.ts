@@ -10,6 +10,7 @@ import { EngineClient } from './host/engineClient';
 import { registerQueryTool } from './host/lmTool';
 import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
 import { readSettings } from './host/settings';
+import { SideBarView } from './host/sideBarView';
 import { ChipController } from './host/statusBar';
 
 /** What the extension exports (the end-to-end tests read it). */
@@ -49,9 +50,18 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     },
   });
 
+  const client = engine;
+  const sideBar = new SideBarView(vscode, {
+    engine: client,
+    onDidChangeData: client.onDidChangeData,
+    started: () => client.started,
+    log,
+  });
+
   context.subscriptions.push(
     channel,
     chip,
+    sideBar,
     rt,
     panel,
     ...registerCommands(vscode, {
@@ -66,11 +76,12 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     vscode.workspace.onDidChangeConfiguration((e) => void rt.onSettingsChanged(e)),
   );
 
+  void rt.firstScanDone.then(() => sideBar.refresh(), () => sideBar.refresh());
+
   // Everything heavy (worker start, sql.js load, the first scan) runs after activate has returned.
   const startTimer = setTimeout(() => void rt.startup(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
 
-  const client = engine;
   return {
     engine: client,
     firstScanDone: rt.firstScanDone,
@@ -78,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     refresh: async () => {
       await client.scan();
       await rt.refreshStatus();
+      sideBar.refresh();
+      await sideBar.settled();
     },
   };
 }

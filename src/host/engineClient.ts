@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { EngineApi, ScanOptions, ScanSummary } from '../core/engine-api';
 import type { StatusOptions, StatusResult } from '../core/limits/status';
+import type { SideBarRequest, SideBarSummary } from '../core/query/sideBar';
 import { QueryParamError, type QueryResult } from '../core/query/types';
 import type { Logger } from '../core/types';
 import type { PanelFilter, PanelReadModel } from '../protocol';
@@ -186,6 +187,10 @@ export class EngineClient implements EngineApi {
 
   readModel(filter: PanelFilter, nowMs?: number): Promise<PanelReadModel> {
     return this.call('readModel', [filter, nowMs]);
+  }
+
+  sideBar(req: SideBarRequest, nowMs?: number): Promise<SideBarSummary> {
+    return this.call('sideBar', [req, nowMs]);
   }
 
   /** Inputs of the status from outside the DB; remembered and re-sent when the worker restarts. */
