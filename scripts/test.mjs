@@ -1,5 +1,6 @@
-// Runs every test layer in order: unit (plain Node) → webview (real Chromium) → host + e2e (real VS Code).
-// A layer can be skipped for quick local loops: SKIP_UNIT=1, SKIP_WEBVIEW=1, SKIP_E2E=1 (host + e2e).
+// Runs every test layer in order: lint (ESLint + dependency-cruiser: the house rules of
+// docs/architecture.md) → unit (plain Node) → webview (real Chromium) → host + e2e (real VS Code).
+// A layer can be skipped for quick local loops: SKIP_LINT=1, SKIP_UNIT=1, SKIP_WEBVIEW=1, SKIP_E2E=1 (host + e2e).
 // CI runs them all. Each layer prints its own node:test summary; the timings are summed up at the end.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync, statSync } from 'node:fs';
@@ -32,6 +33,15 @@ const layers = [
 
 const timings = [];
 let failed = false;
+if (process.env.SKIP_LINT === '1') {
+  timings.push('lint: skipped (SKIP_LINT=1)');
+} else {
+  const t0 = Date.now();
+  console.log('\n=== lint (eslint, dependency-cruiser) ===');
+  const code = run('npm', ['run', '--silent', 'lint']);
+  timings.push(`lint: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (code !== 0) failed = true;
+}
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 for (const layer of layers) {
   if (process.env[layer.skip] === '1') { timings.push(`${layer.name}: skipped (${layer.skip}=1)`); continue; }
