@@ -35,7 +35,10 @@ export type WebviewToHost =
   | { type: 'rescan' };
 
 export type HostToWebview =
-  /** requestId echoes the request it answers; null for pushes (new data, host-side filter change). */
+  /**
+   * requestId echoes the newest request of this webview instance that the message covers (a push after
+   * request 7 carries 7); null when the page has sent none since its `ready`. Ids restart per instance.
+   */
   | { type: 'readModel'; requestId: number | null; model: PanelReadModel }
   | { type: 'loading'; requestId: number | null }
   | { type: 'error'; requestId: number | null; message: string }
@@ -62,17 +65,43 @@ const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): v is T =>
 /** '' = the host machine's zone; otherwise an IANA zone this runtime knows. */
 const validTimeZone = (tz: string): boolean => tz === '' || isValidTimeZone(tz);
 
-/** Validates a complete filter. The reason names the offending field (`filter.models[3]`, …). */
-export function parsePanelFilter(raw: unknown, path = 'filter'): Result<PanelFilter> {
+/** The earliest day a custom range may name (Claude Code and these logs are younger than that). */
+export const EARLIEST_CUSTOM_DAY = '2020-01-01';
+const DAY_MS = 86_400_000;
+
+/** The last day a custom range may name at `nowMs`: tomorrow in the zone furthest ahead (UTC+14). */
+export function latestCustomDay(nowMs: number): string {
+  return new Date(nowMs + 2 * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Why `day` cannot bound a custom range, or null. A real calendar date ("YYYY-MM-DD", no Feb 30)
+ * from EARLIEST_CUSTOM_DAY on; with `nowMs`, also no later than latestCustomDay(nowMs). The bound
+ * keeps one stray keystroke (year 0001) from asking for a read model of two thousand years.
+ */
+export function customDayProblem(day: unknown, nowMs?: number): string | null {
+  if (typeof day !== 'string' || !DAY_KEY.test(day)) return 'must be a date YYYY-MM-DD';
+  const [y, m, d] = day.split('-').map(Number);
+  if (new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return `${day} is not a calendar date`;
+  if (day < EARLIEST_CUSTOM_DAY) return `must not be before ${EARLIEST_CUSTOM_DAY}`;
+  if (nowMs !== undefined && Number.isFinite(nowMs) && day > latestCustomDay(nowMs)) return `must not be after ${latestCustomDay(nowMs)}`;
+  return null;
+}
+
+/**
+ * Validates a complete filter. The reason names the offending field (`filter.models[3]`, …).
+ * `nowMs` (the host's clock) also bounds custom dates from above.
+ */
+export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number): Result<PanelFilter> {
   if (!isObject(raw)) return { error: `${path}: must be an object` };
   const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'view', 'interval'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) return { error: `${path}.${k}: unknown field` };
   if (!oneOf(raw.range, RANGE_PRESETS)) return { error: `${path}.range: must be one of ${RANGE_PRESETS.join(', ')}` };
   for (const k of ['from', 'until'] as const) {
     const v = raw[k];
-    if (v !== null && v !== undefined && (typeof v !== 'string' || !DAY_KEY.test(v))) {
-      return { error: `${path}.${k}: must be a date YYYY-MM-DD or null` };
-    }
+    if (v === null || v === undefined) continue;
+    const problem = customDayProblem(v, nowMs);
+    if (problem) return { error: `${path}.${k}: ${problem === 'must be a date YYYY-MM-DD' ? 'must be a date YYYY-MM-DD or null' : problem}` };
   }
   const from = (raw.from as string | null | undefined) ?? null;
   const until = (raw.until as string | null | undefined) ?? null;
@@ -123,6 +152,13 @@ export function mergePanelFilter(base: PanelFilter, partial: unknown): Result<Pa
   return parsePanelFilter({ ...base, ...partial });
 }
 
+/** The requestId of a message that failed validation, when it carries a usable one (to answer it with the error). */
+export function requestIdOfInvalid(raw: unknown): number | null {
+  if (!isObject(raw)) return null;
+  const id = requestIdOf(raw);
+  return typeof id === 'number' ? id : null;
+}
+
 function requestIdOf(raw: Record<string, unknown>): Result<number> {
   const id = raw.requestId;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { error: 'requestId: must be a non-negative integer' };
@@ -133,7 +169,7 @@ function requestIdOf(raw: Record<string, unknown>): Result<number> {
  * Validates a message from the webview. Unknown type, wrong field types or an oversized payload →
  * `{ error }` naming the field; the host ignores such messages and logs the reason.
  */
-export function parseWebviewMessage(raw: unknown): WebviewToHost | { error: string } {
+export function parseWebviewMessage(raw: unknown, nowMs?: number): WebviewToHost | { error: string } {
   let size: number;
   try {
     size = JSON.stringify(raw)?.length ?? 0;
@@ -161,7 +197,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | { error: stri
       if (bad) return bad;
       const id = requestIdOf(raw);
       if (typeof id !== 'number') return id;
-      const filter = parsePanelFilter(raw.filter);
+      const filter = parsePanelFilter(raw.filter, 'filter', nowMs);
       return 'error' in filter ? filter : { type: 'setFilter', requestId: id, filter };
     }
     case 'export': {

@@ -7,6 +7,12 @@ import type { ScanOptions, ScanSummary } from './sources/scan';
 
 export type { ScanOptions, ScanSummary };
 
+/** Per-call options of the calls a caller may give up on (a newer panel filter, a cancelled chat tool). */
+export interface CallOptions {
+  /** Aborted → a call that has not started yet is skipped (it rejects with an AbortError). */
+  signal?: AbortSignal;
+}
+
 /**
  * The core facade. `Engine` (src/core/engine.ts) implements it in-process over one sql.js database;
  * the extension host uses a client with the same shape that forwards calls to a worker thread.
@@ -16,11 +22,11 @@ export interface EngineApi {
   /** Incremental ingest of every source (reads only bytes past stored offsets). */
   scan(opts?: ScanOptions): Promise<ScanSummary>;
   /** llm_costs_query. Bad params reject with a QueryParamError naming the key. */
-  query(params: unknown, nowMs?: number): Promise<QueryResult>;
+  query(params: unknown, nowMs?: number, opts?: CallOptions): Promise<QueryResult>;
   /** What the status-bar chip shows (src/core/limits/status.ts). */
   status(nowMs?: number): Promise<import('./limits/status').StatusResult>;
   /** The panel's whole-page read model for one filter state (src/core/query/readModel.ts). */
-  readModel(filter: import('./query/readmodel/filterState').PanelFilter, nowMs?: number): Promise<import('./query/readmodel/types').PanelReadModel>;
+  readModel(filter: import('./query/readmodel/filterState').PanelFilter, nowMs?: number, opts?: CallOptions): Promise<import('./query/readmodel/types').PanelReadModel>;
   /** Write the DB to disk now (atomic temp + rename); normally debounced by the engine. */
   persist(): Promise<void>;
   close(): Promise<void>;

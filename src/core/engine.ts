@@ -3,7 +3,7 @@
 // a read. Used in-process by the CLI and the benchmark, and inside a worker thread by the extension.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineApi, ScanOptions, ScanSummary } from './engine-api';
+import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from './engine-api';
 import type { Logger } from './types';
 import { silentLogger } from './types';
 import { priceTableFingerprint, type PriceOverrides } from './pricing';
@@ -85,6 +85,8 @@ export class Engine implements EngineApi {
     const log = opts.log ?? silentLogger;
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
+    // A migrated image is saved at the next save, so the migration does not run again at every open.
+    if (opened.migrated.length > 0) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -207,22 +209,28 @@ export class Engine implements EngineApi {
     });
   }
 
-  query(params: unknown, nowMs: number = Date.now()): Promise<QueryResult> {
-    return this.serial(() => runQuery(this.db, params, nowMs));
+  query(params: unknown, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<QueryResult> {
+    return this.serial(() => {
+      // Queued behind a scan, the caller may have given up: skip the work then.
+      opts.signal?.throwIfAborted();
+      return runQuery(this.db, params, nowMs);
+    });
   }
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
     return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
   }
 
-  readModel(filter: PanelFilter, nowMs: number = Date.now()): Promise<PanelReadModel> {
-    return this.serial(() =>
-      buildReadModel(this.db, filter, nowMs, {
+  readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {
+    return this.serial(() => {
+      // A newer panel filter superseded this one while it waited: skip the whole build.
+      opts.signal?.throwIfAborted();
+      return buildReadModel(this.db, filter, nowMs, {
         roots: this.lastScan.roots.length ? this.lastScan.roots : this.roots(),
         files: this.lastScan.files,
         demoMode: this.opts.demoMode ?? false,
-      }),
-    );
+      });
+    });
   }
 
   /** Runs `fn` against the database inside the queue (benchmarks and tests). */
