@@ -1,7 +1,9 @@
-// Runs every test layer in order: unit (plain Node, fast) → reliability (the crash / corruption / fuzz
-// scenarios of test/unit/reliability, slow) → webview (real Chromium) → host + e2e (real VS Code).
-// `node scripts/test.mjs unit reliability` runs only the named layers (npm run test:unit = unit).
-// A layer can also be skipped: SKIP_UNIT=1, SKIP_RELIABILITY=1, SKIP_WEBVIEW=1, SKIP_E2E=1 (host + e2e).
+// Runs every test layer in order: lint (ESLint + dependency-cruiser: the house rules of docs/architecture.md)
+// → unit (plain Node, fast) → reliability (the crash / corruption / fuzz scenarios of test/unit/reliability,
+// slow) → webview (real Chromium) → host + e2e (real VS Code).
+// `node scripts/test.mjs unit reliability` runs only the named layers (npm run test:unit = unit); lint runs
+// with every selection unless skipped. A layer can be skipped: SKIP_LINT=1, SKIP_UNIT=1, SKIP_RELIABILITY=1,
+// SKIP_WEBVIEW=1, SKIP_E2E=1 (host + e2e).
 // CI runs them all. Each layer prints its own node:test summary; the timings are summed up at the end.
 // The file list is built here rather than by a quoted glob: node 20's --test does not expand globs.
 import { spawnSync } from 'node:child_process';
@@ -51,6 +53,15 @@ if (unknown.length) {
 
 const timings = [];
 let failed = false;
+if (process.env.SKIP_LINT === '1') {
+  timings.push('lint: skipped (SKIP_LINT=1)');
+} else {
+  const t0 = Date.now();
+  console.log('\n=== lint (eslint, dependency-cruiser) ===');
+  const code = run('npm', ['run', '--silent', 'lint']);
+  timings.push(`lint: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (code !== 0) failed = true;
+}
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 for (const layer of layers) {
   if (wanted.length && !wanted.includes(layer.name)) continue;

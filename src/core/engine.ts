@@ -10,6 +10,7 @@ import { priceTableFingerprint, type PriceOverrides } from './pricing';
 import { discoverRoots } from './sources/claude-code';
 import { ClaudeCodeScanner } from './sources/claude-code/scanner';
 import type { ParallelParse } from './sources/claude-code/parserPool';
+import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
@@ -223,7 +224,9 @@ export class Engine implements EngineApi {
   }
 
   sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
-    return this.serial(() => buildSideBar(this.db, req, buildStatus(this.db, nowMs, this.statusOptions)));
+    // Workspace folders become canonical repository paths here: the query layer knows no source's rules.
+    const canonical = { ...req, workspaceFolders: req.workspaceFolders.filter((f) => f.trim() !== '').map((f) => canonicalProject(f, '').path) };
+    return this.serial(() => buildSideBar(this.db, canonical, buildStatus(this.db, nowMs, this.statusOptions)));
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {

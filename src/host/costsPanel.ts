@@ -78,6 +78,9 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 </html>`;
 }
 
+/** The only folders the webview may load from: its bundle and the shared media (icons, codicons, css). */
+const webviewRoots = (extensionUri: vscode.Uri): vscode.Uri[] => [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+
 const SETTINGS_QUERY: Record<SettingsTarget, string> = {
   roots: 'claudeCosts.roots',
   budget: 'claudeCosts.budget',
@@ -214,7 +217,7 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
     const root = context.extensionUri;
     p.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+      localResourceRoots: webviewRoots(root),
     };
     p.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.png');
     p.webview.html = panelHtml(p.webview, root);
@@ -275,7 +278,7 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
       adopt(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, {
         enableScripts: true,
         retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+        localResourceRoots: webviewRoots(context.extensionUri),
       }));
     },
     dispose() {

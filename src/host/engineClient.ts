@@ -145,6 +145,7 @@ export class EngineClient implements EngineApi {
     if (this.closed) return Promise.reject(new Error('the engine client is closed'));
     if (this.opening) return this.opening;
     // Required here, not at module load: activation stays free of anything the first scan needs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
     const { Worker: WorkerCtor } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new WorkerCtor(this.opts.workerPath, { execArgv: this.opts.execArgv });
     this.worker = worker;

@@ -45,6 +45,7 @@ export async function readAccessToken(configDirs: string[], platform: NodeJS.Pla
   if (platform === 'darwin') {
     const text = await new Promise<string | null>((resolve) => {
       // Loaded on demand: child_process is only needed on this opt-in, macOS-only path.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
       const { execFile } = require('node:child_process') as typeof import('node:child_process');
       execFile('security', ['find-generic-password', '-s', 'Claude Code-credentials', '-w'], { timeout: 5000 }, (err, stdout) => resolve(err ? null : stdout));
     });

@@ -50,6 +50,7 @@ export function shQuote(s: string): string {
 
 function sha256(s: string): string {
   // Loaded on demand: only the install/remove commands need it, never activation.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
   const crypto = require('node:crypto') as typeof import('node:crypto');
   return crypto.createHash('sha256').update(s).digest('hex');
 }
@@ -90,14 +91,14 @@ function readSettings(settingsPath: string): { text: string | null; doc: Record<
   try {
     text = fs.readFileSync(settingsPath, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${settingsPath}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${settingsPath}: ${(e as Error).message}`, { cause: e });
   }
   if (text === null || text.trim() === '') return { text, doc: {} };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${settingsPath} is not valid JSON (${(e as Error).message}); it was left untouched.`);
+    throw new Error(`${settingsPath} is not valid JSON (${(e as Error).message}); it was left untouched.`, { cause: e });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${settingsPath} does not hold a JSON object; it was left untouched.`);
   return { text, doc: doc as Record<string, unknown> };
@@ -191,7 +192,7 @@ export type RemoveOutcome =
 export function removeStatuslineCapture(paths: CapturePaths): RemoveOutcome {
   const { settingsPath, captureDir } = paths;
   const recordPath = path.join(captureDir, RECORD_FILE_NAME);
-  let record: InstallRecord | null = null;
+  let record: InstallRecord | null;
   try {
     record = JSON.parse(fs.readFileSync(recordPath, 'utf8')) as InstallRecord;
   } catch {

@@ -1,5 +1,5 @@
 // Chart configurations built from the read model (formatting only) and the current theme.
-import type { ChartConfiguration, TooltipItem } from 'chart.js';
+import type { ChartConfiguration, ChartOptions, ChartType, TooltipCallbacks, TooltipItem } from 'chart.js';
 import type { PanelReadModel, PanelView } from '../../src/protocol';
 import type { Theme } from '../theme';
 import { alpha } from '../theme';
@@ -21,7 +21,21 @@ const baseOptions = (t: Theme) => ({
   },
 });
 
-/** Bucket colours: input / output / cache write / cache read. */
+/**
+ * The options of one chart: the shared look (theme colours, legend, tooltip box) with the chart's own
+ * scales and tooltip text, and any other option of its own (e.g. `interaction`).
+ */
+function chartOptions<T extends ChartType>(
+  t: Theme, own: Omit<ChartOptions<T>, 'plugins'> & { callbacks: Partial<TooltipCallbacks<T>> },
+): ChartOptions<T> {
+  const base = baseOptions(t);
+  const { callbacks, ...rest } = own;
+  return { ...base, ...rest, plugins: { ...base.plugins, tooltip: { ...base.plugins.tooltip, callbacks } } } as ChartOptions<T>;
+}
+
+/** One label per day of the daily series (shorter when there are many). */
+const dayLabels = (m: PanelReadModel) => m.daily.map((d) => dayLabel(d.day, m.daily.length));
+
 /** Scales of the stacked per-day bar charts: days along x, the stacked values (formatted by `format`) up y. */
 function stackedDayScales(t: Theme, format: (v: number) => string) {
   return {
@@ -30,6 +44,7 @@ function stackedDayScales(t: Theme, format: (v: number) => string) {
   };
 }
 
+/** Bucket colours: input / output / cache write / cache read. */
 export function bucketColors(t: Theme): string[] {
   return [t.blue, t.orange, t.purple, t.green];
 }
@@ -58,27 +73,20 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
     const cfg: ChartConfiguration<'bar'> = {
       type: 'bar',
       data: {
-        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        labels: dayLabels(m),
         datasets: keys.map((k, i) => ({
           label: names[i], data: m.daily.map((d) => orNull(d[k])) as number[],
           backgroundColor: colors[i], borderWidth: 0, minBarLength: 2, stack: 'tokens',
         })),
       },
-      options: {
-        ...baseOptions(t),
+      options: chartOptions<'bar'>(t, {
         scales: stackedDayScales(t, compact),
-        plugins: {
-          ...baseOptions(t).plugins,
-          tooltip: {
-            ...baseOptions(t).plugins.tooltip,
-            callbacks: {
-              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
-              label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
-              footer: (items) => dayTotalsFooter(m.daily[items[0].dataIndex]),
-            },
-          },
+        callbacks: {
+          title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+          label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
+          footer: (items) => dayTotalsFooter(m.daily[items[0].dataIndex]),
         },
-      },
+      }),
     };
     return cfg as ChartConfiguration;
   };
@@ -89,7 +97,7 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
     const cfg: ChartConfiguration<'bar' | 'line'> = {
       type: 'bar',
       data: {
-        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        labels: dayLabels(m),
         datasets: [
           {
             type: 'bar', label: 'Cost per day', data: m.daily.map((d) => orNull(d.cost_usd)) as number[],
@@ -103,27 +111,20 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
           },
         ],
       },
-      options: {
-        ...baseOptions(t),
+      options: chartOptions<'bar' | 'line'>(t, {
         scales: {
           x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
           y: { beginAtZero: true, position: 'left', ticks: { callback: (v) => usd(Number(v)), color: t.muted }, grid: { color: t.grid } },
           y1: { beginAtZero: true, position: 'right', ticks: { callback: (v) => usd(Number(v)), color: t.muted }, grid: { display: false } },
         },
-        plugins: {
-          ...baseOptions(t).plugins,
-          tooltip: {
-            ...baseOptions(t).plugins.tooltip,
-            callbacks: {
-              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
-              label: (item) => {
-                const d = m.daily[item.dataIndex];
-                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost ?? 0)}`;
-              },
-            },
+        callbacks: {
+          title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+          label: (item) => {
+            const d = m.daily[item.dataIndex];
+            return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost ?? 0)}`;
           },
         },
-      },
+      }),
     };
     return cfg as ChartConfiguration;
   };
@@ -137,30 +138,23 @@ export function mainVsSubagent(m: PanelReadModel, view: PanelView): ChartBuilder
     const cfg: ChartConfiguration<'bar'> = {
       type: 'bar',
       data: {
-        labels: m.daily.map((d) => dayLabel(d.day, m.daily.length)),
+        labels: dayLabels(m),
         datasets: [
           { label: 'Main agent', data: main as number[], backgroundColor: t.blue, borderWidth: 0, minBarLength: 2, stack: 's' },
           { label: 'Subagents', data: sub as number[], backgroundColor: t.purple, borderWidth: 0, minBarLength: 2, stack: 's' },
         ],
       },
-      options: {
-        ...baseOptions(t),
+      options: chartOptions<'bar'>(t, {
         scales: stackedDayScales(t, fmt),
-        plugins: {
-          ...baseOptions(t).plugins,
-          tooltip: {
-            ...baseOptions(t).plugins.tooltip,
-            callbacks: {
-              title: (items) => dayFull(m.daily[items[0].dataIndex].day),
-              label: (item: TooltipItem<'bar'>) => {
-                const d = m.daily[item.dataIndex];
-                const v = item.datasetIndex === 0 ? (view === 'cost' ? d.mainCost : d.mainTokens) : (view === 'cost' ? d.subagentCost : d.subagentTokens);
-                return ` ${item.dataset.label}: ${fmt(v)}`;
-              },
-            },
+        callbacks: {
+          title: (items) => dayFull(m.daily[items[0].dataIndex].day),
+          label: (item: TooltipItem<'bar'>) => {
+            const d = m.daily[item.dataIndex];
+            const v = item.datasetIndex === 0 ? (view === 'cost' ? d.mainCost : d.mainTokens) : (view === 'cost' ? d.subagentCost : d.subagentTokens);
+            return ` ${item.dataset.label}: ${fmt(v)}`;
           },
         },
-      },
+      }),
     };
     return cfg as ChartConfiguration;
   };
@@ -223,20 +217,13 @@ export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
             backgroundColor: bucketColors(t)[i], borderWidth: 0, minBarLength: 2, stack: 'tokens',
           })),
       },
-      options: {
-        ...baseOptions(t),
+      options: chartOptions<'bar'>(t, {
         scales: stackedDayScales(t, fmt),
-        plugins: {
-          ...baseOptions(t).plugins,
-          tooltip: {
-            ...baseOptions(t).plugins.tooltip,
-            callbacks: {
-              title: (items) => dateTimeFull(pts[items[0].dataIndex].startMs, tz),
-              footer: (items) => dayTotalsFooter(pts[items[0].dataIndex]),
-            },
-          },
+        callbacks: {
+          title: (items) => dateTimeFull(pts[items[0].dataIndex].startMs, tz),
+          footer: (items) => dayTotalsFooter(pts[items[0].dataIndex]),
         },
-      },
+      }),
     };
     return cfg as ChartConfiguration;
   };
@@ -266,27 +253,20 @@ export function durationScatter(m: PanelReadModel): ChartBuilder {
     const cfg: ChartConfiguration<'scatter'> = {
       type: 'scatter',
       data: { datasets: sets },
-      options: {
-        ...baseOptions(t),
+      options: chartOptions<'scatter'>(t, {
         interaction: { mode: 'nearest', intersect: true },
         scales: {
           x: { beginAtZero: true, title: { display: true, text: 'output tokens', color: t.muted }, ticks: { callback: (v) => compact(Number(v)), color: t.muted }, grid: { color: t.grid, lineWidth: 0.5 } },
           y: { beginAtZero: true, title: { display: true, text: 'duration (s)', color: t.muted }, ticks: { callback: (v) => `${Number(v)} s`, color: t.muted }, grid: { color: t.grid, lineWidth: 0.5 } },
         },
-        plugins: {
-          ...baseOptions(t).plugins,
-          tooltip: {
-            ...baseOptions(t).plugins.tooltip,
-            callbacks: {
-              label: (item: TooltipItem<'scatter'>) => {
-                const p = lists[item.datasetIndex][item.dataIndex];
-                const what = p.calls > 1 ? `${p.calls} calls, mean` : p.failed ? 'failed call' : 'call';
-                return ` ${what}: ${compact(p.tokens)} output tokens in ${seconds(p.durationMs)}${p.calls > 1 && p.failed ? ` (${p.failed} failed)` : ''}`;
-              },
-            },
+        callbacks: {
+          label: (item: TooltipItem<'scatter'>) => {
+            const p = lists[item.datasetIndex][item.dataIndex];
+            const what = p.calls > 1 ? `${p.calls} calls, mean` : p.failed ? 'failed call' : 'call';
+            return ` ${what}: ${compact(p.tokens)} output tokens in ${seconds(p.durationMs)}${p.calls > 1 && p.failed ? ` (${p.failed} failed)` : ''}`;
           },
         },
-      },
+      }),
     };
     return cfg as ChartConfiguration;
   };

@@ -53,7 +53,6 @@ export interface PriceResult {
   canonicalModel: string | null;
 }
 
-const PICO_PER_USD = 1_000_000_000_000n;
 /** Final rounding step: 1e-10 USD = 100 pico-USD. */
 const ROUNDING_UNIT_PICO = 100n;
 const ROUNDING_UNITS_PER_USD = 1e10;
@@ -258,7 +257,7 @@ export function validatePriceOverrides(value: unknown): PriceOverrides {
     try {
       parsed = JSON.parse(value);
     } catch (err) {
-      throw new Error(`price overrides: not valid JSON (${(err as Error).message})`);
+      throw new Error(`price overrides: not valid JSON (${(err as Error).message})`, { cause: err });
     }
   }
   if (parsed === undefined || parsed === null) return {};

@@ -5,14 +5,16 @@
 // folders and the branch the Git extension reports; labels and formatting are the host's (localized).
 import type { Metrics } from '../types';
 import type { StatusResult } from '../limits/status';
-import { canonicalProject } from '../sources/claude-code/project';
 import { selectAll } from '../store/sqljs';
 import type { Database, SqlValue } from '../store/sqljs';
 import { runQuery } from './run';
 import { HOUR_MS } from './windows';
 
 export interface SideBarRequest {
-  /** Absolute paths of the open workspace folders (empty: no folder open). */
+  /**
+   * The open workspace folders (empty: no folder open) as canonical repository paths, worktrees collapsed;
+   * the engine resolves them with the Claude Code source's project rule before calling buildSideBar.
+   */
   workspaceFolders: string[];
   /** The repository's current branch per the Git extension; null when unknown (then the transcripts' latest). */
   gitBranch: string | null;
@@ -79,8 +81,8 @@ function placeholders(n: number): string {
 }
 
 /** The stored projects the workspace folders belong to (by canonical repository path, worktrees collapsed). */
-export function workspaceProjects(db: Database, folders: string[]): { ids: number[]; name: string; path: string } | null {
-  const wanted = new Set(folders.filter((f) => f.trim() !== '').map((f) => canonicalProject(f, '').path));
+export function workspaceProjects(db: Database, canonicalFolders: string[]): { ids: number[]; name: string; path: string } | null {
+  const wanted = new Set(canonicalFolders.filter((f) => f.trim() !== ''));
   if (wanted.size === 0) return null;
   const rows = selectAll<{ id: number; name: string; path: string | null }>(db, 'SELECT id, name, path FROM projects')
     .filter((p) => p.path !== null && wanted.has(String(p.path)));

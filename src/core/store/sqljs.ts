@@ -46,7 +46,7 @@ export function getSqlJs(): Promise<SqlJsStatic> {
   if (!sqlJsPromise) {
     // Check the file first: a wrong path makes emscripten abort the whole process.
     const wasmBinary = fs.readFileSync(locateWasm());
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the emscripten loader is CommonJS, loaded once on first use
     const initSqlJs = require('sql.js/dist/sql-wasm.js') as (cfg: object) => Promise<SqlJsStatic>;
     sqlJsPromise = initSqlJs({ wasmBinary });
   }

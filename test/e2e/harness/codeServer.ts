@@ -58,7 +58,7 @@ function run(command: string, args: string[], cwd: string, logFile: string, extr
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
     writeFileSync(logFile, Buffer.concat([e.stdout ?? Buffer.alloc(0), e.stderr ?? Buffer.alloc(0)]), { flag: 'a' });
-    throw new Error(`code-server install step failed: ${command} ${args.join(' ')} (in ${cwd}); see ${logFile}\n${e.message}`);
+    throw new Error(`code-server install step failed: ${command} ${args.join(' ')} (in ${cwd}); see ${logFile}\n${e.message}`, { cause: error });
   }
 }
 
@@ -87,7 +87,7 @@ export function ensureCodeServer(): string {
       break;
     } catch {
       if (isInstalled()) return entry;
-      let lockAgeMs = 0;
+      let lockAgeMs: number;
       try {
         lockAgeMs = Date.now() - statSync(lock).mtimeMs;
       } catch {

@@ -61,6 +61,7 @@ test('scenario 8: the CLI prints them as JSON string data (parsed back verbatim)
     const want = corpus.sessions.map((s) => (group_by === 'project' ? s.projectName : group_by === 'model' ? s.model : group_by === 'tool' ? s.tool : storedTitle(s.title)));
     for (const w of want) assert.ok(parsed.groups.some((g) => g.label === w), `${group_by}: ${w.slice(0, 40)}`);
     // Nothing in the output is a raw control character: JSON escapes them (one line per value).
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
     assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(out));
   }
 });

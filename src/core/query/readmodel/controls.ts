@@ -44,7 +44,10 @@ function providerModels(db: Database, dict: Dictionaries): { name: string; model
   let index = providerIndexCache.get(db);
   if (!index) providerIndexCache.set(db, (index = { maxId: 0, pairs: new Set() }));
   const maxId = Number(selectAll<{ v: SqlValue }>(db, 'SELECT MAX(id) AS v FROM requests')[0]?.v ?? 0);
-  if (maxId < index.maxId) index.pairs.clear(), (index.maxId = 0); // a rebuilt store
+  if (maxId < index.maxId) { // a rebuilt store
+    index.pairs.clear();
+    index.maxId = 0;
+  }
   if (maxId > index.maxId) {
     for (const r of selectAll<{ s: number; p: SqlValue; m: number }>(
       db, 'SELECT DISTINCT source AS s, provider_id AS p, model_id AS m FROM requests WHERE id > ?', [index.maxId],

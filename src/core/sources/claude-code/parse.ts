@@ -158,7 +158,7 @@ function parseSyntheticRow(row: Json, message: Json, line: string, fallbackSessi
   const timestampMs = readTimestamp(row.timestamp);
   const quotaType = quota !== null ? nonEmptyString(quota.rateLimitType) : null;
   const quotaResetSeconds = quota !== null ? quota.resetsAt : undefined;
-  let resetsAtMs: number | null = null;
+  let resetsAtMs: number | null;
   if (typeof quotaResetSeconds === 'number' && Number.isFinite(quotaResetSeconds) && quotaResetSeconds > 0) {
     // Epoch seconds as written by Claude Code; a value already in ms (13 digits) is taken as is.
     resetsAtMs = quotaResetSeconds > 1e12 ? Math.round(quotaResetSeconds) : Math.round(quotaResetSeconds * 1000);
