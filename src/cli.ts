@@ -7,11 +7,13 @@ import { buildReport, renderReportTable, type ReportKind } from './core/query/re
 import { validatePriceOverrides } from './core/pricing';
 import { detectPlanOffline } from './core/limits/plan';
 import type { Logger } from './core/types';
+import { runWatch } from './cli-watch';
 
 const USAGE = `Usage:
   claude-costs scan   [--config-dir DIR]... [--db FILE]
   claude-costs query  [--config-dir DIR]... [--db FILE] [--params JSON] [--now ISO] [--no-scan]
   claude-costs status [--config-dir DIR]... [--db FILE] [--now ISO] [--json] [--no-scan]
+  claude-costs watch  [--config-dir DIR]... [--db FILE] [--json] [--now ISO]   (one line per change; Ctrl-C saves and exits)
   claude-costs report daily|weekly|monthly|session|blocks [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--tz ZONE] [--now ISO]
 Common: --price-overrides FILE (JSON map model → rates per 1M tokens), --verbose,
   --api-log PATH_OR_GLOB (repeatable; your own API-call logs, see docs/api-logs.md)`;
@@ -128,7 +130,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     out(`${USAGE}\n`);
     return args.command === 'help' ? 0 : 2;
   }
-  if (!['scan', 'query', 'status', 'report'].includes(args.command)) {
+  if (!['scan', 'query', 'status', 'report', 'watch'].includes(args.command)) {
     process.stderr.write(`claude-costs: unknown command "${args.command}"\n${USAGE}\n`);
     return 2;
   }
@@ -149,12 +151,22 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       apiLogPaths: args.apiLogs.length ? args.apiLogs : undefined,
       priceOverrides,
       log: stderrLogger(args.verbose),
-      persistDebounceMs: 0,
+      // watch is long-running: the engine's adaptive save schedule (rare, when quiet, and at exit).
+      persistDebounceMs: args.command === 'watch' ? undefined : 0,
       // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
       parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
     });
     if (engine.movedAside) process.stderr.write(`claude-costs: the database was unusable (${engine.movedAside.reason}); moved to ${engine.movedAside.path} and rebuilt.\n`);
     const now = args.now ?? Date.now();
+    if (args.command === 'watch') {
+      engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: args.configDirs.length ? args.configDirs : undefined }) });
+      const stop = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await runWatch({ engine, json: args.json, nowMs: args.now, out, stop });
+      return 0; // the finally below saves (engine.close)
+    }
     const scanFirst = args.command === 'scan' || !args.noScan;
     let summary: ScanSummary | null = null;
     if (scanFirst) summary = await engine.scan();

@@ -212,7 +212,9 @@ export class EngineClient implements EngineApi {
     if (!worker) return;
     this.closed = true; // no restart while stopping
     try {
-      await Promise.race([this.send(worker, 'close', []), new Promise((r) => setTimeout(r, 5000))]);
+      // close() saves the DB: the worker is never terminated during that save. The bound only guards against a
+      // worker that stopped answering (a save of a very large history takes seconds, never a minute).
+      await Promise.race([this.send(worker, 'close', []), new Promise((r) => setTimeout(r, 60_000).unref?.())]);
     } catch (e) {
       this.opts.log.warn(`Closing the engine: ${(e as Error).message}`);
     } finally {
