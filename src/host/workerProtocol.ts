@@ -31,6 +31,7 @@ export interface WorkerMethods {
   query: { args: [unknown, number | undefined]; result: import('../core/query/types').QueryResult };
   status: { args: [number | undefined]; result: import('../core/limits/status').StatusResult };
   readModel: { args: [import('../protocol').PanelFilter, number | undefined]; result: import('../protocol').PanelReadModel };
+  sideBar: { args: [import('../core/query/sideBar').SideBarRequest, number | undefined]; result: import('../core/query/sideBar').SideBarSummary };
   setStatusOptions: { args: [StatusOptions]; result: void };
   info: { args: []; result: EngineInfo };
   persist: { args: []; result: void };
@@ -44,6 +45,14 @@ export interface WorkerRequest<M extends WorkerMethod = WorkerMethod> {
   method: M;
   args: WorkerMethods[M]['args'];
 }
+
+/** The client gave up on request `cancel` (superseded or timed out): skip it if it has not started. */
+export interface WorkerCancel {
+  cancel: number;
+}
+
+/** Methods the client can cancel while they wait in the engine's queue. */
+export const CANCELLABLE_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['query', 'readModel']);
 
 /** An error as it crosses the thread: name and message, plus the offending param of a QueryParamError. */
 export interface SerializedError {

@@ -60,7 +60,7 @@ test('core in-process: scan, status (every headroom source path), query — no n
   const status = await engine.status();
   assert.ok(status.activeBlock);
   await engine.query({ window: 'all', group_by: 'model' });
-  await engine.withDatabase((db) => buildStatus(db, Date.now(), { plan: 'auto' }));
+  await engine.withDatabase((db) => buildStatus(db, Date.parse('2026-11-22T12:00:00Z'), { plan: 'auto' }));
   await engine.close();
   assert.deepEqual(attempts, []);
 });
@@ -118,7 +118,7 @@ test('host with default settings (engine in its worker thread): first scan, resc
     assert.doesNotMatch(chip.lastStatus?.headroom.sourceLabel ?? '', /detected/, 'the credentials file was read without opt-in');
     await stub.vscode.commands.executeCommand('claudeCosts.rescan');
     await stub.vscode.commands.executeCommand('llm_costs_query', { window: 'today' });
-    await stub.tools.get('llm_costs_query')!.invoke({ input: { window: 'last_7d' } }, {});
+    await stub.tools.get('llm_costs_query')!.invoke({ input: { window: 'last_7d' } }, new stub.vscode.CancellationTokenSource().token);
     await rt.refreshStatus();
   } finally {
     rt.dispose();

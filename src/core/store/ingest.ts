@@ -103,6 +103,7 @@ const ROW_COLUMN_COUNT = ROW_COLUMNS.split(',').length;
 /** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
 export interface Dictionaries {
   models: Map<string, number>;
+  /** By key: the repository path, or the name of a project known only by name. */
   projects: Map<string, number>;
   sessions: Map<string, number>;
   toolsets: Map<string, number>;
@@ -119,9 +120,11 @@ export function loadDictionaries(db: Database): Dictionaries {
     models: new Map(), projects: new Map(), sessions: new Map(), toolsets: new Map(), providers: new Map(), features: new Map(),
     agents: new Map(), attrs: new Map(),
   };
-  for (const table of ['models', 'projects', 'toolsets', 'providers', 'features', 'agents'] as const) {
+  for (const table of ['models', 'toolsets', 'providers', 'features', 'agents'] as const) {
     for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) dict[table].set(r.name, r.id);
   }
+  // Projects by key: the repository path (two checkouts named alike stay two projects).
+  for (const r of selectAll<{ id: number; key: string }>(db, 'SELECT id, key FROM projects')) dict.projects.set(r.key, r.id);
   for (const r of selectAll<{ id: number; session_key: string }>(db, 'SELECT id, session_key FROM sessions')) {
     dict.sessions.set(r.session_key, r.id);
   }
@@ -213,12 +216,14 @@ export class Ingestor {
     return id;
   }
 
+  /** The project of a repository path (worktrees are already collapsed onto it); by name when no path is known. */
   projectId(name: string, projectPath: string | null): number {
-    let id = this.dict.projects.get(name);
+    const key = projectPath || name;
+    let id = this.dict.projects.get(key);
     if (id === undefined) {
-      this.db.run('INSERT INTO projects (name, path) VALUES (?, ?)', [name, projectPath]);
+      this.db.run('INSERT INTO projects (key, name, path) VALUES (?, ?, ?)', [key, name, projectPath]);
       id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
-      this.dict.projects.set(name, id);
+      this.dict.projects.set(key, id);
     }
     return id;
   }

@@ -12,13 +12,14 @@ import { SCHEMA_V1_REQUEST_INDEXES_SQL, SCHEMA_V1_SQL } from './schema-v1';
 import type { Database } from './sqljs';
 import { MIGRATION_2_COMPACT } from './migration-2-compact';
 import type { Migration } from './migration-step';
+import { PROJECTS_BY_PATH } from './migration-projects-by-path';
 
 export type { Migration } from './migration-step';
 
 /** The schema of release 0.1.0 (commit 72bb769): every DB starts here. */
 export const BASELINE_VERSION = 1;
 
-export const MIGRATIONS: readonly Migration[] = [MIGRATION_2_COMPACT];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_2_COMPACT, PROJECTS_BY_PATH];
 
 /** The schema this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].version : BASELINE_VERSION;

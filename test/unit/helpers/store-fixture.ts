@@ -15,6 +15,8 @@ export interface FixtureRequest {
   session?: string;
   sessionTitle?: string | null;
   project?: string;
+  /** Repository path of the project (its identity); none: the project is known by name only. */
+  projectPath?: string;
   model?: string;
   /** The tool set as stored: distinct sorted names joined by ", "; '' = no tool. */
   tools?: string;
@@ -42,6 +44,15 @@ function dictId(db: Database, table: string, name: string): number {
   return db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
 }
 
+/** Projects are keyed by repository path (by name when a row gives none, like an API-log project). */
+function projectRowId(db: Database, name: string, projectPath: string | null): number {
+  const key = projectPath || name;
+  const found = db.exec('SELECT id FROM projects WHERE key = ?', [key]);
+  if (found.length) return found[0].values[0][0] as number;
+  db.run('INSERT INTO projects (key, name, path) VALUES (?, ?, ?)', [key, name, projectPath]);
+  return db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
+}
+
 function sessionId(db: Database, key: string, projectId: number, title: string | null, source: number): number {
   const found = db.exec('SELECT id FROM sessions WHERE session_key = ?', [key]);
   if (found.length) return found[0].values[0][0] as number;
@@ -65,7 +76,7 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
       internal: source === 1, local: r.executionMode === 'local', sidechain: r.sidechain === true, priced: r.priced !== false,
       placeholder: false, forked: false, requestless: false, costKind: 0,
     });
-    const projectId = dictId(db, 'projects', r.project ?? 'demo');
+    const projectId = projectRowId(db, r.project ?? 'demo', r.projectPath ?? null);
     const sess = sessionId(db, r.session ?? 's1', projectId, r.sessionTitle ?? null, source);
     stmt.run([
       ++dedupCounter, flags, sess, projectId,
