@@ -26,7 +26,7 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 
 async function session(dbPath: string, emptyRoot: string) {
   let t = performance.now();
-  const engine = await Engine.open({ dbPath, configDirs: [emptyRoot], persistDebounceMs: 3_600_000_000 });
+  const engine = await Engine.open({ dbPath, configDirs: [emptyRoot], persistDebounceMs: 2_000_000_000 });
   const openMs = performance.now() - t;
   const filter: PanelFilter = { ...DEFAULT_PANEL_FILTER, tz: 'UTC' };
   t = performance.now();
