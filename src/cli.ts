@@ -12,6 +12,7 @@ import { buildReport, renderReportTable, REPORT_KINDS, type ReportKind } from '.
 import { validatePriceOverrides } from './core/pricing';
 import { detectPlanOffline } from './core/limits/plan';
 import type { Logger } from './core/types';
+import { runWatch } from './cli-watch';
 
 /** A problem with what the user typed: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -124,6 +125,19 @@ const COMMANDS: Record<string, CliCommand> = {
       engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: ctx.args.options['config-dir'] }) });
       const status = await engine.status(ctx.now());
       ctx.out(ctx.args.options.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/chip')).renderStatusText(status)}\n`);
+    },
+  },
+  watch: {
+    options: [...ENGINE_OPTIONS, 'json', 'now'],
+    async run(ctx) {
+      // Long-running: one line per change (src/cli-watch.ts); SIGINT/SIGTERM end it and main's finally saves.
+      const engine = await ctx.openEngine();
+      engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: ctx.args.options['config-dir'] }) });
+      const stop = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await runWatch({ engine, json: ctx.args.options.json ?? false, nowMs: ctx.args.now, out: ctx.out, stop });
     },
   },
   report: {
@@ -289,7 +303,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         apiLogPaths: options['api-log']?.length ? options['api-log'] : undefined,
         priceOverrides,
         log: stderrLogger(options.verbose ?? false),
-        persistDebounceMs: 0,
+        // watch is long-running: the engine's adaptive save schedule (rare, when quiet, and at exit).
+        persistDebounceMs: args.command === 'watch' ? undefined : 0,
         // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
         parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
       });

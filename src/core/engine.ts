@@ -12,7 +12,9 @@ import { ClaudeCodeScanner } from './sources/claude-code/scanner';
 import type { ParallelParse } from './sources/claude-code/parserPool';
 import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
-import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta } from './store/db';
+import * as fs from 'node:fs';
+import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta, writeTempImage } from './store/db';
+import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
 import type { Database } from './store/sqljs';
@@ -34,8 +36,18 @@ export interface EngineOptions {
   priceOverrides?: PriceOverrides;
   apiLogPaths?: string[];
   log?: Logger;
-  /** Delay before a scan's changes are written to disk (coalesces bursts of appends). */
+  /**
+   * Save this long after every scan that changed something (CLI: 0; tests). Without it the engine saves on
+   * the schedule of `savePolicy` (the extension): rarely, when quiet, and always at close.
+   */
   persistDebounceMs?: number;
+  /** The adaptive save schedule (store/savePolicy.ts) when persistDebounceMs is not set. */
+  savePolicy?: SavePolicyOptions;
+  /**
+   * A follower (another window writes the file) reloads the writer's file at most this often: its own scans
+   * of the same transcripts keep it current. Default: 5 minutes with the adaptive schedule, else at every scan.
+   */
+  followerReloadMs?: number;
   /**
    * Parse transcripts in a worker thread: 'auto' (default) when a scan reads ≥ 48 MB, so a cold scan of a
    * long history uses both cores; 'always'/'never' for tests and benchmarks.
@@ -62,6 +74,14 @@ export class Engine implements EngineApi {
   private queue: Promise<unknown> = Promise.resolve();
   private persistTimer: NodeJS.Timeout | undefined;
   private dirty = false;
+  /** Calls queued or running: a scheduled save waits until none is. */
+  private pending = 0;
+  private readonly savePolicy: SavePolicy | null;
+  /** The temp-file write of a save in progress (outside the queue). */
+  private writing: Promise<void> = Promise.resolve();
+  private lastReloadAt = Number.NEGATIVE_INFINITY;
+  /** Saves done by this engine and their durations (export + write + rename), for the bench and the log. */
+  readonly saves: Array<{ at: number; exportMs: number; totalMs: number; bytes: number }> = [];
   private closed = false;
   private statusOptions: StatusOptions = {};
   private lastScan: ScanSummary = emptyScanSummary();
@@ -81,6 +101,7 @@ export class Engine implements EngineApi {
     this.loadedStamp = opened.fileStamp;
     this.movedAside = opened.movedAside ? { path: opened.movedAside, reason: opened.movedAsideReason ?? '' } : null;
     this.lock = opts.dbPath ? new WriterLock(`${opts.dbPath}.lock`) : null;
+    this.savePolicy = opts.persistDebounceMs === undefined ? new SavePolicy(Date.now(), opts.savePolicy) : null;
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -124,7 +145,8 @@ export class Engine implements EngineApi {
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the engine is closed'));
-    const next = this.queue.then(fn, fn);
+    this.pending++;
+    const next = this.queue.then(fn, fn).finally(() => { this.pending--; });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -159,6 +181,10 @@ export class Engine implements EngineApi {
     const stamp = fileStamp(dbPath);
     // A writer whose last save was skipped (see persistNow) still has to take in the newer file.
     if (isWriter && wasWriter && stamp === this.loadedStamp) return;
+    // A follower's own scans keep its figures current: it takes in the writer's file only now and then
+    // (rows only the writer reads, e.g. its API logs), and always when it becomes the writer.
+    const reloadEvery = this.opts.followerReloadMs ?? (this.savePolicy ? 300_000 : 0);
+    if (!isWriter && Date.now() - this.lastReloadAt < reloadEvery) return;
     if (stamp && stamp !== this.loadedStamp) {
       const reloaded = await reloadDatabase(dbPath, this.log);
       if (reloaded) {
@@ -166,6 +192,7 @@ export class Engine implements EngineApi {
         this.db = reloaded.db;
         this.dictionaries = null;
         this.loadedStamp = reloaded.fileStamp;
+        this.lastReloadAt = Date.now();
         this.repriceIfTableChanged();
         this.log.info(isWriter ? 'Took over as the writer; reloaded the database from disk.' : 'Reloaded the database written by another window.');
       }
@@ -211,6 +238,19 @@ export class Engine implements EngineApi {
     });
   }
 
+  /**
+   * Ingest done by the caller inside the queue (the bench synthesises rows through the ingest API): counts as a
+   * change for the save schedule.
+   */
+  ingest<T>(fn: (db: Database) => T): Promise<T> {
+    return this.serial(() => {
+      const out = fn(this.db);
+      this.dirty = true;
+      this.schedulePersist();
+      return out;
+    });
+  }
+
   query(params: unknown, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<QueryResult> {
     return this.serial(() => {
       // Queued behind a scan, the caller may have given up: skip the work then.
@@ -248,36 +288,112 @@ export class Engine implements EngineApi {
 
   private schedulePersist(): void {
     if (!this.opts.dbPath || !this.isWriter) return;
+    if (this.savePolicy) {
+      this.savePolicy.noteChange(Date.now());
+      this.armSaveTimer();
+      return;
+    }
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
       void this.persist().catch((e) => this.log.error(`Could not save the database: ${(e as Error).message}`));
-    }, this.opts.persistDebounceMs ?? 2000);
+    }, this.opts.persistDebounceMs ?? 0);
     this.persistTimer.unref?.();
   }
 
-  persist(): Promise<void> {
-    return this.serial(() => this.persistNow());
+  /** Wakes up when the save policy may say "due"; saves then if no call is waiting, else looks again shortly. */
+  private armSaveTimer(): void {
+    if (this.persistTimer || !this.savePolicy || this.closed) return;
+    const wait = this.savePolicy.nextCheckInMs(Date.now());
+    if (wait === null) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      if (this.closed || !this.savePolicy) return;
+      if (this.pending === 0 && this.savePolicy.due(Date.now())) {
+        void this.persist().catch((e) => this.log.error(`Could not save the database: ${(e as Error).message}`));
+      } else if (this.pending > 0) {
+        // Never make the chip or the panel wait behind a save: try again when the queue is empty.
+        this.persistTimer = setTimeout(() => { this.persistTimer = undefined; this.armSaveTimer(); }, 100);
+        this.persistTimer.unref?.();
+        return;
+      }
+      this.armSaveTimer();
+    }, Math.max(wait, 10));
+    this.persistTimer.unref?.();
   }
 
-  private persistNow(): void {
+  /** The save schedule's state (bench, tests). */
+  get saveSchedule(): SavePolicy | null {
+    return this.savePolicy;
+  }
+
+  /**
+   * Saves now when there is something to save: the export runs in the queue (sql.js), the write and fsync of
+   * the temp file outside it (calls are answered meanwhile), the rename in the queue again.
+   */
+  persist(): Promise<void> {
     const dbPath = this.opts.dbPath;
-    if (!dbPath || !this.dirty) return;
-    if (this.lock && !this.lock.tryAcquire()) return; // a follower never writes the file
+    const run = async (): Promise<void> => {
+      await this.writing;
+      const job = await this.serial(() => this.exportForSave());
+      if (!job || !dbPath) return;
+      let tmp: string;
+      try {
+        tmp = await writeTempImage(job.image, dbPath);
+      } catch (e) {
+        this.dirty = true;
+        throw e;
+      }
+      await this.serial(() => {
+        fs.renameSync(tmp, dbPath);
+        this.loadedStamp = fileStamp(dbPath);
+        const totalMs = performance.now() - job.t0;
+        this.saves.push({ at: Date.now(), exportMs: job.exportMs, totalMs, bytes: job.image.length });
+        this.savePolicy?.noteSaved(Date.now(), totalMs);
+        this.log.info(`Saved ${(job.image.length / 1e6).toFixed(1)} MB database in ${totalMs.toFixed(0)} ms (export ${job.exportMs.toFixed(0)} ms).`);
+      });
+    };
+    const done = run();
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Whether this process may and should write the file now. */
+  private canSave(dbPath: string | null): dbPath is string {
+    if (!dbPath || !this.dirty) return false;
+    if (this.lock && !this.lock.tryAcquire()) return false; // a follower never writes the file
     // Another process saved after we loaded the file (we were its follower): its copy may hold requests ours
     // lacks, so never replace it. Ours stays unsaved; the next scan reloads the file and reads on top of it.
     const onDisk = fileStamp(dbPath);
     if (onDisk !== null && onDisk !== this.loadedStamp) {
       this.log.info('Not saving: another window saved newer data; it is reloaded on the next scan.');
-      return;
+      return false;
     }
+    return true;
+  }
+
+  private exportForSave(): { image: Uint8Array; t0: number; exportMs: number } | null {
+    if (!this.canSave(this.opts.dbPath)) return null;
+    const t0 = performance.now();
+    const image = this.db.export();
+    this.dirty = false; // a change from now on makes it dirty again
+    return { image, t0, exportMs: performance.now() - t0 };
+  }
+
+  /** A whole save inside the queue (close: nothing may run after it). */
+  private persistNow(): void {
+    const dbPath = this.opts.dbPath;
+    if (!this.canSave(dbPath)) return;
     const { bytes, ms } = persistDatabase(this.db, dbPath);
     this.loadedStamp = fileStamp(dbPath);
     this.dirty = false;
+    this.saves.push({ at: Date.now(), exportMs: ms, totalMs: ms, bytes });
+    this.savePolicy?.noteSaved(Date.now(), ms);
     this.log.info(`Saved ${(bytes / 1e6).toFixed(1)} MB database in ${ms.toFixed(0)} ms.`);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.writing; // a save writing its temp file finishes first
     const done = this.serial(() => {
       if (this.persistTimer) clearTimeout(this.persistTimer);
       this.persistTimer = undefined;

@@ -179,6 +179,26 @@ function removeOrphanedTempImages(dbPath: string, log: Logger): void {
   }
 }
 
+/**
+ * Writes an exported image to a temp file next to `dbPath` and fsyncs it, without blocking the thread (the
+ * engine keeps answering meanwhile). Returns the temp path; the caller renames it into place (renameImage).
+ */
+export async function writeTempImage(image: Uint8Array, dbPath: string): Promise<string> {
+  await fs.promises.mkdir(path.dirname(dbPath), { recursive: true });
+  const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
+  const handle = await fs.promises.open(tmp, 'w');
+  try {
+    await handle.writeFile(image);
+    await handle.sync();
+    await handle.close();
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+  return tmp;
+}
+
 /** Writes the DB atomically: export → temp file in the same folder → fsync → rename over the target. */
 export function persistDatabase(db: Database, dbPath: string): { bytes: number; ms: number } {
   const t0 = performance.now();

@@ -1,0 +1,131 @@
+// The store at 100k / 1M requests, release 0.1.0 (commit 72bb769) beside this tree, in one run (issue 11).
+//   node --import tsx bench/probes/store.ts --requests 100000,1000000 --release /tmp/rel010 [--out FILE.json]
+// Per size: both releases build a DB of N synthetic requests through their own Ingestor (bench/probes/
+// readmodel.ts build: the path a scan takes); 0.1.0 is timed by its own readmodel probe (open, panel first
+// load, status, one save); this tree runs a simulated 10-minute session in one process ("session" mode):
+// one response every 3 s of simulated time (ingested through the Engine, then status), saves decided by
+// the SavePolicy on the simulated clock and started concurrently with the next response (the export runs
+// in the engine's queue, the write outside it), then the panel's first load and a filter change.
+// `--release` is a built 0.1.0 tree: git archive 72bb769 | tar -x -C DIR, node_modules linked, npm run build.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { SavePolicy } from '../../src/core/store/savePolicy';
+import { Ingestor } from '../../src/core/store/ingest';
+import { DEFAULT_PANEL_FILTER, type PanelFilter } from '../../src/protocol';
+import { PROBE_PREFIX } from '../measure';
+import { syntheticRecords } from './readmodel';
+
+const NOW = Date.parse('2026-11-20T18:00:00Z');
+const SESSION_MS = 600_000;
+const RESPONSE_EVERY_MS = 3_000;
+
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+
+async function session(dbPath: string, emptyRoot: string) {
+  let t = performance.now();
+  const engine = await Engine.open({ dbPath, configDirs: [emptyRoot], persistDebounceMs: 2_000_000_000 });
+  const openMs = performance.now() - t;
+  const filter: PanelFilter = { ...DEFAULT_PANEL_FILTER, tz: 'UTC' };
+  t = performance.now();
+  await engine.readModel(filter, NOW);
+  const firstLoadMs = performance.now() - t;
+  t = performance.now();
+  await engine.readModel({ ...filter, models: ['claude-opus-4-6'] }, NOW);
+  const filterChangeMs = performance.now() - t;
+  const policy = new SavePolicy(0);
+  const latencies: number[] = [];
+  const latenciesDuringSave: number[] = [];
+  let saving: Promise<void> | null = null;
+  let saves = 0;
+  let savedMs = 0;
+  const extra = syntheticRecords(SESSION_MS / RESPONSE_EVERY_MS + 1, NOW + SESSION_MS, 99);
+  let n = 0;
+  for (let sim = RESPONSE_EVERY_MS; sim <= SESSION_MS; sim += RESPONSE_EVERY_MS) {
+    const rec = extra.next().value!;
+    rec.event.messageId = `msg_01SESSION${String(n).padStart(12, '0')}`;
+    rec.event.requestId = `req_011CSESSION${String(n++).padStart(10, '0')}`;
+    rec.event.timestampMs = NOW - 60_000 + sim / 10;
+    const inSave = saving !== null;
+    const t0 = performance.now();
+    await engine.ingest((db) => {
+      const ing = new Ingestor(db);
+      db.run('BEGIN');
+      ing.apply([rec]);
+      ing.refreshRollups();
+      db.run('COMMIT');
+      ing.dispose();
+    });
+    await engine.status(NOW);
+    const ms = performance.now() - t0;
+    (inSave ? latenciesDuringSave : latencies).push(ms);
+    policy.noteChange(sim);
+    if (saving === null && policy.due(sim)) {
+      const started = performance.now();
+      saves++;
+      saving = engine.persist().then(() => {
+        const took = performance.now() - started;
+        savedMs += took;
+        policy.noteSaved(sim, took);
+        saving = null;
+      });
+    }
+  }
+  await saving;
+  const all = [...latencies, ...latenciesDuringSave];
+  const save = engine.saves.at(-1);
+  await engine.close();
+  const usage = process.resourceUsage();
+  return {
+    openMs, firstLoadMs, filterChangeMs, saves, saveMs: save?.totalMs ?? null, exportMs: save?.exportMs ?? null,
+    saveShareOfSession: savedMs / SESSION_MS,
+    statusP50: pct(all, 50), statusP95: pct(all, 95), statusDuringSaveMax: latenciesDuringSave.length ? Math.max(...latenciesDuringSave) : null,
+    maxRssBytes: usage.maxRSS * 1024, dbBytes: fs.statSync(dbPath).size,
+  };
+}
+
+function probe(args: string[], cwd: string): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const line = out.split('\n').find((l) => l.startsWith(PROBE_PREFIX));
+  if (!line) throw new Error(`no result from ${args.join(' ')}`);
+  return JSON.parse(line.slice(PROBE_PREFIX.length)) as Record<string, number>;
+}
+
+async function compare(sizes: number[], release: string, outFile: string | null) {
+  const repo = path.join(__dirname, '..', '..');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-'));
+  const empty = path.join(work, 'empty');
+  fs.mkdirSync(empty);
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const n of sizes) {
+      const oldDb = path.join(work, `old-${n}.sqlite`);
+      const newDb = path.join(work, `new-${n}.sqlite`);
+      const oldBuild = probe([path.join(release, 'bench/probes/readmodel.ts'), 'build', String(n), oldDb, String(NOW)], release);
+      const oldTime = probe([path.join(release, 'bench/probes/readmodel.ts'), 'time', oldDb, String(NOW), '3', empty, path.join(work, 'old-scratch.sqlite')], release);
+      const newBuild = probe([path.join(repo, 'bench/probes/readmodel.ts'), 'build', String(n), newDb, String(NOW)], repo);
+      const newSession = probe([path.join(repo, 'bench/probes/store.ts'), 'session', newDb, empty], repo);
+      const row = { requests: n, old: { build: oldBuild, time: oldTime }, new: { build: newBuild, session: newSession } };
+      rows.push(row);
+      process.stdout.write(`${JSON.stringify(row)}\n`);
+      fs.rmSync(oldDb, { force: true });
+      fs.rmSync(newDb, { force: true });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  if (outFile) fs.writeFileSync(outFile, JSON.stringify(rows, null, 2));
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'session') {
+    session(argv[1], argv[2]).then((r) => { process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(r)}\n`); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  } else {
+    const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
+    const sizes = (get('--requests') ?? '100000').split(',').map(Number);
+    compare(sizes, get('--release') ?? '/tmp/rel010', get('--out') ?? null).catch((e) => { console.error(e); process.exit(1); });
+  }
+}
