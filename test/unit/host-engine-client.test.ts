@@ -27,7 +27,7 @@ function client(opts: { closeDelayMs?: number; timeoutsMs?: ConstructorParameter
   const waitForLog = async (line: string) => {
     const t0 = Date.now();
     while (!logs.includes(line)) {
-      if (Date.now() - t0 > 5000) throw new Error(`no log line ${line}: ${logs.join(' | ')}`);
+      if (Date.now() - t0 > 20_000) throw new Error(`no log line ${line}: ${logs.join(' | ')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -44,7 +44,7 @@ test('every call is bounded: an unanswered one rejects with an error naming the 
     assert.match(e.message, /^the engine did not answer status within \d+ s/);
     return true;
   });
-  assert.ok(Date.now() - t0 < 2000);
+  assert.ok(Date.now() - t0 < 10_000, "the bound, not a hang");
   // The worker is told to skip it (it may still be queued behind a scan).
   await waitForLog('cancel 2');
   assert.ok(logs.some((l) => l.startsWith('warn Engine: status gave no answer')), logs.join('\n'));
