@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineApi } from './core/engine-api';
 import { registerCommands } from './host/commands';
-import { registerCostsPanel } from './host/costsPanel';
+import { BudgetAlerts } from './host/budgetAlerts';
+import { budgetLimitsFromSettings, registerCostsPanel } from './host/costsPanel';
 import { EngineClient } from './host/engineClient';
 import { registerQueryTool } from './host/lmTool';
 import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
@@ -51,6 +52,16 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     },
   });
 
+  const budgetAlerts = new BudgetAlerts({
+    engine,
+    limits: budgetLimitsFromSettings,
+    enabled: () => vscode.workspace.getConfiguration('claudeCosts').get<boolean>('budget.notifications', true) !== false,
+    state: context.globalState,
+    notify: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
+    openPanel: () => panel.open(),
+    log,
+  });
+  void rt.firstScanDone.then(() => budgetAlerts.check(), () => undefined);
   const client = engine;
   const sideBar = new SideBarView(vscode, {
     engine: client,
@@ -65,6 +76,9 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     sideBar,
     rt,
     panel,
+    budgetAlerts,
+    engine.onDidChangeData(() => budgetAlerts.schedule()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('claudeCosts.budget')) budgetAlerts.schedule(); }),
     ...registerCommands(vscode, {
       engine,
       openPanel: (filter) => panel.open(filter),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { compactNumber, formatUsd } from '../../src/core/limits/chip';
 import type { StatusResult } from '../../src/core/limits/status';
-import { DEFAULT_PANEL_FILTER, type PanelReadModel } from '../../src/protocol';
+import { DEFAULT_PANEL_FILTER, type PanelFilter, type PanelReadModel } from '../../src/protocol';
 import { full, usd } from '../../webview/format';
 import {
   appendResponse,
@@ -210,6 +210,97 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     assert.equal(actual, expected);
     assert.equal((await frame.locator('.kpi-cost .value').first().innerText()).trim(), usd(model.kpis.cost.value));
     await workbench!.screenshot('panel-all-time');
+  });
+
+  /** The engine's read model for a panel filter on the same transcripts (the one source of truth). */
+  async function engineModel(filter: Partial<PanelFilter>): Promise<PanelReadModel> {
+    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
+    try {
+      await engine.scan();
+      return await engine.readModel({ ...DEFAULT_PANEL_FILTER, ...filter });
+    } finally {
+      await engine.close();
+    }
+  }
+
+  async function pickInPanel(selectClass: string, label: string): Promise<void> {
+    const frame = workbench!.webviewFrame(EXTENSION_ID);
+    await frame.locator(`vscode-single-select.${selectClass}`).click();
+    await frame.locator(`vscode-single-select.${selectClass} li[role="option"]`, { hasText: label }).first().click();
+  }
+
+  /** Waits until the panel shows the engine's figures for `filter`, idle (no loading bar, Refresh enabled). */
+  async function expectPanelFigures(filter: Partial<PanelFilter>, heading: string): Promise<PanelReadModel> {
+    const model = await engineModel(filter);
+    const frame = workbench!.webviewFrame(EXTENSION_ID);
+    const expected = { heading, requests: full(model.kpis.requests.value), cost: usd(model.kpis.cost.value), busy: false };
+    let actual = { heading: '', requests: '', cost: '', busy: true };
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      actual = await Promise.all([
+        frame.locator('.head h2').first().innerText().catch(() => ''),
+        frame.locator('.kpi-requests .value').first().innerText().catch(() => ''),
+        frame.locator('.kpi-cost .value').first().innerText().catch(() => ''),
+        frame.locator('vscode-progress-bar.progress, vscode-button.refresh[disabled]').count().catch(() => 1),
+      ]).then(([h, r, c, b]) => ({ heading: h.trim(), requests: r.trim(), cost: c.trim(), busy: b > 0 }));
+      if (JSON.stringify(actual) === JSON.stringify(expected)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(actual, expected);
+    return model;
+  }
+
+  step('five range changes, a tab switch and back, a reopen, filter changes: the figures follow every change', async () => {
+    for (const label of ['Last 7 days', 'Today', 'This month', 'Yesterday', 'Last 30 days']) await pickInPanel('range', label);
+    const month = await expectPanelFigures({ range: 'last_30d' }, 'Last 30 days');
+    const project = month.available.projects[0];
+    assert.ok(project, 'the corpus has projects');
+
+    // Another editor in front, then back to the panel: VS Code rebuilds the webview (no retained context).
+    await workbench!.runCommand('File: New Untitled Text File');
+    await workbench!.page.locator('.tabs-container .tab', { hasText: 'Claude Code Costs' }).first().click();
+    await expectPanelFigures({ range: 'last_30d' }, 'Last 30 days');
+    await pickInPanel('range', 'Last 7 days');
+    await expectPanelFigures({ range: 'last_7d' }, 'Last 7 days');
+    await pickInPanel('project', project);
+    await expectPanelFigures({ range: 'last_7d', project }, 'Last 7 days');
+    await workbench!.clearNotifications();
+    await workbench!.screenshot('panel-after-tab-switch-and-filter');
+
+    // Close the panel and open it again: it comes back with its filter and keeps answering.
+    await workbench!.page.locator('.tabs-container .tab', { hasText: 'Claude Code Costs' }).first().click();
+    await workbench!.runCommand('View: Close Editor');
+    await workbench!.runCommand('Claude Costs: Open Costs Panel');
+    await expectPanelFigures({ range: 'last_7d', project }, 'Last 7 days');
+    await pickInPanel('range', 'All time');
+    await expectPanelFigures({ range: 'all', project }, 'All time');
+    await pickInPanel('project', 'All projects');
+    await expectPanelFigures({ range: 'all' }, 'All time');
+  });
+
+  step('"This month" compares the same elapsed length, labelled; screenshot', async () => {
+    await pickInPanel('range', 'This month');
+    const model = await expectPanelFigures({ range: 'this_month' }, 'This month');
+    const previous = model.window.previous!;
+    const delta = workbench!.webviewFrame(EXTENSION_ID).locator('.kpi-cost .delta').first();
+    assert.match((await delta.innerText()).trim(), new RegExp(`vs ${previous.label}$`));
+    assert.equal(await delta.getAttribute('title'), `${previous.currentLabel} compared with ${previous.label} (the same elapsed length)`);
+    await workbench!.screenshot('panel-this-month-fair-comparison');
+  });
+
+  step('at 1400 px with the side bar open the tables keep cost and share on screen (no sideways scroll); screenshot', async () => {
+    assert.ok(await workbench!.page.locator('.part.sidebar').isVisible(), 'the side bar is open');
+    await pickInPanel('range', 'Last 30 days');
+    await expectPanelFigures({ range: 'last_30d' }, 'Last 30 days');
+    const frame = workbench!.webviewFrame(EXTENSION_ID);
+    const fits = await frame.locator('costs-app').evaluate((app) => [...app.shadowRoot!.querySelectorAll('section.table-card')].map((card) => {
+      const scroll = card.querySelector('data-table')!.shadowRoot!.querySelector('.scroll')!;
+      return { table: card.className, overflow: scroll.scrollWidth - scroll.clientWidth };
+    }));
+    assert.ok(fits.length >= 4);
+    for (const f of fits) assert.ok(f.overflow <= 0, `${f.table} scrolls sideways by ${f.overflow}px`);
+    await frame.locator('.sessions-table').scrollIntoViewIfNeeded();
+    await workbench!.screenshot('panel-tables-1400px-sidebar');
   });
 
   step('"Claude Costs: Query Usage (llm_costs_query)" from the palette opens the JSON result', async () => {

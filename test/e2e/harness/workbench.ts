@@ -51,8 +51,9 @@ export class Workbench {
       page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
       page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
       await options.beforeNavigate?.(page);
-      await page.goto(server.workbenchUrl(options.query));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // Generous bounds: on a loaded shared machine the first workbench load can take over 30 s.
+      await page.goto(server.workbenchUrl(options.query), { timeout: 120_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       return new Workbench(browser, page, server, consoleLines);
     } catch (error) {
       await browser.close();

@@ -1,0 +1,88 @@
+// Budget notifications: once per period (day / month), when the period's spend crosses its budget.
+// The spend is the same as the budget bars' (all projects, models and sources, in the machine's zone),
+// asked of the engine after each data change. The periods already notified are kept in globalState, so
+// a reload or a second window does not repeat them. `claudeCosts.budget.notifications` turns them off.
+// Imports only types from `vscode`: unit-testable in plain Node.
+import type * as vscode from 'vscode';
+import type { EngineApi } from '../core/engine-api';
+import type { BudgetLimits } from '../core/query/readmodel/budgets';
+import { defaultTimeZone, formatDayKey } from '../core/query/windows';
+
+export const BUDGET_NOTIFIED_KEY = 'claudeCosts.budget.notified';
+/** Data changes arrive in bursts while Claude Code writes: one check per burst. */
+const CHECK_DEBOUNCE_MS = 2000;
+
+type Kind = 'daily' | 'monthly';
+type Notified = Partial<Record<Kind, string>>;
+
+export interface BudgetAlertDeps {
+  engine: Pick<EngineApi, 'query'>;
+  limits: () => BudgetLimits;
+  enabled: () => boolean;
+  state: Pick<vscode.Memento, 'get' | 'update'>;
+  /** Shows the warning; resolves to the button picked. */
+  notify: (message: string, ...actions: string[]) => PromiseLike<string | undefined>;
+  openPanel: () => void;
+  log: { warn(message: string): void };
+  now?: () => number;
+  tz?: () => string;
+}
+
+export class BudgetAlerts {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly deps: BudgetAlertDeps) {}
+
+  /** A data change: checks once the burst is over. */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.check();
+    }, CHECK_DEBOUNCE_MS);
+    this.timer.unref?.();
+  }
+
+  /** Notifies each budget crossed in its current period that was not notified yet. */
+  check(): Promise<void> {
+    // Never two checks at once (both would see the period as not notified yet).
+    this.running ??= this.run().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    const d = this.deps;
+    if (!d.enabled()) return;
+    const limits = d.limits();
+    const nowMs = (d.now ?? Date.now)();
+    const tz = d.tz?.() ?? defaultTimeZone();
+    const day = formatDayKey(nowMs, tz);
+    const periods: { kind: Kind; limit: number | null | undefined; window: string; period: string; name: string }[] = [
+      { kind: 'daily', limit: limits.daily, window: 'today', period: day, name: 'daily' },
+      { kind: 'monthly', limit: limits.monthly, window: 'this_month', period: day.slice(0, 7), name: 'monthly' },
+    ];
+    for (const p of periods) {
+      if (p.limit == null || !(p.limit > 0)) continue;
+      const notified = d.state.get<Notified>(BUDGET_NOTIFIED_KEY) ?? {};
+      if (notified[p.kind] === p.period) continue;
+      let spent: number;
+      try {
+        spent = (await d.engine.query({ window: p.window, tz }, nowMs)).totals.cost_usd;
+      } catch (e) {
+        d.log.warn(`Budget check: ${(e as Error).message}`);
+        return;
+      }
+      if (spent < p.limit) continue;
+      await d.state.update(BUDGET_NOTIFIED_KEY, { ...(d.state.get<Notified>(BUDGET_NOTIFIED_KEY) ?? {}), [p.kind]: p.period });
+      const message = `Claude Code Costs: ${p.window === 'today' ? 'today\'s' : 'this month\'s'} spend $${spent.toFixed(2)} is over your ${p.name} budget of $${p.limit.toFixed(2)}.`;
+      void Promise.resolve(d.notify(message, 'Open Costs Panel')).then((pick) => {
+        if (pick === 'Open Costs Panel') d.openPanel();
+      });
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
