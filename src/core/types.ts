@@ -59,6 +59,23 @@ export interface UsageEvent {
   placeholder: boolean;
   /** forkedFrom present: a copy made by /fork or /branch. */
   forked: boolean;
+  /**
+   * The line's gitBranch as written ("" outside a repository, "HEAD" when detached); null when absent
+   * (writers before ~1.0.88) and for sources without branches.
+   */
+  gitBranch?: string | null;
+}
+
+/** A compact_boundary system row: Claude Code compacted the conversation, its context window refills from here. */
+export interface CompactBoundary {
+  sessionId: string | null;
+  /** uuid of the row (stable across re-reads). */
+  uuid: string | null;
+  timestampMs: number;
+  /** compactMetadata.trigger: "auto" or "manual". */
+  trigger: string | null;
+  /** compactMetadata.preTokens: the context size just before compaction. */
+  preTokens: number | null;
 }
 
 /** A rate-limit (or other limit) message Claude Code wrote into a transcript as a synthetic row. */

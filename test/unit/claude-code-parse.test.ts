@@ -68,6 +68,7 @@ test('(a) v1.0.41: both content-block lines of one response parse to the same pl
     tools: [],
     placeholder: true,
     forked: false,
+    gitBranch: null, // 1.0.41 wrote no gitBranch
   });
   assert.equal(second.messageId, first.messageId);
   assert.equal(second.requestId, first.requestId);
