@@ -4,8 +4,7 @@
 import type { CompactBoundary, LimitEvent, UsageEvent } from '../../types';
 import { dedupKeyOf, isBetter, mergeTools, totalTokens } from '../../store/ingest';
 import { readNewLineChunks, type ReadLinesResult } from '../incremental';
-import { parseTranscriptLineBytes } from './fastParse';
-import type { ParsedLine } from './parse';
+import { parseTranscriptLine, type ParsedLine } from './parse';
 
 export interface FileJob {
   path: string;
@@ -32,21 +31,28 @@ export interface ParsedFile {
 
 // Byte patterns of lines that can matter. Inside JSON strings quotes are escaped, so an unescaped
 // `"assistant"` only occurs as a real value or key: usage-bearing rows and synthetic limit rows carry it
-// (type and role), user rows with their bulky tool results never do. Each pattern is searched once per
-// chunk, not once per line: the position of its next occurrence is remembered, so a line matters when
-// that position falls inside it, and lines that do not matter are never copied or decoded.
+// (type and role), user rows with their bulky tool results never do. It is searched once per chunk, not
+// once per line: the position of its next occurrence is remembered, so a line matters when that position
+// falls inside it, and lines that do not matter are never copied or decoded. Title and compact-boundary
+// rows are short: only short lines are searched for their marks, so the bulk of the bytes (long tool
+// results) is swept by one search.
 const ASSISTANT_MARK = Buffer.from('"assistant"');
-const TITLE_MARK = Buffer.from('-title"');
-const SUMMARY_MARK = Buffer.from('"summary"');
-const COMPACT_MARK = Buffer.from('"compact_boundary"');
+const SHORT_ROW_MARKS = [Buffer.from('-title"'), Buffer.from('"summary"'), Buffer.from('"compact_boundary"')];
 const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
-/** Title and compact-boundary rows are short; longer lines are not taken for them. */
-const MAX_TITLE_LINE = 64 * 1024;
+/** Longer lines are not taken for title or compact-boundary rows (real ones are a few hundred bytes). */
+export const MAX_SHORT_ROW = 8 * 1024;
 
 /** Where `mark` next occurs in data[from, stop), or `stop` when it does not. */
 function nextMark(data: Buffer, mark: Buffer, from: number, stop: number): number {
   const at = data.indexOf(mark, from);
   return at === -1 || at >= stop ? stop : at;
+}
+
+/** A short line's own search for the title / compact-boundary marks (a view, no copy). */
+function isShortRowCandidate(data: Buffer, start: number, stop: number): boolean {
+  const line = data.subarray(start, stop);
+  for (const m of SHORT_ROW_MARKS) if (line.indexOf(m) !== -1) return true;
+  return false;
 }
 
 /**
@@ -106,9 +112,6 @@ export async function parseFile(job: FileJob): Promise<ParsedFile> {
   const onChunk = (data: Buffer, start: number, stop: number): number => {
     let lines = 0;
     let assistantAt = -1;
-    let titleAt = -1;
-    let summaryAt = -1;
-    let compactAt = -1;
     let lineStart = start;
     while (lineStart < stop) {
       let lineEnd = data.indexOf(0x0a, lineStart);
@@ -116,14 +119,8 @@ export async function parseFile(job: FileJob): Promise<ParsedFile> {
       lines++;
       if (lineEnd > lineStart) {
         if (assistantAt < lineStart) assistantAt = nextMark(data, ASSISTANT_MARK, lineStart, stop);
-        let matters = assistantAt < lineEnd;
-        if (!matters && lineEnd - lineStart <= MAX_TITLE_LINE) {
-          if (titleAt < lineStart) titleAt = nextMark(data, TITLE_MARK, lineStart, stop);
-          if (summaryAt < lineStart) summaryAt = nextMark(data, SUMMARY_MARK, lineStart, stop);
-          if (compactAt < lineStart) compactAt = nextMark(data, COMPACT_MARK, lineStart, stop);
-          matters = titleAt < lineEnd || summaryAt < lineEnd || compactAt < lineEnd;
-        }
-        if (matters) take(parseTranscriptLineBytes(data, lineStart, lineEnd, job.fallbackSession));
+        const matters = assistantAt < lineEnd || (lineEnd - lineStart <= MAX_SHORT_ROW && isShortRowCandidate(data, lineStart, lineEnd));
+        if (matters) take(parseTranscriptLine(data.toString('utf8', lineStart, lineEnd), job.fallbackSession));
         else if (!looksLikeJsonObject(data, lineStart, lineEnd)) out.badLines++;
       }
       lineStart = lineEnd + 1;

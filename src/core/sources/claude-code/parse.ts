@@ -81,22 +81,6 @@ export function parseTranscriptLine(line: string, fallbackSessionId?: string): P
   }
 }
 
-/**
- * The same rules for a row the targeted parser (fastParse.ts) assembled from the fields it read. Only
- * non-synthetic assistant rows and compact boundaries come here: the caller falls back to the full parse
- * for everything else, and for any result but usage, compact or skip (so malformed reasons stay one text).
- */
-export function parseAssembledRow(row: Record<string, unknown>, fallbackSessionId?: string): ParsedLine {
-  try {
-    if (row.type === 'assistant') return parseAssistant(row, '', fallbackSessionId);
-    if (row.type === 'system' && row.subtype === 'compact_boundary') return parseCompactBoundary(row, fallbackSessionId);
-    return SKIP;
-  } catch (err) {
-    if (err instanceof BadField) return malformed(err.message);
-    throw err;
-  }
-}
-
 function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
   const meta = isRecord(row.compactMetadata) ? row.compactMetadata : null;
   const preTokens = meta !== null && typeof meta.preTokens === 'number' && Number.isInteger(meta.preTokens) && meta.preTokens >= 0 ? meta.preTokens : null;
