@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { generateCorpus, parseSize, type CorpusTruth } from './corpus/generate';
+import { generateCorpus, parseSize, stampMtimes, type CorpusTruth } from './corpus/generate';
 import { checkAgreement, fromCcusage, fromOurs, fromTruth, renderAgreement, type AgreementReport, type CcusageDaily, type OurQueryResult } from './agreement';
 import { ccusageRuleDeltas } from './ccusage-rules';
 import { formatBytes, formatMs, hasGnuTime, killRunningChildren, parseProbeOutput, runChild, stats, type ChildResult, type Stats } from './measure';
@@ -205,6 +205,7 @@ async function ensureCorpus(o: BenchOptions): Promise<{ dir: string; truth: Corp
     const onDisk = bytesUnder(path.join(dir, 'projects'));
     if (truth.targetBytes === o.sizeBytes && truth.seed === o.seed && onDisk === truth.bytes) {
       log(`reusing corpus ${path.relative(REPO, dir)} (${formatBytes(truth.bytes)}, ${truth.jsonlFiles} transcripts)`);
+      stampMtimes(path.join(dir, 'projects')); // corpora generated before files got their real mtimes
       return { dir, truth, generatedMs: null };
     }
     log(`corpus ${path.relative(REPO, dir)} does not match its truth.json (${onDisk} bytes on disk vs ${truth.bytes}); regenerating`);

@@ -37,6 +37,14 @@ export interface ScanOptions {
   /** Forget every file offset and re-read all transcripts (rows already stored are kept). */
   full?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A full scan with history left to read calls this once, as soon as the files touched in the current
+   * 5-hour window are stored (newest first) and committed: the status is then exact for that window,
+   * while `filesDone` of `filesTotal` files are read. The rest is read after it returns.
+   */
+  onFirstStatus?: (status: import('./limits/status').StatusResult, progress: { filesDone: number; filesTotal: number }) => void;
+  /** The clock for the window read first and for that status (default: now). */
+  nowMs?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Reading a transcript file in chunks: every line seen once, at any chunk size, with the same counts as
 // the line reader; compact boundaries and gitBranch reach the parsed file.
 import { test } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -70,4 +71,49 @@ test('parseFile: usage with gitBranch, compact boundaries in file order, malform
   assert.equal(parsed.badLines, 1);
   assert.equal(parsed.read?.lines, 5);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test('a parsed file packed for the thread crossing unpacks to the same events (every field, iterations, tools)', async () => {
+  const { packParsedFile, unpackParsedFile } = await import('../../src/core/sources/claude-code/parsedBatch');
+  const { generateCorpus } = await import('../../bench/corpus/generate');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-pack-'));
+  try {
+    await generateCorpus({ outDir: path.join(dir, 'claude'), targetBytes: 1024 * 1024, seed: 3 });
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.jsonl')) files.push(p);
+      }
+    };
+    walk(path.join(dir, 'claude', 'projects'));
+    let events = 0;
+    for (const f of files.sort()) {
+      const parsed = await parseFile({ path: f, offset: 0, fallbackSession: 'fallback' });
+      const packed = packParsedFile(parsed);
+      // Through a real structured clone with the Float64Array transferred, as between threads.
+      const { port1, port2 } = new MessageChannel();
+      const received = new Promise<typeof packed>((resolve) => port2.once('message', resolve));
+      port1.postMessage(packed, [packed.numbers.buffer as ArrayBuffer]);
+      const unpacked = unpackParsedFile(await received);
+      port1.close();
+      port2.close();
+      assert.deepEqual(unpacked, parsed, f);
+      events += parsed.events.length;
+    }
+    assert.ok(events > 100, `${events} events`);
+    // usage.iterations is rare in the corpus: one event made to carry it.
+    const parsed = await parseFile({ path: files[0], offset: 0, fallbackSession: 'fallback' });
+    const first = parsed.events[0];
+    first.usage.iterations = [
+      { inputTokens: 1, outputTokens: 2, cacheCreationTokens: 3, cacheCreation1hTokens: 1, cacheReadTokens: 4 },
+      { inputTokens: 5, outputTokens: 6, cacheCreationTokens: 7, cacheCreation1hTokens: 0, cacheReadTokens: 8 },
+    ];
+    first.tools = ['Bash', 'Read'];
+    first.gitBranch = '';
+    assert.deepEqual(unpackParsedFile(packParsedFile(parsed)), parsed);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

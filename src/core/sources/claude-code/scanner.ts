@@ -8,9 +8,12 @@ import type { Ingestor } from '../../store/ingest';
 import type { Database } from '../../store/sqljs';
 import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { canonicalProject, listTranscriptFiles, type TranscriptFile } from './index';
-import type { FileJob } from './fileParser';
+import type { FileJob, ParsedFile } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
 
+
+/** The files read first: touched within one 5-hour window before now (the chip's window). */
+const RECENT_WINDOW_MS = 5 * 3_600_000;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,7 +72,18 @@ export class ClaudeCodeScanner {
   async scan(
     roots: string[],
     summary: ScanSummary,
-    opts: { full?: boolean; paths?: string[]; onProgress?: (done: number, total: number) => void; parallelParse?: ParallelParse },
+    opts: {
+      full?: boolean;
+      paths?: string[];
+      onProgress?: (done: number, total: number) => void;
+      parallelParse?: ParallelParse;
+      parserThreads?: number;
+      /**
+       * Read the files touched in the 5-hour window before `nowMs` first (newest first), then call
+       * `onRecentStored` once (their rows are in the store), then read the rest. Only when there is more.
+       */
+      recentFirst?: { nowMs: number; onRecentStored: (filesDone: number, filesTotal: number) => void };
+    },
   ): Promise<void> {
     const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code', opts.paths);
     const listed = opts.paths ? statChangedFiles(roots, opts.paths) : await this.listAll(roots, summary);
@@ -88,40 +102,66 @@ export class ClaudeCodeScanner {
     let done = listed.length - toRead.length;
     opts.onProgress?.(done, listed.length);
     const batch = new RecordBatch(this.ingestor, summary);
+    // The chip's window first: the files written in the last 5 hours hold every request of the current
+    // window, so its figures are complete once they are stored, long before an old history is.
+    let recentCount = -1;
+    const recentFirst = opts.recentFirst;
+    if (recentFirst) {
+      const since = recentFirst.nowMs - RECENT_WINDOW_MS;
+      const recent = toRead.filter((t) => t.file.mtimeMs >= since).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
+      if (recent.length < toRead.length) {
+        const older = toRead.filter((t) => t.file.mtimeMs < since);
+        toRead.splice(0, toRead.length, ...recent, ...older);
+        recentCount = recent.length;
+      }
+    }
+    const recentStored = () => {
+      batch.flush();
+      recentFirst!.onRecentStored(done, listed.length);
+    };
+    if (recentCount === 0) recentStored();
     await parseFilesInOrder(toRead.map((t) => t.job), bytesToRead, opts.parallelParse ?? 'auto', (parsed, i) => {
-      const { root, file, stored } = toRead[i];
-      if (parsed.error || !parsed.read) {
-        const msg = `${file.path}: ${parsed.error?.message ?? 'not read'}`;
-        summary.errors.push(msg);
-        this.log.warn(`Skipped unreadable transcript ${msg}`);
-        opts.onProgress?.(++done, listed.length);
-        return;
-      }
-      const encodedDir = path.relative(root, file.path).split(path.sep)[0] ?? '';
-      let fileProject: { name: string; path: string } | null = null;
-      for (const event of parsed.events) {
-        const project = this.project(event.cwd, encodedDir);
-        fileProject ??= project;
-        batch.push({ event, source: 'claude_code', executionMode: 'cloud', projectName: project.name, projectPath: project.path, fileId: null });
-      }
-      for (const limit of parsed.limits) if (this.ingestor.addLimitEvent(limit)) summary.newLimitEvents++;
-      batch.flushIfFull();
-      const project = fileProject ?? this.project(null, encodedDir);
-      for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
-      if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
-      summary.badLines += parsed.badLines;
-      summary.duplicateLines += parsed.mergedCopies;
-      summary.filesRead++;
-      summary.bytesRead += parsed.read.bytesRead;
-      summary.lines += parsed.read.lines;
-      saveFileState(this.db, 'claude_code', stored, file, parsed.read, parsed.badLines);
+      this.storeParsed(parsed, toRead[i], summary, batch);
       opts.onProgress?.(++done, listed.length);
-    });
+      if (i === recentCount - 1) recentStored();
+    }, opts.parserThreads);
     batch.flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
     if (opts.paths) return; // a targeted scan saw only some files
     for (const [p, row] of known) {
       if (!seen.has(p) && roots.some((r) => p.startsWith(r + path.sep))) markFileMissing(this.db, row);
     }
+  }
+
+  private storeParsed(
+    parsed: ParsedFile,
+    { root, file, stored }: { root: string; file: TranscriptFile; stored: StoredFile | undefined },
+    summary: ScanSummary,
+    batch: RecordBatch,
+  ): void {
+    if (parsed.error || !parsed.read) {
+      const msg = `${file.path}: ${parsed.error?.message ?? 'not read'}`;
+      summary.errors.push(msg);
+      this.log.warn(`Skipped unreadable transcript ${msg}`);
+      return;
+    }
+    const encodedDir = path.relative(root, file.path).split(path.sep)[0] ?? '';
+    let fileProject: { name: string; path: string } | null = null;
+    for (const event of parsed.events) {
+      const project = this.project(event.cwd, encodedDir);
+      fileProject ??= project;
+      batch.push({ event, source: 'claude_code', executionMode: 'cloud', projectName: project.name, projectPath: project.path, fileId: null });
+    }
+    for (const limit of parsed.limits) if (this.ingestor.addLimitEvent(limit)) summary.newLimitEvents++;
+    batch.flushIfFull();
+    const project = fileProject ?? this.project(null, encodedDir);
+    for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
+    if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
+    summary.badLines += parsed.badLines;
+    summary.duplicateLines += parsed.mergedCopies;
+    summary.filesRead++;
+    summary.bytesRead += parsed.read.bytesRead;
+    summary.lines += parsed.read.lines;
+    saveFileState(this.db, 'claude_code', stored, file, parsed.read, parsed.badLines);
   }
 }

@@ -1,0 +1,91 @@
+// A cold scan reads the files touched in the current 5-hour window first and publishes the status before
+// the rest of the history: that first status must already be exact for the window, and the finished scan
+// must equal the ground truth (reading order never changes what is counted).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateCorpus, stampMtimes, type CorpusTruth } from '../../bench/corpus/generate';
+import { Engine } from '../../src/core/engine';
+import type { StatusResult } from '../../src/core/limits/status';
+
+let dir: string;
+let truth: CorpusTruth;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-recent-'));
+  truth = await generateCorpus({ outDir: path.join(dir, 'claude'), targetBytes: 4 * 1024 * 1024, seed: 7 });
+  stampMtimes(path.join(dir, 'claude', 'projects')); // already done by the generator; idempotent
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Where the corpus's last request lands: the clock at which its 5-hour window is active. */
+function lastActivityMs(): number {
+  let latest = 0;
+  const visit = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.jsonl')) latest = Math.max(latest, fs.statSync(p).mtimeMs);
+    }
+  };
+  visit(path.join(dir, 'claude', 'projects'));
+  return latest;
+}
+
+const windowFigures = (s: StatusResult) => ({ block: s.activeBlock, windowStartMs: s.windowStartMs, resetsAtMs: s.resetsAtMs });
+
+test('the first status comes after the recent files only, already exact for the window; the full scan equals the truth', async () => {
+  const nowMs = lastActivityMs() + 60_000;
+  const engine = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')] });
+  try {
+    const firsts: Array<{ status: StatusResult; progress: { filesDone: number; filesTotal: number } }> = [];
+    const order: number[] = [];
+    await engine.scan({
+      nowMs,
+      onFirstStatus: (status, progress) => firsts.push({ status, progress }),
+      onProgress: (done) => order.push(done),
+    });
+    assert.equal(firsts.length, 1, 'published once');
+    const { status, progress } = firsts[0];
+    assert.ok(progress.filesDone > 0 && progress.filesDone < progress.filesTotal, JSON.stringify(progress));
+    assert.notEqual(status.activeBlock, null, 'the window is active at the corpus end');
+    const final = await engine.status(nowMs);
+    assert.deepEqual(windowFigures(status), windowFigures(final), 'the first status is already exact for the window');
+    const all = await engine.query({ window: 'all', tz: 'UTC' });
+    assert.deepEqual(
+      [all.totals.requests, all.totals.input_tokens, all.totals.output_tokens, all.totals.cache_creation_tokens, all.totals.cache_read_tokens],
+      [truth.uniqueRequests, truth.totals.input, truth.totals.output, truth.totals.cacheCreation, truth.totals.cacheRead],
+    );
+    // Per-session attribution too: the same as a scan in the plain order.
+    const plain = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')] });
+    try {
+      await plain.scan({ nowMs });
+      const bySession = (r: Awaited<ReturnType<Engine['query']>>) => Object.fromEntries(r.groups!.map((g) => [g.key, [g.requests, g.total_tokens]]));
+      const params = { window: 'all', tz: 'UTC', group_by: 'session', limit: 10_000 };
+      assert.deepEqual(bySession(await engine.query(params)), bySession(await plain.query(params)));
+      const byProject = { ...params, group_by: 'project' };
+      assert.deepEqual(bySession(await engine.query(byProject)), bySession(await plain.query(byProject)));
+    } finally {
+      await plain.close();
+    }
+  } finally {
+    await engine.close();
+  }
+});
+
+test('nothing recent: the status is published before any file is read; a scan with nothing to read never publishes', async () => {
+  const engine = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')] });
+  try {
+    const firsts: Array<{ filesDone: number; filesTotal: number }> = [];
+    await engine.scan({ nowMs: lastActivityMs() + 30 * 24 * 3_600_000, onFirstStatus: (_s, p) => firsts.push(p) });
+    assert.deepEqual(firsts.map((p) => p.filesDone), [0]);
+    firsts.length = 0;
+    await engine.scan({ nowMs: lastActivityMs(), onFirstStatus: (_s, p) => firsts.push(p) });
+    assert.equal(firsts.length, 0, 'no history left to read');
+  } finally {
+    await engine.close();
+  }
+});
