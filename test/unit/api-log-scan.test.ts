@@ -9,7 +9,7 @@ import { Engine } from '../../src/core/engine';
 import { main } from '../../src/cli';
 import { selectAll, selectOne } from '../../src/core/store/sqljs';
 import { apiLogTarget, expandApiLogPaths } from '../../src/core/sources/api-log/paths';
-import { latestRateLimits } from '../../src/core/sources/api-log/scanner';
+import { latestRateLimits } from '../../src/core/limits/apiRateLimits';
 import { chipView } from '../../src/core/limits/chip';
 import { readNewLines } from '../../src/core/sources/incremental';
 import { assistantLine, tempConfigRoot, writeLines, SESSION_A } from './helpers/lines';
@@ -440,6 +440,24 @@ describe('api-log rate limits in the chip', () => {
         const later = chipView(await engine.status(T0 + 60_000)).tooltipMarkdown.replace(/\\/g, '');
         assert.match(later, /claude-sonnet-4-5: stale, seen/);
       });
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('api-log paths: glob syntax of the kept library', () => {
+  test('character classes and braces select files; brace patterns still prune nothing they could match', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      for (const rel of ['logs/a/calls-1.jsonl', 'logs/b/calls-2.jsonl', 'logs/c/calls-3.jsonl', 'logs/a/calls-x.jsonl']) write(path.join(dir, rel), [{ ts: 1, model: 'm' }]);
+      const rel = (files: Array<{ path: string }>) => files.map((f) => path.relative(dir, f.path).split(path.sep).join('/'));
+      const braces = await expandApiLogPaths([path.join(dir, 'logs', '{a,b}', 'calls-[0-9].jsonl')]);
+      assert.deepEqual(rel(braces.files), ['logs/a/calls-1.jsonl', 'logs/b/calls-2.jsonl']);
+      const t = apiLogTarget(path.join(dir, 'logs', '{a,c}', '*.jsonl'));
+      assert.equal(t.baseDir, path.join(dir, 'logs').split(path.sep).join('/'));
+      assert.equal(t.matches(path.join(dir, 'logs', 'c', 'calls-3.jsonl')), true);
+      assert.equal(t.matches(path.join(dir, 'logs', 'b', 'calls-2.jsonl')), false);
     } finally {
       cleanup();
     }
