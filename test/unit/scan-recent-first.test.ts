@@ -76,6 +76,18 @@ test('the first status comes after the recent files only, already exact for the 
   }
 });
 
+test('without a progress listener the first status still counts the files read before it', async () => {
+  const engine = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')] });
+  try {
+    const firsts: Array<{ filesDone: number; filesTotal: number }> = [];
+    await engine.scan({ nowMs: lastActivityMs() + 60_000, onFirstStatus: (_s, p) => firsts.push(p) });
+    assert.equal(firsts.length, 1);
+    assert.ok(firsts[0].filesDone > 0 && firsts[0].filesDone < firsts[0].filesTotal, JSON.stringify(firsts[0]));
+  } finally {
+    await engine.close();
+  }
+});
+
 test('nothing recent: the status is published before any file is read; a scan with nothing to read never publishes', async () => {
   const engine = await Engine.open({ dbPath: null, configDirs: [path.join(dir, 'claude')] });
   try {

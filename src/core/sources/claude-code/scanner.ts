@@ -122,7 +122,8 @@ export class ClaudeCodeScanner {
     if (recentCount === 0) recentStored();
     await parseFilesInOrder(toRead.map((t) => t.job), bytesToRead, opts.parallelParse ?? 'auto', (parsed, i) => {
       this.storeParsed(parsed, toRead[i], summary, batch);
-      opts.onProgress?.(++done, listed.length);
+      done++; // not inside `onProgress?.(…)`: without a listener its arguments are never evaluated
+      opts.onProgress?.(done, listed.length);
       if (i === recentCount - 1) recentStored();
     }, opts.parserThreads);
     batch.flush();
