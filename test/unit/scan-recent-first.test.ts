@@ -101,3 +101,20 @@ test('nothing recent: the status is published before any file is read; a scan wi
     await engine.close();
   }
 });
+
+test('chainSettled: the window is settled only behind a 5-hour gap above every unread request', async () => {
+  const { chainSettled } = await import('../../src/core/sources/claude-code/scanner');
+  const H = 3_600_000;
+  const now = 100 * H;
+  // Continuous use from 90 h to now, unread files up to 89 h: the chain may reach into them.
+  assert.equal(chainSettled([90 * H, 93 * H, 96 * H, 99 * H], 89 * H, now), false);
+  // A 5-hour gap (91 h → 96 h) above the unread part: the current chain starts at 96 h whatever is unread.
+  assert.equal(chainSettled([91 * H, 96 * H, 99 * H], 89 * H, now), true);
+  // Nothing read above the unread part, which ends 5 h or more before now: no active window.
+  assert.equal(chainSettled([], 95 * H, now), true);
+  assert.equal(chainSettled([], 96 * H, now), false);
+  // A gap between the newest unread file and the first read request counts too.
+  assert.equal(chainSettled([97 * H], 92 * H, now), true);
+  // Beyond the status's 14-day look-back the unread part cannot change the window.
+  assert.equal(chainSettled([99 * H], now - 15 * 24 * H, now), true);
+});

@@ -12,8 +12,25 @@ import type { FileJob, ParsedFile } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
 
 
-/** The files read first: touched within one 5-hour window before now (the chip's window). */
-const RECENT_WINDOW_MS = 5 * 3_600_000;
+const BLOCK_MS = 5 * 3_600_000;
+/** How far back the status looks for the start of the current chain of 5-hour blocks (limits/blocks.ts). */
+const CHAIN_LOOKBACK_MS = 14 * 24 * 3_600_000;
+
+/**
+ * True when the 5-hour block that reaches `nowMs` no longer depends on unread files: every unread request
+ * is at or before `unreadMtimeMs` (files are read newest first), and a gap of ≥ 5 h without requests lies
+ * between that and now (blocks chain until such a gap), or the unread part is beyond the status's look-back.
+ */
+export function chainSettled(readTimes: readonly number[], unreadMtimeMs: number, nowMs: number): boolean {
+  if (unreadMtimeMs < nowMs - CHAIN_LOOKBACK_MS - BLOCK_MS) return true;
+  const points = readTimes.filter((t) => t > unreadMtimeMs).sort((a, b) => a - b);
+  let previous = unreadMtimeMs;
+  for (const t of points) {
+    if (t - previous >= BLOCK_MS) return true;
+    previous = t;
+  }
+  return nowMs - previous >= BLOCK_MS;
+}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -102,29 +119,38 @@ export class ClaudeCodeScanner {
     let done = listed.length - toRead.length;
     opts.onProgress?.(done, listed.length);
     const batch = new RecordBatch(this.ingestor, summary);
-    // The chip's window first: the files written in the last 5 hours hold every request of the current
-    // window, so its figures are complete once they are stored, long before an old history is.
-    let recentCount = -1;
+    // The chip's window first: the files touched in the last 5 hours, newest first, then the rest in the
+    // usual order (the order in which copies of one response meet decides ties, so it stays as it was).
+    // The first status goes out as soon as the 5-hour chain that reaches now is complete (chainSettled).
     const recentFirst = opts.recentFirst;
-    if (recentFirst) {
-      const since = recentFirst.nowMs - RECENT_WINDOW_MS;
-      const recent = toRead.filter((t) => t.file.mtimeMs >= since).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
-      if (recent.length < toRead.length) {
-        const older = toRead.filter((t) => t.file.mtimeMs < since);
-        toRead.splice(0, toRead.length, ...recent, ...older);
-        recentCount = recent.length;
-      }
-    }
-    const recentStored = () => {
+    let published = !recentFirst;
+    const times: number[] = [];
+    let unreadMaxMtime: number[] = [];
+    const publishIfSettled = (next: number) => {
+      if (published || next >= toRead.length) return;
+      if (!chainSettled(times, unreadMaxMtime[next], recentFirst!.nowMs)) return;
+      published = true;
       batch.flush();
       recentFirst!.onRecentStored(done, listed.length);
     };
-    if (recentCount === 0) recentStored();
+    if (recentFirst) {
+      const since = recentFirst.nowMs - BLOCK_MS;
+      const recent = toRead.filter((t) => t.file.mtimeMs >= since).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
+      const older = toRead.filter((t) => t.file.mtimeMs < since);
+      toRead.splice(0, toRead.length, ...recent, ...older);
+      // A request is never newer than its file: the newest unread file bounds every unread request.
+      unreadMaxMtime = new Array<number>(toRead.length);
+      for (let i = toRead.length - 1, max = -Infinity; i >= 0; i--) unreadMaxMtime[i] = max = Math.max(max, toRead[i].file.mtimeMs);
+      publishIfSettled(0);
+    }
     await parseFilesInOrder(toRead.map((t) => t.job), bytesToRead, opts.parallelParse ?? 'auto', (parsed, i) => {
       this.storeParsed(parsed, toRead[i], summary, batch);
       done++; // not inside `onProgress?.(…)`: without a listener its arguments are never evaluated
       opts.onProgress?.(done, listed.length);
-      if (i === recentCount - 1) recentStored();
+      if (!published) {
+        for (const e of parsed.events) times.push(e.timestampMs);
+        publishIfSettled(i + 1);
+      }
     }, opts.parserThreads);
     batch.flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
