@@ -39,8 +39,8 @@ export interface ParsedFile {
 const ASSISTANT_MARK = Buffer.from('"assistant"');
 const SHORT_ROW_MARKS = [Buffer.from('-title"'), Buffer.from('"summary"'), Buffer.from('"compact_boundary"')];
 const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
-/** Longer lines are not taken for title or compact-boundary rows (real ones are a few hundred bytes). */
-export const MAX_SHORT_ROW = 8 * 1024;
+/** Longer lines are not taken for title or compact-boundary rows (as before: titles may be long, not 64 KB). */
+export const MAX_SHORT_ROW = 64 * 1024;
 
 /** Where `mark` next occurs in data[from, stop), or `stop` when it does not. */
 function nextMark(data: Buffer, mark: Buffer, from: number, stop: number): number {
