@@ -42,6 +42,8 @@ export interface UsageEvent {
   /** Session the request belongs to; subagent rows carry their parent's sessionId. */
   sessionId: string;
   cwd: string | null;
+  /** The git branch Claude Code saw in cwd when it wrote the line; null when empty or absent (no repository, old writers). */
+  gitBranch: string | null;
   isSidechain: boolean;
   agentId: string | null;
   /** message.model exactly as written. */
@@ -59,11 +61,6 @@ export interface UsageEvent {
   placeholder: boolean;
   /** forkedFrom present: a copy made by /fork or /branch. */
   forked: boolean;
-  /**
-   * The line's gitBranch as written ("" outside a repository, "HEAD" when detached); null when absent
-   * (writers before ~1.0.88) and for sources without branches.
-   */
-  gitBranch?: string | null;
 }
 
 /** A compact_boundary system row: Claude Code compacted the conversation, its context window refills from here. */

@@ -111,7 +111,7 @@ test('a parsed file packed for the thread crossing unpacks to the same events (e
       { inputTokens: 5, outputTokens: 6, cacheCreationTokens: 7, cacheCreation1hTokens: 0, cacheReadTokens: 8 },
     ];
     first.tools = ['Bash', 'Read'];
-    first.gitBranch = '';
+    first.gitBranch = 'main';
     assert.deepEqual(unpackParsedFile(packParsedFile(parsed)), parsed);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -150,6 +150,7 @@ function parseAssistant(row: Json, line: string, fallbackSessionId?: string): Pa
     requestId: nonEmptyString(row.requestId),
     sessionId,
     cwd: nonEmptyString(row.cwd),
+    gitBranch: nonEmptyString(row.gitBranch),
     isSidechain: row.isSidechain === true,
     agentId: nonEmptyString(row.agentId),
     model,
@@ -161,7 +162,6 @@ function parseAssistant(row: Json, line: string, fallbackSessionId?: string): Pa
     // Before 2.1.97 every block but (at best) the last carried the message_start placeholder usage.
     placeholder: message.stop_reason == null && (version === null || versionBefore(version, [2, 1, 97])),
     forked: row.forkedFrom !== undefined && row.forkedFrom !== null,
-    gitBranch: typeof row.gitBranch === 'string' ? row.gitBranch : null,
   };
   return { kind: 'usage', event };
 }
