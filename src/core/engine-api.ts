@@ -3,9 +3,21 @@
 import type { QueryResult } from './query/types';
 
 // The scan types are the sources' (src/core/sources/scan.ts); re-exported for the surfaces.
-import type { ScanOptions, ScanSummary } from './sources/scan';
+import type { ScanOptions as SourceScanOptions, ScanSummary } from './sources/scan';
 
-export type { ScanOptions, ScanSummary };
+export type { ScanSummary };
+
+/** A scan as the engine runs it: the sources' options, plus the early status of a cold start. */
+export interface ScanOptions extends SourceScanOptions {
+  /**
+   * A full scan with history left to read calls this once, as soon as the files touched in the current
+   * 5-hour window are stored (newest first) and committed: the status is then exact for that window,
+   * while `filesDone` of `filesTotal` files are read. The rest is read after it returns.
+   */
+  onFirstStatus?: (status: import('./limits/status').StatusResult, progress: { filesDone: number; filesTotal: number }) => void;
+  /** The clock for the window read first and for that status (default: now). */
+  nowMs?: number;
+}
 
 /** Per-call options of the calls a caller may give up on (a newer panel filter, a cancelled chat tool). */
 export interface CallOptions {

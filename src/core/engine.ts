@@ -53,6 +53,8 @@ export interface EngineOptions {
    * long history uses both cores; 'always'/'never' for tests and benchmarks.
    */
   parallelParse?: ParallelParse;
+  /** Parser threads for large scans (0 = parse on the engine's thread); default: one per core, at most 2. */
+  parserThreads?: number;
   /** Shown by the panel: the roots are a generated demo corpus. */
   demoMode?: boolean;
 }
@@ -209,9 +211,26 @@ export class Engine implements EngineApi {
       this.dictionaries ??= loadDictionaries(this.db);
       const ingestor = new Ingestor(this.db, this.opts.priceOverrides, this.dictionaries);
       try {
+        const { onFirstStatus } = options;
+        const nowMs = options.nowMs ?? Date.now();
         await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, {
           ...options,
           parallelParse: this.opts.parallelParse,
+          parserThreads: this.opts.parserThreads,
+          // Commit what the window needs, publish its status, then go on with the history.
+          recentFirst: onFirstStatus && !options.paths ? {
+            nowMs,
+            onRecentStored: (filesDone, filesTotal) => {
+              ingestor.refreshRollups();
+              this.db.run('COMMIT');
+              this.dirty = true; // committed rows are saved even if the rest of the scan fails
+              try {
+                onFirstStatus(buildStatus(this.db, nowMs, this.statusOptions), { filesDone, filesTotal });
+              } finally {
+                this.db.run('BEGIN');
+              }
+            },
+          } : undefined,
         });
         const apiLogPaths = this.opts.apiLogPaths?.filter((p) => p.trim() !== '') ?? [];
         if (apiLogPaths.length > 0) {

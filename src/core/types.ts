@@ -63,6 +63,18 @@ export interface UsageEvent {
   forked: boolean;
 }
 
+/** A compact_boundary system row: Claude Code compacted the conversation, its context window refills from here. */
+export interface CompactBoundary {
+  sessionId: string | null;
+  /** uuid of the row (stable across re-reads). */
+  uuid: string | null;
+  timestampMs: number;
+  /** compactMetadata.trigger: "auto" or "manual". */
+  trigger: string | null;
+  /** compactMetadata.preTokens: the context size just before compaction. */
+  preTokens: number | null;
+}
+
 /** A rate-limit (or other limit) message Claude Code wrote into a transcript as a synthetic row. */
 export interface LimitEvent {
   /** uuid of the line (stable across re-reads) or a hash of the line when absent. */

@@ -597,3 +597,28 @@ test('gitBranch: read from the line; empty or absent → null', () => {
   assert.equal(branchOf({}), null);
   assert.equal(branchOf({ gitBranch: 42 }), null);
 });
+
+// ---------- compact boundaries (read now, consumed by the context-fill work) ----------
+
+test('compact_boundary system rows are recognised; other system rows stay skipped', () => {
+  // Shape of a 2.1.x compact boundary (transcripts reference §3): parentUuid null + logicalParentUuid.
+  const line = JSON.stringify({
+    parentUuid: null, logicalParentUuid: 'd1c5e0a4-5d0e-4c47-9d39-4b0b4b4f3e01', isSidechain: false, type: 'system', subtype: 'compact_boundary',
+    content: 'Conversation compacted', isMeta: false, timestamp: '2026-06-06T10:00:00.000Z', uuid: '6b3f0b7e-8a5e-4f7c-9f0a-2d9d7f7c1a11', level: 'info',
+    compactMetadata: { trigger: 'auto', preTokens: 167_012 }, userType: 'external', entrypoint: 'cli', cwd: '/home/dev/shop',
+    sessionId: '23fe85e9-5544-42fb-8d18-b6a99545ed53', version: '2.1.218', gitBranch: 'main',
+  });
+  assert.equal(mayCarryUsageOrTitle(line), true);
+  assert.deepEqual(parseTranscriptLine(line), {
+    kind: 'compact',
+    event: { sessionId: '23fe85e9-5544-42fb-8d18-b6a99545ed53', uuid: '6b3f0b7e-8a5e-4f7c-9f0a-2d9d7f7c1a11', timestampMs: Date.UTC(2026, 5, 6, 10), trigger: 'auto', preTokens: 167_012 },
+  });
+  const noSession = variant(line, (r) => delete r.sessionId);
+  assert.equal((parseTranscriptLine(noSession, 'file-session') as { event: { sessionId: string } }).event.sessionId, 'file-session');
+  const noMeta = parseTranscriptLine(variant(line, (r) => delete r.compactMetadata)) as { event: { trigger: unknown; preTokens: unknown } };
+  assert.deepEqual([noMeta.event.trigger, noMeta.event.preTokens], [null, null]);
+  assert.equal((parseTranscriptLine(variant(line, (r) => (r.compactMetadata.preTokens = '12'))) as { event: { preTokens: unknown } }).event.preTokens, null);
+  assert.deepEqual(parseTranscriptLine(variant(line, (r) => (r.subtype = 'turn_duration'))), { kind: 'skip' });
+  // A boundary with a bad timestamp is reported as malformed, not placed at an invented time.
+  assert.match(reasonOf(parseTranscriptLine(variant(line, (r) => (r.timestamp = 'yesterday')))), /timestamp/);
+});

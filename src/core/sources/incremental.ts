@@ -74,6 +74,55 @@ export async function readNewLines(
 }
 
 /**
+ * Like readNewLines, for readers that split lines themselves: calls `onChunk(data, start, stop)` for each
+ * run of complete lines, where data[start, stop) holds whole lines, each ending in a newline except
+ * perhaps a final complete JSON value without one. `onChunk` returns how many lines it saw (empty lines
+ * included), so `lines` counts the same as readNewLines. `data` is valid only during the call.
+ */
+export async function readNewLineChunks(
+  filePath: string,
+  fromOffset: number,
+  onChunk: (data: Buffer, start: number, stop: number) => number,
+  chunkSize = DEFAULT_CHUNK,
+): Promise<ReadLinesResult> {
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const { size } = fs.fstatSync(fd);
+    const start = rewrittenBefore(fd, fromOffset, size) ? 0 : fromOffset;
+    let position = start;
+    let consumedTo = start;
+    let lines = 0;
+    let carry: Buffer | null = null;
+    let buf = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size - start)));
+    while (position < size) {
+      const want = Math.min(chunkSize, size - position);
+      if (buf.length < want) buf = Buffer.allocUnsafe(want);
+      const bytesRead = fs.readSync(fd, buf, 0, want, position);
+      if (bytesRead === 0) break; // truncated under us: stop at what we have
+      position += bytesRead;
+      let data = buf.subarray(0, bytesRead);
+      if (carry) {
+        data = Buffer.concat([carry, data]);
+        carry = null;
+      }
+      const lastNewline = data.lastIndexOf(NEWLINE);
+      const complete = lastNewline + 1;
+      if (complete > 0) lines += onChunk(data, 0, complete);
+      consumedTo = position - (data.length - complete);
+      // Keep the unfinished tail (copied: `buf` is reused for the next chunk).
+      if (complete < data.length) carry = Buffer.from(data.subarray(complete));
+    }
+    if (carry && carry.length > 0 && isCompleteJson(carry)) {
+      lines += onChunk(carry, 0, carry.length);
+      consumedTo += carry.length;
+    }
+    return { consumedTo, bytesRead: position - start, lines, size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * A file rewritten in place (same inode, not shorter than the offset) no longer ends a line where we
  * stopped: every stored offset follows a newline, or a final JSON value's `}` (then a newline or the end
  * of the file comes next). Such a file is re-read from 0; the dedup keeps re-read lines from counting

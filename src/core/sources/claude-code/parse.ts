@@ -2,7 +2,7 @@
 // Rules: transcripts reference §0, §3, §4, §6. Parse by key, never by position; bad input becomes
 // `malformed` with a reason naming the field, never an exception and never a partial count.
 import { createHash } from 'node:crypto';
-import type { LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
+import type { CompactBoundary, LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
 import { inferLimitType, isLimitText, parseLegacyResetEpoch, parseResetText } from './limitText';
 
 export type ParsedLine =
@@ -15,6 +15,8 @@ export type ParsedLine =
       /** Which record named it; a user's custom title should win over an AI title, which wins over a summary. */
       titleSource: 'custom-title' | 'ai-title' | 'summary';
     }
+  /** A compact_boundary system row: the context window of its session starts afresh here. */
+  | { kind: 'compact'; event: CompactBoundary }
   | { kind: 'skip' }
   | { kind: 'malformed'; reason: string };
 
@@ -34,7 +36,7 @@ export function mayCarryUsageOrTitle(line: string): boolean {
     // Limit messages live on synthetic / API-error rows; keep them even if a writer left usage out.
     if (line.includes('"isApiErrorMessage"') || line.includes('"<synthetic>"')) return true;
   }
-  return line.includes('"ai-title"') || line.includes('"custom-title"') || line.includes('"summary"');
+  return line.includes('"ai-title"') || line.includes('"custom-title"') || line.includes('"summary"') || line.includes('"compact_boundary"');
 }
 
 let cachedMachineZone: string | undefined;
@@ -67,6 +69,8 @@ export function parseTranscriptLine(line: string, fallbackSessionId?: string): P
         return parseTitle(row, 'aiTitle', 'ai-title', fallbackSessionId);
       case 'custom-title':
         return parseTitle(row, 'customTitle', 'custom-title', fallbackSessionId);
+      case 'system':
+        return row.subtype === 'compact_boundary' ? parseCompactBoundary(row, fallbackSessionId) : SKIP;
       default:
         // progress / agent_progress echoes, cost-state snapshots, user rows…: never billable.
         return SKIP;
@@ -75,6 +79,19 @@ export function parseTranscriptLine(line: string, fallbackSessionId?: string): P
     if (err instanceof BadField) return malformed(err.message);
     throw err;
   }
+}
+
+function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
+  const meta = isRecord(row.compactMetadata) ? row.compactMetadata : null;
+  const preTokens = meta !== null && typeof meta.preTokens === 'number' && Number.isInteger(meta.preTokens) && meta.preTokens >= 0 ? meta.preTokens : null;
+  const event: CompactBoundary = {
+    sessionId: nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId),
+    uuid: nonEmptyString(row.uuid),
+    timestampMs: readTimestamp(row.timestamp),
+    trigger: meta !== null ? nonEmptyString(meta.trigger) : null,
+    preTokens,
+  };
+  return { kind: 'compact', event };
 }
 
 /** Thrown inside the parser when a field has the wrong type; turned into `malformed` at the top. */

@@ -1,10 +1,11 @@
-// Runs parseFile either inline or in one worker thread. The worker pays off for large reads (a cold scan
-// of a long history): parsing then overlaps with the sql.js inserts on the scanner's thread.
+// Runs parseFile either inline or in parser threads. Threads pay off for large reads (a cold scan of a long
+// history): parsing then overlaps with the sql.js inserts on the scanner's thread.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseFile, type FileJob, type ParsedFile } from './fileParser';
+import { unpackParsedFile, type PackedFile } from './parsedBatch';
 
 /** Reads at least this large go to the worker in 'auto' mode (below it, starting a thread costs more). */
 export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
@@ -21,21 +22,31 @@ function workerScript(): string | null {
   return null;
 }
 
+/**
+ * How many parser threads a scan of `jobs` uses: 0 parses on the scanner's thread. `threads` (from the
+ * options) wins when given; otherwise none below WORKER_MIN_BYTES and one per core (at most 2) above.
+ */
+export function parserThreadCount(jobs: number, totalBytes: number, mode: ParallelParse, threads?: number): number {
+  if (mode === 'never' || jobs <= 1) return 0;
+  if (threads !== undefined) return Math.max(0, Math.min(4, Math.floor(threads)));
+  if (mode !== 'always' && totalBytes < WORKER_MIN_BYTES) return 0;
+  return Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
+}
+
 /** Parses `jobs` in order and hands each result to `consume` in the same order. */
 export async function parseFilesInOrder(
   jobs: FileJob[],
   totalBytes: number,
   mode: ParallelParse,
   consume: (result: ParsedFile, index: number) => void,
+  requestedThreads?: number,
 ): Promise<void> {
-  const script = mode === 'never' ? null : workerScript();
-  const useWorker = script !== null && jobs.length > 1 && (mode === 'always' || totalBytes >= WORKER_MIN_BYTES);
-  if (!useWorker) {
+  const script = workerScript();
+  const threads = script === null ? 0 : parserThreadCount(jobs.length, totalBytes, mode, requestedThreads);
+  if (threads === 0) {
     for (let i = 0; i < jobs.length; i++) consume(await parseFile(jobs[i]), i);
     return;
   }
-  // One parser thread per core: the scanner's own thread keeps storing while they parse.
-  const threads = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
   const workers: Worker[] = [];
   const waiting = new Map<number, { resolve: (r: ParsedFile) => void; reject: (e: Error) => void }>();
   let failure: Error | null = null;
@@ -49,12 +60,12 @@ export async function parseFilesInOrder(
     const worker = script!.endsWith('.ts')
       ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
       : new Worker(script!);
-    worker.on('message', (msg: { id: number; json?: string; fatal?: string }) => {
+    worker.on('message', (msg: { id: number; packed?: PackedFile; fatal?: string }) => {
       const w = waiting.get(msg.id);
       if (!w) return;
       waiting.delete(msg.id);
       if (msg.fatal !== undefined) w.reject(new Error(`transcript parser failed: ${msg.fatal}`));
-      else w.resolve(JSON.parse(msg.json!) as ParsedFile);
+      else w.resolve(unpackParsedFile(msg.packed!));
     });
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`transcript parser thread exited (${code})`)));

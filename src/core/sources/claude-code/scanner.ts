@@ -8,9 +8,29 @@ import type { Ingestor } from '../../store/ingest';
 import type { Database } from '../../store/sqljs';
 import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { canonicalProject, listTranscriptFiles, type TranscriptFile } from './index';
-import type { FileJob } from './fileParser';
+import type { FileJob, ParsedFile } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
 
+
+const BLOCK_MS = 5 * 3_600_000;
+/** How far back the status looks for the start of the current chain of 5-hour blocks (limits/blocks.ts). */
+const CHAIN_LOOKBACK_MS = 14 * 24 * 3_600_000;
+
+/**
+ * True when the 5-hour block that reaches `nowMs` no longer depends on unread files: every unread request
+ * is at or before `unreadMtimeMs` (files are read newest first), and a gap of ≥ 5 h without requests lies
+ * between that and now (blocks chain until such a gap), or the unread part is beyond the status's look-back.
+ */
+export function chainSettled(readTimes: readonly number[], unreadMtimeMs: number, nowMs: number): boolean {
+  if (unreadMtimeMs < nowMs - CHAIN_LOOKBACK_MS - BLOCK_MS) return true;
+  const points = readTimes.filter((t) => t > unreadMtimeMs).sort((a, b) => a - b);
+  let previous = unreadMtimeMs;
+  for (const t of points) {
+    if (t - previous >= BLOCK_MS) return true;
+    previous = t;
+  }
+  return nowMs - previous >= BLOCK_MS;
+}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,7 +89,18 @@ export class ClaudeCodeScanner {
   async scan(
     roots: string[],
     summary: ScanSummary,
-    opts: { full?: boolean; paths?: string[]; onProgress?: (done: number, total: number) => void; parallelParse?: ParallelParse },
+    opts: {
+      full?: boolean;
+      paths?: string[];
+      onProgress?: (done: number, total: number) => void;
+      parallelParse?: ParallelParse;
+      parserThreads?: number;
+      /**
+       * Read the files touched in the 5-hour window before `nowMs` first (newest first), then call
+       * `onRecentStored` once (their rows are in the store), then read the rest. Only when there is more.
+       */
+      recentFirst?: { nowMs: number; onRecentStored: (filesDone: number, filesTotal: number) => void };
+    },
   ): Promise<void> {
     const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code', opts.paths);
     const listed = opts.paths ? statChangedFiles(roots, opts.paths) : await this.listAll(roots, summary);
@@ -88,40 +119,76 @@ export class ClaudeCodeScanner {
     let done = listed.length - toRead.length;
     opts.onProgress?.(done, listed.length);
     const batch = new RecordBatch(this.ingestor, summary);
+    // The chip's window first: the files touched in the last 5 hours, newest first, then the rest in the
+    // usual order (the order in which copies of one response meet decides ties, so it stays as it was).
+    // The first status goes out as soon as the 5-hour chain that reaches now is complete (chainSettled).
+    const recentFirst = opts.recentFirst;
+    let published = !recentFirst;
+    const times: number[] = [];
+    let unreadMaxMtime: number[] = [];
+    const publishIfSettled = (next: number) => {
+      if (published || next >= toRead.length) return;
+      if (!chainSettled(times, unreadMaxMtime[next], recentFirst!.nowMs)) return;
+      published = true;
+      batch.flush();
+      recentFirst!.onRecentStored(done, listed.length);
+    };
+    if (recentFirst) {
+      const since = recentFirst.nowMs - BLOCK_MS;
+      const recent = toRead.filter((t) => t.file.mtimeMs >= since).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
+      const older = toRead.filter((t) => t.file.mtimeMs < since);
+      toRead.splice(0, toRead.length, ...recent, ...older);
+      // A request is never newer than its file: the newest unread file bounds every unread request.
+      unreadMaxMtime = new Array<number>(toRead.length);
+      for (let i = toRead.length - 1, max = -Infinity; i >= 0; i--) unreadMaxMtime[i] = max = Math.max(max, toRead[i].file.mtimeMs);
+      publishIfSettled(0);
+    }
     await parseFilesInOrder(toRead.map((t) => t.job), bytesToRead, opts.parallelParse ?? 'auto', (parsed, i) => {
-      const { root, file, stored } = toRead[i];
-      if (parsed.error || !parsed.read) {
-        const msg = `${file.path}: ${parsed.error?.message ?? 'not read'}`;
-        summary.errors.push(msg);
-        this.log.warn(`Skipped unreadable transcript ${msg}`);
-        opts.onProgress?.(++done, listed.length);
-        return;
+      this.storeParsed(parsed, toRead[i], summary, batch);
+      done++; // not inside `onProgress?.(…)`: without a listener its arguments are never evaluated
+      opts.onProgress?.(done, listed.length);
+      if (!published) {
+        for (const e of parsed.events) times.push(e.timestampMs);
+        publishIfSettled(i + 1);
       }
-      const encodedDir = path.relative(root, file.path).split(path.sep)[0] ?? '';
-      let fileProject: { name: string; path: string } | null = null;
-      for (const event of parsed.events) {
-        const project = this.project(event.cwd, encodedDir);
-        fileProject ??= project;
-        batch.push({ event, source: 'claude_code', executionMode: 'cloud', projectName: project.name, projectPath: project.path, fileId: null });
-      }
-      for (const limit of parsed.limits) if (this.ingestor.addLimitEvent(limit)) summary.newLimitEvents++;
-      batch.flushIfFull();
-      const project = fileProject ?? this.project(null, encodedDir);
-      for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
-      if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
-      summary.badLines += parsed.badLines;
-      summary.duplicateLines += parsed.mergedCopies;
-      summary.filesRead++;
-      summary.bytesRead += parsed.read.bytesRead;
-      summary.lines += parsed.read.lines;
-      saveFileState(this.db, 'claude_code', stored, file, parsed.read, parsed.badLines);
-      opts.onProgress?.(++done, listed.length);
-    });
+    }, opts.parserThreads);
     batch.flush();
     // Files that vanished keep their rows (history outlives Claude Code's cleanup); only mark them.
     if (opts.paths) return; // a targeted scan saw only some files
     for (const [p, row] of known) {
       if (!seen.has(p) && roots.some((r) => p.startsWith(r + path.sep))) markFileMissing(this.db, row);
     }
+  }
+
+  private storeParsed(
+    parsed: ParsedFile,
+    { root, file, stored }: { root: string; file: TranscriptFile; stored: StoredFile | undefined },
+    summary: ScanSummary,
+    batch: RecordBatch,
+  ): void {
+    if (parsed.error || !parsed.read) {
+      const msg = `${file.path}: ${parsed.error?.message ?? 'not read'}`;
+      summary.errors.push(msg);
+      this.log.warn(`Skipped unreadable transcript ${msg}`);
+      return;
+    }
+    const encodedDir = path.relative(root, file.path).split(path.sep)[0] ?? '';
+    let fileProject: { name: string; path: string } | null = null;
+    for (const event of parsed.events) {
+      const project = this.project(event.cwd, encodedDir);
+      fileProject ??= project;
+      batch.push({ event, source: 'claude_code', executionMode: 'cloud', projectName: project.name, projectPath: project.path, fileId: null });
+    }
+    for (const limit of parsed.limits) if (this.ingestor.addLimitEvent(limit)) summary.newLimitEvents++;
+    batch.flushIfFull();
+    const project = fileProject ?? this.project(null, encodedDir);
+    for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
+    if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
+    summary.badLines += parsed.badLines;
+    summary.duplicateLines += parsed.mergedCopies;
+    summary.filesRead++;
+    summary.bytesRead += parsed.read.bytesRead;
+    summary.lines += parsed.read.lines;
+    saveFileState(this.db, 'claude_code', stored, file, parsed.read, parsed.badLines);
   }
 }
