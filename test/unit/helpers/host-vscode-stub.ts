@@ -111,6 +111,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
   const tools = new Map<string, { invoke: (o: unknown, t: unknown) => unknown; prepareInvocation?: (o: unknown, t: unknown) => unknown }>();
   const statusBarItems: StubStatusBarItem[] = [];
   const watchers: StubWatcher[] = [];
+  const treeViews: { id: string; provider: unknown; visible: boolean; message: string | undefined }[] = [];
   const messages: { level: string; text: string; items: unknown[] }[] = [];
   const logLines: string[] = [];
   const openedDocuments: { language?: string; content?: string }[] = [];
@@ -136,6 +137,20 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
     CancellationError,
     CancellationTokenSource,
     StatusBarAlignment: { Left: 1, Right: 2 },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    TreeItem: class {
+      constructor(public label: string, public collapsibleState = 0) {}
+    },
+    ThemeIcon: class {
+      constructor(public id: string) {}
+    },
+    // English: messages come back with {0}, {1} … filled, as vscode.l10n.t does without a bundle.
+    l10n: {
+      bundle: undefined,
+      t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole)),
+    },
+    env: { language: 'en' },
+    extensions: { getExtension: () => undefined },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ViewColumn: { Active: -1, One: 1 },
     ConfigurationTarget: { Global: 1, Workspace: 2 },
@@ -200,6 +215,11 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
       registerWebviewPanelSerializer() {
         return { dispose() {} };
       },
+      createTreeView(id: string, opts: { treeDataProvider: unknown }) {
+        const view = { id, provider: opts.treeDataProvider, visible: false, message: undefined as string | undefined, onDidChangeVisibility: new EventEmitter<{ visible: boolean }>().event, dispose() {} };
+        treeViews.push(view);
+        return view;
+      },
       createWebviewPanel() {
         throw new Error('webview panels are not available in the stub');
       },
@@ -219,6 +239,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
         };
       },
       onDidChangeConfiguration: configChange.event,
+      onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
       createFileSystemWatcher(pattern: RelativePattern) {
         const w: StubWatcher = { base: pattern.base.fsPath, pattern: pattern.pattern, create: new EventEmitter(), change: new EventEmitter(), del: new EventEmitter(), disposed: false };
         watchers.push(w);
@@ -231,7 +252,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
       fs: { writeFile: async () => undefined },
     },
   };
-  return { vscode, commands, tools, statusBarItems, watchers, messages, logLines, openedDocuments, progressTitles, configChange, quickPickAnswers, messageAnswers, config };
+  return { vscode, treeViews, commands, tools, statusBarItems, watchers, messages, logLines, openedDocuments, progressTitles, configChange, quickPickAnswers, messageAnswers, config };
 }
 
 export type VscodeStub = ReturnType<typeof createVscodeStub>;
