@@ -110,8 +110,8 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const tools = new Map<string, { invoke: (o: unknown, t: unknown) => unknown; prepareInvocation?: (o: unknown, t: unknown) => unknown }>();
   const statusBarItems: StubStatusBarItem[] = [];
+  const treeViews: { id: string; treeDataProvider: unknown; visible: boolean }[] = [];
   const watchers: StubWatcher[] = [];
-  const treeViews: { id: string; provider: unknown; visible: boolean; message: string | undefined }[] = [];
   const messages: { level: string; text: string; items: unknown[] }[] = [];
   const logLines: string[] = [];
   const openedDocuments: { language?: string; content?: string }[] = [];
@@ -137,13 +137,16 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
     CancellationError,
     CancellationTokenSource,
     StatusBarAlignment: { Left: 1, Right: 2 },
-    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     TreeItem: class {
+      description?: string;
+      tooltip?: unknown;
+      iconPath?: unknown;
+      command?: unknown;
+      contextValue?: string;
       constructor(public label: string, public collapsibleState = 0) {}
     },
-    ThemeIcon: class {
-      constructor(public id: string) {}
-    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class { constructor(public id: string, public color?: unknown) {} },
     // English: messages come back with {0}, {1} … filled, as vscode.l10n.t does without a bundle.
     l10n: {
       bundle: undefined,
@@ -212,13 +215,14 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
       async showTextDocument(doc: unknown) {
         return doc;
       },
-      registerWebviewPanelSerializer() {
-        return { dispose() {} };
-      },
       createTreeView(id: string, opts: { treeDataProvider: unknown }) {
-        const view = { id, provider: opts.treeDataProvider, visible: false, message: undefined as string | undefined, onDidChangeVisibility: new EventEmitter<{ visible: boolean }>().event, dispose() {} };
+        const visibility = new EventEmitter<{ visible: boolean }>();
+        const view = { id, treeDataProvider: opts.treeDataProvider, visible: false, onDidChangeVisibility: visibility.event, dispose() {} };
         treeViews.push(view);
         return view;
+      },
+      registerWebviewPanelSerializer() {
+        return { dispose() {} };
       },
       createWebviewPanel() {
         throw new Error('webview panels are not available in the stub');
