@@ -47,6 +47,20 @@ export type HostToWebview =
 /** Webview state persisted with vscode.setState (and handed to the serializer on reload). */
 export interface PanelWebviewState { filter: PanelFilter }
 
+/**
+ * What the page knows before any message: the UI language and the translated strings (the host's
+ * `vscode.l10n.bundle`, keyed by the English message; empty in English). The host writes it into the
+ * page as JSON (`<script type="application/json" id="initial-state">`), so the first paint is already
+ * in the user's language.
+ */
+export interface WebviewInitialState { language: string; l10n: Record<string, string> }
+export const INITIAL_STATE_ELEMENT_ID = 'initial-state';
+
+/** The state as page text: JSON with `<` escaped, so no string can close the script element. */
+export function serializeInitialState(state: WebviewInitialState): string {
+  return JSON.stringify(state).replace(/</g, '\\u003c');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation (host side: everything from the webview is untrusted)
 

@@ -11,7 +11,7 @@ import type { EngineApi } from '../core/engine-api';
 import { readModelToCsv, readModelToJson } from '../core/query/readModel';
 import { budgetsFor } from '../core/query/readmodel/budgets';
 import {
-  DEFAULT_PANEL_FILTER, mergePanelFilter, parsePanelFilter, parseWebviewMessage, requestIdOfInvalid,
+  DEFAULT_PANEL_FILTER, INITIAL_STATE_ELEMENT_ID, mergePanelFilter, serializeInitialState, parsePanelFilter, parseWebviewMessage, requestIdOfInvalid,
 } from '../protocol';
 import { isCancellation } from './engineClient';
 import { LatestRequestRunner, type PanelRun } from './panelRequests';
@@ -62,7 +62,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -72,7 +72,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <title>${PANEL_TITLE}</title>
 </head>
 <body>
-<costs-app><p class="boot-loading" role="status">Loading Claude Code costs…</p></costs-app>
+<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${serializeInitialState({ language: vscode.env.language, l10n: vscode.l10n.bundle ?? {} })}</script>
+<costs-app><p class="boot-loading" role="status">${vscode.l10n.t('Loading Claude Code costs…')}</p></costs-app>
 <script type="module" nonce="${n}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
@@ -148,7 +149,7 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
   const exportView = async (format: ExportFormat) => {
     const model = lastModel;
     if (!model) {
-      post({ type: 'notice', message: 'Nothing to export yet.' });
+      post({ type: 'notice', message: vscode.l10n.t('Nothing to export yet.') });
       return;
     }
     const day = new Date().toISOString().slice(0, 10);
@@ -156,8 +157,8 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(base, `claude-costs-${model.filter.range}-${day}.${format}`),
       filters: format === 'csv' ? { 'CSV': ['csv'] } : { 'JSON': ['json'] },
-      saveLabel: `Export ${format.toUpperCase()}`,
-      title: 'Export Claude Code costs',
+      saveLabel: vscode.l10n.t('Export {0}', format.toUpperCase()),
+      title: vscode.l10n.t('Export Claude Code costs'),
     });
     if (!target) return;
     const text = format === 'csv' ? readModelToCsv(model) : readModelToJson(model);

@@ -130,7 +130,7 @@ export class HostRuntime implements vscode.Disposable {
       const scan = this.engine.scan({ onProgress: (done, total) => reporter?.(done, total) });
       const timer = setTimeout(() => {
         void this.api.window.withProgress(
-          { location: this.api.ProgressLocation.Notification, title: 'Claude Costs: reading Claude Code transcripts (first scan)' },
+          { location: this.api.ProgressLocation.Notification, title: this.api.l10n.t('Claude Costs: reading Claude Code transcripts (first scan)') },
           (progress) => {
             let last = 0;
             reporter = (done, total) => {
@@ -270,9 +270,11 @@ export class HostRuntime implements vscode.Disposable {
       }
       for (const t of toasts) {
         const show = t.severity === 'error' ? this.api.window.showErrorMessage : this.api.window.showWarningMessage;
-        void show(t.message, 'Open Costs Panel', 'Turn Off These Notifications').then((choice) => {
-          if (choice === 'Open Costs Panel') void this.api.commands.executeCommand('claudeCosts.openPanel');
-          else if (choice === 'Turn Off These Notifications') {
+        const open = this.api.l10n.t('Open Costs Panel');
+        const turnOff = this.api.l10n.t('Turn Off These Notifications');
+        void show(t.message, open, turnOff).then((choice) => {
+          if (choice === open) void this.api.commands.executeCommand('claudeCosts.openPanel');
+          else if (choice === turnOff) {
             void this.api.workspace.getConfiguration('claudeCosts').update('notifications.enabled', false, this.api.ConfigurationTarget.Global);
           }
         });

@@ -27,7 +27,7 @@ export class ChipController implements vscode.Disposable {
     const align = this.alignment === 'right' ? this.api.StatusBarAlignment.Right : this.api.StatusBarAlignment.Left;
     const item = this.api.window.createStatusBarItem(CHIP_ID, align, this.alignment === 'right' ? 100 : -100);
     item.name = CHIP_NAME;
-    item.command = { title: 'Open Costs Panel', command: 'claudeCosts.openPanel' };
+    item.command = { title: this.api.l10n.t('Open Costs Panel'), command: 'claudeCosts.openPanel' };
     item.show();
     return item;
   }
@@ -48,7 +48,7 @@ export class ChipController implements vscode.Disposable {
     if (this.last) this.update(this.last);
   }
 
-  showScanning(detail = 'Reading Claude Code transcripts…'): void {
+  showScanning(detail = this.api.l10n.t('Reading Claude Code transcripts…')): void {
     this.item.text = '$(sync~spin) Claude Costs';
     this.item.tooltip = detail;
     this.item.backgroundColor = undefined;
@@ -61,7 +61,7 @@ export class ChipController implements vscode.Disposable {
     if (this.last) this.update(this.last);
     else {
       this.item.text = '$(pulse) Claude Costs';
-      this.item.tooltip = 'No Claude Code usage read yet.';
+      this.item.tooltip = this.api.l10n.t('No Claude Code usage read yet.');
     }
   }
 

@@ -111,3 +111,21 @@ test('parsing in a worker thread gives the same store as parsing inline', async 
     await other.close();
   }
 });
+
+test('group_by branch: every request in exactly one branch group, the groups sum to the totals', async () => {
+  const totals = (await engine.query(ALL)).totals;
+  const r = await engine.query({ ...ALL, group_by: 'branch', limit: 1000 });
+  const keys = r.groups!.map((g) => g.key);
+  // The generator writes main, master, feature-x (a worktree), HEAD (detached) and '' / no field (old writers).
+  for (const branch of ['main', 'master', 'feature-x', 'HEAD', '(no branch)']) assert.ok(keys.includes(branch), `${branch} in ${keys.join(', ')}`);
+  assert.equal(new Set(keys).size, keys.length, 'one group per branch');
+  const sum = (k: 'requests' | 'input_tokens' | 'output_tokens' | 'cache_creation_tokens' | 'cache_read_tokens' | 'total_tokens' | 'web_search_requests' | 'unpriced_requests') =>
+    r.groups!.reduce((s, g) => s + g[k], 0);
+  for (const k of ['requests', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'total_tokens', 'web_search_requests', 'unpriced_requests'] as const) {
+    assert.equal(sum(k), totals[k], k);
+  }
+  assert.equal(r.totals.requests, truth.uniqueRequests);
+  // Costs are rounded to the micro-dollar per group: the sum may differ from the total by that rounding only.
+  const costSum = r.groups!.reduce((s, g) => s + g.cost_usd, 0);
+  assert.ok(Math.abs(costSum - totals.cost_usd) <= r.groups!.length * 1e-6, `${costSum} vs ${totals.cost_usd}`);
+});

@@ -53,6 +53,8 @@ let lastPanel: FakePanel | undefined;
 
 const vscodeStub = {
   ViewColumn: { Active: -1, One: 1 },
+  env: { language: 'en' },
+  l10n: { bundle: undefined, t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_: string, i: string) => String(args[Number(i)])) },
   Uri: { file: (p: string) => uri(p), joinPath: (base: FakeUri, ...parts: string[]) => uri(path.posix.join(base.path, ...parts)) },
   window: {
     createWebviewPanel(viewType: string, title: string, _col: unknown, options: Record<string, unknown>) {

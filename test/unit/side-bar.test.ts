@@ -15,6 +15,10 @@ const S3 = '33333333-3333-4333-8333-333333333333';
 /** Localizer stand-in: fills {n} like vscode.l10n.t does for English. */
 const t = (message: string, ...args: Array<string | number>) => message.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
 
+function bySessionCost(groups: Array<{ key: string; cost_usd: number }>, key: string): number {
+  return groups.find((g) => g.key === key)!.cost_usd;
+}
+
 async function withEngine(fn: (engine: Engine) => Promise<void>): Promise<void> {
   const { root, cleanup } = tempConfigRoot();
   try {
@@ -66,8 +70,19 @@ test('side bar: today, this month, the workspace project and the latest sessions
     for (const x of s.sessions) assert.equal(x.figures.costUsd, bySession.find((g) => g.key === x.sessionKey)!.cost_usd);
     assert.equal(s.sessions[2]!.figures.requests, 2);
 
+    // No Git extension answer: the latest branch the transcripts recorded for the project (S2, feature/login).
+    assert.deepEqual(s.branch, { name: 'feature/login', source: 'transcripts', allTime: { requests: 1, totalTokens: 390, costUsd: bySessionCost(bySession, S2) } });
+    const onMain = await engine.sideBar({ workspaceFolders: ['/home/dev/shop'], gitBranch: 'main', tz: 'UTC' }, NOW);
+    const byBranch = (await engine.query({ window: 'all', group_by: 'branch', project: 'shop', tz: 'UTC' }, NOW)).groups!;
+    const main = byBranch.find((g) => g.key === 'main')!;
+    assert.deepEqual(onMain.branch, { name: 'main', source: 'git', allTime: { requests: main.requests, totalTokens: main.total_tokens, costUsd: main.cost_usd } });
+    assert.equal(main.requests, 2);
+    const unknown = await engine.sideBar({ workspaceFolders: ['/home/dev/shop'], gitBranch: 'never-used', tz: 'UTC' }, NOW);
+    assert.deepEqual(unknown.branch, { name: 'never-used', source: 'git', allTime: { requests: 0, totalTokens: 0, costUsd: 0 } });
+
     const rows = sideBarRows(s, t);
-    assert.deepEqual(rows.map((r) => r.id), ['window', 'today', 'month', 'workspace', 'sessions']);
+    assert.deepEqual(rows.map((r) => r.id), ['window', 'today', 'month', 'workspace', 'branch', 'sessions']);
+    assert.equal(rows.find((r) => r.id === 'branch')!.label, 'Branch: feature/login');
     assert.equal(rows.find((r) => r.id === 'workspace')!.label, 'Workspace: shop');
     assert.equal(rows.find((r) => r.id === 'sessions')!.children!.length, 3);
     assert.match(rows.find((r) => r.id === 'sessions')!.children![0]!.description!, / · 30m ago$/);

@@ -161,3 +161,24 @@ test('a new DB is created at schema 1 and migrated to the current schema; openin
   assert.deepEqual([noSteps.from, noSteps.to, userVersion(old)], [1, 1, 1], 'without migrations an old DB keeps its version');
   old.close();
 });
+
+test('schema 4 (branches): a 0.1.0 DB gets the branch of every request a re-read reaches; history without one groups as "(no branch)"', async () => {
+  const dbPath = await fixtureCopy('usage-branches.sqlite', true);
+  const engine = await engineOver(dbPath, true);
+  try {
+    const q = { window: 'all', tz: 'UTC', source: 'claude_code', group_by: 'branch', limit: 1000 };
+    await engine.scan();
+    const before = await engine.query(q, NOW);
+    assert.deepEqual(before.groups!.map((g) => g.key), ['(no branch)'], 'rows stored by 0.1.0 carry no branch');
+    assert.equal(before.totals.requests, truth.uniqueRequests);
+    await engine.scan({ full: true });
+    const after = await engine.query(q, NOW);
+    assert.deepEqual(after.totals, before.totals, 're-reading adds and loses nothing');
+    assert.ok(after.groups!.some((g) => g.key === 'main'), after.groups!.map((g) => g.key).join(', '));
+    const noBranch = after.groups!.find((g) => g.key === '(no branch)');
+    assert.ok(noBranch && noBranch.requests > 0, 'requests whose transcripts are gone keep no branch');
+    assert.equal(after.groups!.reduce((s, g) => s + g.requests, 0), after.totals.requests);
+  } finally {
+    await engine.close();
+  }
+});

@@ -16,6 +16,7 @@ import './kpi-cards';
 import './heatmap';
 import './budgets';
 import './data-table';
+import { t } from '../l10n';
 
 const INTERVAL_LABELS: Record<SeriesInterval, string> = { '5m': '5 min', '15m': '15 min', '1h': '1 h' };
 
@@ -151,7 +152,7 @@ export class CostsApp extends LitElement {
         @refresh=${() => this.request('refresh')}
         @export=${(e: CustomEvent<'csv' | 'json'>) => send({ type: 'export', format: e.detail })}
         @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></costs-toolbar>
-      ${this.busy && m ? html`<vscode-progress-bar class="progress" indeterminate aria-label="Loading"></vscode-progress-bar>` : nothing}
+      ${this.busy && m ? html`<vscode-progress-bar class="progress" indeterminate aria-label=${t('Loading')}></vscode-progress-bar>` : nothing}
       ${this.error ? html`<div class="banner error" role="alert"><span class="grow">${this.error}</span>
         <vscode-button class="retry" @click=${() => this.request('refresh')}>Retry</vscode-button></div>` : nothing}
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
@@ -160,20 +161,20 @@ export class CostsApp extends LitElement {
   }
 
   private renderLoading() {
-    return html`<div class="loading" role="status"><vscode-progress-ring aria-label="Loading"></vscode-progress-ring>Loading Claude Code costs…</div>`;
+    return html`<div class="loading" role="status"><vscode-progress-ring aria-label=${t('Loading')}></vscode-progress-ring>Loading Claude Code costs…</div>`;
   }
 
   private renderNoData(m: PanelReadModel) {
     const roots = m.scanned.roots;
     return html`<section class="empty no-data" aria-labelledby="no-data-title">
       <vscode-icon name="graph" size="40"></vscode-icon>
-      <h2 id="no-data-title">No Claude Code usage found yet</h2>
+      <h2 id="no-data-title">${t('No Claude Code usage found yet')}</h2>
       ${roots.length > 0
         ? html`<p>Scanned ${m.scanned.files === null ? 'the' : full(m.scanned.files)} transcript file${m.scanned.files === 1 ? '' : 's'} in:</p>
           <ul>${roots.map((r) => html`<li><code>${r}</code></li>`)}</ul>`
         : html`<p>No transcript folder was found. Claude Code writes its transcripts under <code>~/.claude/projects</code>
           (or <code>$CLAUDE_CONFIG_DIR/projects</code>).</p>`}
-      <p>Use Claude Code, then rescan — or point the extension at your transcript folders.</p>
+      <p>${t('Use Claude Code, then rescan — or point the extension at your transcript folders.')}</p>
       <div class="actions">
         <vscode-button class="rescan" icon="refresh" @click=${() => { this.busy = true; send({ type: 'rescan' }); }}>Rescan</vscode-button>
         <button class="link open-roots" @click=${() => this.openSettings('roots')}>Configure transcript folders…</button>
@@ -219,23 +220,23 @@ export class CostsApp extends LitElement {
     const peak = m.dailyPeak.tokens;
     return html`
       <div class="grid two">
-        <chart-card class="chart-daily-tokens" heading="Tokens per day" subheading="input · output · cache write · cache read"
-          ?empty=${empty} emptyText="No tokens in this range."
+        <chart-card class="chart-daily-tokens" heading=${t('Tokens per day')} subheading=${t('input · output · cache write · cache read')}
+          ?empty=${empty} emptyText=${t('No tokens in this range.')}
           summary=${`Tokens per day over ${daily.length} days: ${compact(total.total_tokens)} in total${peak ? `, peak ${compact(peak.value)} on ${peak.day}` : ''}.`}
           .build=${this.chart('tokens', () => charts.dailyTokens(m))}>
           ${this.srTable(m)}
         </chart-card>
-        <chart-card class="chart-daily-cost" heading="Cost per day" subheading="with cumulative cost"
+        <chart-card class="chart-daily-cost" heading=${t('Cost per day')} subheading=${t('with cumulative cost')}
           ?empty=${empty || total.cost_usd === 0} emptyText=${empty ? 'No cost in this range.' : 'No priced requests in this range.'}
           summary=${`Cost per day: ${usd(total.cost_usd)} over ${daily.length} days${m.dailyPeak.cost ? `, highest ${usd(m.dailyPeak.cost.value)} on ${m.dailyPeak.cost.day}` : ''}.`}
           .build=${this.chart('cost', () => charts.dailyCost(m))}></chart-card>
       </div>
       <div class="grid three">
-        ${m.hasSubagent ? html`<chart-card class="chart-split" heading="Main agent vs subagents" subheading=${view === 'cost' ? 'cost per day' : 'tokens per day'}
+        ${m.hasSubagent ? html`<chart-card class="chart-split" heading=${t('Main agent vs subagents')} subheading=${view === 'cost' ? t('cost per day') : t('tokens per day')}
           summary=${`Subagents: ${pct(m.kpis.subagentTokenPct)} of tokens.`}
           .build=${this.chart(`split-${view}`, () => charts.mainVsSubagent(m, view))}></chart-card>` : nothing}
-        <chart-card class="chart-models" heading="Models" subheading=${view === 'cost' ? 'share of cost' : 'share of tokens'}
-          ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText="No model usage in this range."
+        <chart-card class="chart-models" heading=${t('Models')} subheading=${view === 'cost' ? t('share of cost') : t('share of tokens')}
+          ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText=${t('No model usage in this range.')}
           summary=${`Models by ${view === 'cost' ? 'cost' : 'tokens'}: ${m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ')}.`}
           .build=${this.chart(`models-${view}`, () => charts.modelDoughnut(m, view))}></chart-card>
         <activity-heatmap .model=${m} view=${view}></activity-heatmap>
@@ -243,19 +244,19 @@ export class CostsApp extends LitElement {
   }
 
   private srTable(m: PanelReadModel) {
-    return html`<table class="sr-table"><caption>Tokens and cost per day</caption>
-      <thead><tr><th scope="col">Day</th><th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col">Requests</th></tr></thead>
+    return html`<table class="sr-table"><caption>${t('Tokens and cost per day')}</caption>
+      <thead><tr><th scope="col">${t('Day')}</th><th scope="col">${t('Tokens')}</th><th scope="col">${t('Cost')}</th><th scope="col">${t('Requests')}</th></tr></thead>
       <tbody>${m.daily.map((d) => html`<tr><th scope="row">${d.day}</th><td>${full(d.total_tokens)}</td><td>${usd(d.cost_usd)}</td><td>${d.requests}</td></tr>`)}</tbody></table>`;
   }
 
   private renderTimeSeries(m: PanelReadModel, view: PanelView) {
     const pts = m.timeSeries!.points;
     const busy = pts.filter((p) => p.requests > 0).length;
-    return html`<div class="grid"><chart-card class="chart-series" short heading="Activity over time" subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
-      ?empty=${busy === 0} emptyText="No requests in this range."
+    return html`<div class="grid"><chart-card class="chart-series" short heading=${t('Activity over time')} subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
+      ?empty=${busy === 0} emptyText=${t('No requests in this range.')}
       summary=${`${busy} of ${pts.length} intervals had requests.`}
       .build=${this.chart(`series-${view}`, () => charts.timeSeries(m, view))}>
-      <span class="seg" slot="actions" role="group" aria-label="Interval">
+      <span class="seg" slot="actions" role="group" aria-label=${t('Interval')}>
         ${(['5m', '15m', '1h'] as const).map((i) => html`<button type="button" class=${`interval-${i}`} aria-pressed=${this.filter.interval === i ? 'true' : 'false'}
           @click=${() => this.applyFilter({ interval: i })}>${INTERVAL_LABELS[i]}</button>`)}
       </span>
@@ -264,113 +265,113 @@ export class CostsApp extends LitElement {
 
   /** API-log sections: by provider, by feature (bar-in-cell shares), and duration vs tokens. */
   private renderApiCalls(m: PanelReadModel, view: PanelView) {
-    const t = m.totals;
+    const tot = m.totals;
     const byCost = view === 'cost';
     const share = (r: { shareOfCost: number; shareOfTokens: number }) => (byCost ? r.shareOfCost : r.shareOfTokens);
     const rateClass = (v: number) => (v < 90 ? 'bad-rate' : v < 98 ? 'meh-rate' : 'ok-rate');
     const cols = <R extends ProviderRow | FeatureRow>(key: string, label: string, name: (r: R) => string): Column<R>[] => [
-      { key, label, value: name, total: 'Total' },
-      { key: 'requests', label: 'Calls', numeric: true, value: (r) => r.requests, render: (r) => full(r.requests), total: full(t.requests) },
+      { key, label, value: name, total: t('Total') },
+      { key: 'requests', label: t('Calls'), numeric: true, value: (r) => r.requests, render: (r) => full(r.requests), total: full(tot.requests) },
       byCost
-        ? { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(t.cost_usd) }
-        : { key: 'tokens', label: 'Tokens', numeric: true, value: (r) => r.total_tokens, render: (r) => compact(r.total_tokens), title: (r) => `${full(r.total_tokens)} tokens · ${usd(r.cost_usd)}`, total: compact(t.total_tokens) },
-      { key: 'success', label: 'Success', numeric: true, value: (r) => r.calls?.successPct ?? -1,
+        ? { key: 'cost', label: t('Cost'), numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(tot.cost_usd) }
+        : { key: 'tokens', label: t('Tokens'), numeric: true, value: (r) => r.total_tokens, render: (r) => compact(r.total_tokens), title: (r) => `${full(r.total_tokens)} tokens · ${usd(r.cost_usd)}`, total: compact(tot.total_tokens) },
+      { key: 'success', label: t('Success'), numeric: true, value: (r) => r.calls?.successPct ?? -1,
         render: (r) => (r.calls?.successPct == null ? '—' : html`<span class=${rateClass(r.calls.successPct)}>${pct(r.calls.successPct)}</span>`),
         title: (r) => (r.calls?.successPct == null ? 'no outcome logged' : `${full(r.calls.successes)} of ${full(r.calls.outcomeCalls)} calls succeeded`),
         total: m.calls?.successPct == null ? '' : pct(m.calls.successPct) },
-      { key: 'latency', label: 'Latency', numeric: true, value: (r) => r.calls?.avgDurationMs ?? -1,
+      { key: 'latency', label: t('Latency'), numeric: true, value: (r) => r.calls?.avgDurationMs ?? -1,
         render: (r) => (r.calls?.avgDurationMs == null ? '—' : duration(r.calls.avgDurationMs)),
         title: (r) => (r.calls?.tokensPerSecond == null ? '' : `${compact(r.calls.tokensPerSecond)} output tokens/s`),
         total: m.calls?.avgDurationMs == null ? '' : duration(m.calls.avgDurationMs) },
-      { key: 'share', label: 'Share', numeric: true, value: share, render: (r) => pct(share(r)), bar: share, title: (r) => `${pct(share(r))} of ${byCost ? 'cost' : 'tokens'}`, total: pct(t.requests > 0 ? 100 : 0, 0) },
+      { key: 'share', label: t('Share'), numeric: true, value: share, render: (r) => pct(share(r)), bar: share, title: (r) => `${pct(share(r))} of ${byCost ? 'cost' : 'tokens'}`, total: pct(tot.requests > 0 ? 100 : 0, 0) },
     ];
     const sortKey = byCost ? 'cost' : 'tokens';
     const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
     const sc = m.scatter;
     const summary = (c: CallFigures | null) => (c?.successPct == null ? '' : `, ${pct(c.successPct)} succeeded`);
     return html`
-      <div class="section-title"><h2>API calls</h2><span class="sub">${this.filter.source === 'internal' ? 'from your own call logs' : 'your own call logs beside Claude Code (Claude Code counts as provider anthropic, feature (none))'}</span></div>
+      <div class="section-title"><h2>${t('API calls')}</h2><span class="sub">${this.filter.source === 'internal' ? 'from your own call logs' : 'your own call logs beside Claude Code (Claude Code counts as provider anthropic, feature (none))'}</span></div>
       <div class="grid two">
-        <section class="card table-card providers-table"><h3>By provider</h3>
-          <data-table caption="Usage by provider" .columns=${cols<ProviderRow>('provider', 'Provider', (r) => r.provider)} .rows=${m.providers.rows}
+        <section class="card table-card providers-table"><h3>${t('By provider')}</h3>
+          <data-table caption=${t('Usage by provider')} .columns=${cols<ProviderRow>('provider', 'Provider', (r) => r.provider)} .rows=${m.providers.rows}
             sortKey=${sortKey} pageSize="10" note=${omitted(m.providers.omitted, 'providers')}></data-table>
         </section>
-        <section class="card table-card features-table"><h3>By feature</h3>
-          <data-table caption="Usage by feature" .columns=${cols<FeatureRow>('feature', 'Feature', (r) => r.feature)} .rows=${m.features.rows}
+        <section class="card table-card features-table"><h3>${t('By feature')}</h3>
+          <data-table caption=${t('Usage by feature')} .columns=${cols<FeatureRow>('feature', 'Feature', (r) => r.feature)} .rows=${m.features.rows}
             sortKey=${sortKey} pageSize="10" note=${omitted(m.features.omitted, 'features')}></data-table>
         </section>
       </div>
-      ${sc ? html`<div class="grid"><chart-card class="chart-scatter" tall heading="Duration vs output tokens"
+      ${sc ? html`<div class="grid"><chart-card class="chart-scatter" tall heading=${t('Duration vs output tokens')}
           subheading=${sc.bucketed ? `${full(sc.calls)} timed calls, grouped into ${full(sc.points.length)} cells (mean of each)` : `${full(sc.calls)} timed call${sc.calls === 1 ? '' : 's'}, one point each`}
           summary=${`Duration against output tokens for ${full(sc.calls)} timed API calls${summary(m.calls)}; median ${sc.medianDurationMs === null ? 'unknown' : duration(sc.medianDurationMs)}${sc.slowest ? `, slowest ${duration(sc.slowest.durationMs)} for ${compact(sc.slowest.tokens)} output tokens` : ''}.`}
           .build=${this.chart('scatter', () => charts.durationScatter(m))}></chart-card></div>` : nothing}`;
   }
 
   private renderTables(m: PanelReadModel, view: PanelView) {
-    const t = m.totals;
+    const tot = m.totals;
     const byCost = view === 'cost';
     const share = (r: { shareOfCost: number; shareOfTokens: number }) => (byCost ? r.shareOfCost : r.shareOfTokens);
     const num = <R>(key: string, label: string, get: (r: R) => number, total: number, fmt: (v: number) => string = compact): Column<R> =>
       ({ key, label, numeric: true, value: get, render: (r) => fmt(get(r)), title: (r) => full(get(r)), total: fmt(total) });
-    const costCol = <R extends { cost_usd: number }>(): Column<R> => ({ key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(t.cost_usd) });
+    const costCol = <R extends { cost_usd: number }>(): Column<R> => ({ key: 'cost', label: t('Cost'), numeric: true, value: (r) => r.cost_usd, render: (r) => usd(r.cost_usd), total: usd(tot.cost_usd) });
     const shareCol = <R extends { shareOfCost: number; shareOfTokens: number }>(): Column<R> =>
-      ({ key: 'share', label: byCost ? 'Share of cost' : 'Share of tokens', numeric: true, value: share, render: (r) => pct(share(r)), bar: share, total: pct(t.requests > 0 ? 100 : 0, 0) });
+      ({ key: 'share', label: byCost ? t('Share of cost') : t('Share of tokens'), numeric: true, value: share, render: (r) => pct(share(r)), bar: share, total: pct(tot.requests > 0 ? 100 : 0, 0) });
 
     const modelCols: Column<ModelRow>[] = [
-      { key: 'model', label: 'Model', value: (r) => r.model, title: (r) => (r.unpriced ? `${r.model}: no price known. Add one with the claudeCosts.priceOverrides setting.` : r.model),
-        render: (r) => html`<span class=${`family ${r.family}`}></span>${r.model}${r.unpriced ? html`<span class="unpriced">⚠ no price</span>` : nothing}`, total: 'Total' },
-      num('requests', 'Requests', (r) => r.requests, t.requests, full),
-      num('input', 'Input', (r) => r.input_tokens, t.input_tokens),
-      num('output', 'Output', (r) => r.output_tokens, t.output_tokens),
-      num('cw', 'Cache write', (r) => r.cache_creation_tokens, t.cache_creation_tokens),
-      num('cr', 'Cache read', (r) => r.cache_read_tokens, t.cache_read_tokens),
-      num('tokens', 'Total tokens', (r) => r.total_tokens, t.total_tokens),
+      { key: 'model', label: t('Model'), value: (r) => r.model, title: (r) => (r.unpriced ? `${r.model}: no price known. Add one with the claudeCosts.priceOverrides setting.` : r.model),
+        render: (r) => html`<span class=${`family ${r.family}`}></span>${r.model}${r.unpriced ? html`<span class="unpriced">⚠ no price</span>` : nothing}`, total: t('Total') },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('input', t('Input'), (r) => r.input_tokens, tot.input_tokens),
+      num('output', t('Output'), (r) => r.output_tokens, tot.output_tokens),
+      num('cw', t('Cache write'), (r) => r.cache_creation_tokens, tot.cache_creation_tokens),
+      num('cr', t('Cache read'), (r) => r.cache_read_tokens, tot.cache_read_tokens),
+      num('tokens', t('Total tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ModelRow>(), shareCol<ModelRow>(),
     ];
     const projectCols: Column<ProjectRow>[] = [
-      { key: 'project', label: 'Project', value: (r) => r.project, total: 'Total' },
-      num('requests', 'Requests', (r) => r.requests, t.requests, full),
-      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      { key: 'project', label: t('Project'), value: (r) => r.project, total: t('Total') },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ProjectRow>(), shareCol<ProjectRow>(),
     ];
     const toolCols: Column<ToolRow>[] = [
-      { key: 'tool', label: 'Tools used in the turn', value: (r) => r.tool, total: 'Total' },
-      num('requests', 'Requests', (r) => r.requests, t.requests, full),
-      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      { key: 'tool', label: t('Tools used in the turn'), value: (r) => r.tool, total: t('Total') },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ToolRow>(), shareCol<ToolRow>(),
     ];
     const when = (ms: number, exact: boolean) => (exact ? dateTime(ms, m.window.tz) : `${dateTime(ms, m.window.tz)}`);
     const sessionCols: Column<SessionRow>[] = [
-      { key: 'session', label: 'Session', value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
-        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title="Active: a request in the last 10 minutes"></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: 'Total' },
-      { key: 'project', label: 'Project', value: (r) => r.project, shrink: true },
-      { key: 'models', label: 'Models', value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
-      { key: 'first', label: 'First', value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
-      { key: 'last', label: 'Last', value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
-      num('requests', 'Requests', (r) => r.requests, t.requests, full),
-      num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
+      { key: 'session', label: t('Session'), value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
+        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title=${t('Active: a request in the last 10 minutes')}></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: t('Total') },
+      { key: 'project', label: t('Project'), value: (r) => r.project, shrink: true },
+      { key: 'models', label: t('Models'), value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
+      { key: 'first', label: t('First'), value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      { key: 'last', label: t('Last'), value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<SessionRow>(),
     ];
     const sortKey = byCost ? 'cost' : 'tokens';
     const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
     return html`
       <div class="grid">
-        <section class="card table-card models-table"><h3>Models</h3>
-          <data-table caption="Usage by model" .columns=${modelCols} .rows=${m.models.rows} sortKey=${sortKey}
+        <section class="card table-card models-table"><h3>${t('Models')}</h3>
+          <data-table caption=${t('Usage by model')} .columns=${modelCols} .rows=${m.models.rows} sortKey=${sortKey}
             note=${m.models.rows.some((r) => r.unpriced) ? 'Models marked ⚠ have no known price: their cost counts as $0. Add a price with the claudeCosts.priceOverrides setting.' : ''}></data-table>
         </section>
       </div>
       <div class="grid two">
-        <section class="card table-card projects-table"><h3>Projects</h3>
-          <data-table caption="Usage by project" .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
+        <section class="card table-card projects-table"><h3>${t('Projects')}</h3>
+          <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
         </section>
-        <section class="card table-card tools-table"><h3>Tools</h3>
-          <data-table caption="Usage by the tools a turn used" .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
+        <section class="card table-card tools-table"><h3>${t('Tools')}</h3>
+          <data-table caption=${t('Usage by the tools a turn used')} .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
         </section>
       </div>
       <div class="grid">
-        <section class="card table-card sessions-table"><h3>Sessions</h3>
-          <data-table caption="Sessions" .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
+        <section class="card table-card sessions-table"><h3>${t('Sessions')}</h3>
+          <data-table caption=${t('Sessions')} .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
         </section>
       </div>`;
   }

@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Kpi, PanelReadModel } from '../../src/protocol';
 import { compact, duration, full, pct, usd, usdPrecise } from '../format';
 import { cardStyles } from './styles';
+import { t } from '../l10n';
 
 @customElement('kpi-cards')
 export class KpiCards extends LitElement {
@@ -58,15 +59,15 @@ export class KpiCards extends LitElement {
     const c = m.calls!;
     const failed = c.outcomeCalls - c.successes;
     const rateClass = c.successPct === null ? '' : c.successPct < 90 ? 'bad' : c.successPct < 98 ? 'meh' : 'good';
-    return html`<section class="card kpi-calls" aria-label="API call success">
-      <span class="label">API call success</span>
+    return html`<section class="card kpi-calls" aria-label=${t('API call success')}>
+      <span class="label">${t('API call success')}</span>
       ${c.successPct !== null
         ? html`<span class=${`value ${rateClass}`} title=${`${full(c.successes)} of ${full(c.outcomeCalls)} calls succeeded`}>${pct(c.successPct)}</span>
           <span class="detail">${failed > 0 ? html`<span class="warn-text">${full(failed)} failed</span> of ${full(c.outcomeCalls)} calls` : html`all ${full(c.outcomeCalls)} calls succeeded`}</span>`
         : html`<span class="value">${c.avgDurationMs === null ? '—' : duration(c.avgDurationMs)}</span><span class="detail">success not logged</span>`}
       <span class="detail stats">
         ${c.avgDurationMs !== null ? html`<span title=${`Mean over ${full(c.timedCalls)} timed calls`}>avg latency <strong>${duration(c.avgDurationMs)}</strong></span>` : nothing}
-        ${c.tokensPerSecond !== null ? html` · <span title="Output tokens of timed calls per second of their duration"><strong>${compact(c.tokensPerSecond)}</strong> tokens/s</span>` : nothing}
+        ${c.tokensPerSecond !== null ? html` · <span title=${t('Output tokens of timed calls per second of their duration')}><strong>${compact(c.tokensPerSecond)}</strong> tokens/s</span>` : nothing}
       </span>
     </section>`;
   }
@@ -77,31 +78,31 @@ export class KpiCards extends LitElement {
     const b = k.buckets;
     const subPct = k.subagentTokenPct;
     return html`<div class="grid">
-      <section class="card kpi-requests" aria-label="Requests">
-        <span class="label">Requests</span>
+      <section class="card kpi-requests" aria-label=${t('Requests')}>
+        <span class="label">${t('Requests')}</span>
         <span class="value" title=${full(k.requests.value)}>${full(k.requests.value)}</span>
         <span class="detail">~${compact(Math.round(k.requestsPerDay))} per day</span>
-        ${m.sources.internalAvailable ? html`<span class="detail exec-split" title="Cloud calls · calls to models on your own machine">
+        ${m.sources.internalAvailable ? html`<span class="detail exec-split" title=${t('Cloud calls · calls to models on your own machine')}>
           <span class="key cloud"></span>cloud ${full(k.cloud.requests)} · <span class="key local"></span>local
-          ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<span title="Local calls cost nothing by design: the Cost view leaves them out">${full(m.freeCalls.requests)} hidden</span>` : full(k.local.requests)}</span>` : nothing}
+          ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<span title=${t('Local calls cost nothing by design: the Cost view leaves them out')}>${full(m.freeCalls.requests)} hidden</span>` : full(k.local.requests)}</span>` : nothing}
         ${this.delta(k.requests)} ${this.projection(k.requests, (v) => full(Math.round(v)))}
       </section>
-      <section class="card kpi-tokens" aria-label="Total tokens">
-        <span class="label">Total tokens</span>
+      <section class="card kpi-tokens" aria-label=${t('Total tokens')}>
+        <span class="label">${t('Total tokens')}</span>
         <span class="value" title=${full(k.totalTokens.value)}>${compact(k.totalTokens.value)}</span>
         <span class="detail" title="input · output · cache write · cache read">in ${compact(b.input_tokens)} · out ${compact(b.output_tokens)} · cache write ${compact(b.cache_creation_tokens)} · cache read ${compact(b.cache_read_tokens)}</span>
         ${this.delta(k.totalTokens)} ${this.projection(k.totalTokens, compact)}
       </section>
-      <section class="card kpi-cost" aria-label="Estimated cost">
-        <span class="label">Estimated cost</span>
+      <section class="card kpi-cost" aria-label=${t('Estimated cost')}>
+        <span class="label">${t('Estimated cost')}</span>
         <span class="value">${usd(k.cost.value)}</span>
         <span class="detail">${k.costPerRequest === null ? 'no requests' : html`~${usdPrecise(k.costPerRequest)} per request`}</span>
         ${this.delta(k.cost)} ${this.projection(k.cost, usd)}
-        ${k.unpricedRequests > 0 ? html`<span class="warn" title="Add a price for these models in the claudeCosts.priceOverrides setting">⚠ ${full(k.unpricedRequests)} ${k.unpricedRequests === 1 ? 'request' : 'requests'} without a price</span>` : nothing}
+        ${k.unpricedRequests > 0 ? html`<span class="warn" title=${t('Add a price for these models in the claudeCosts.priceOverrides setting')}>⚠ ${full(k.unpricedRequests)} ${k.unpricedRequests === 1 ? 'request' : 'requests'} without a price</span>` : nothing}
       </section>
       ${m.calls ? this.callsCard(m) : nothing}
-      ${m.filter.source === 'internal' ? nothing : html`<section class="card kpi-split" aria-label="Main agent and subagents">
-        <span class="label">Main agent · subagents</span>
+      ${m.filter.source === 'internal' ? nothing : html`<section class="card kpi-split" aria-label=${t('Main agent and subagents')}>
+        <span class="label">${t('Main agent · subagents')}</span>
         <div class="split">
           <span class="value" title=${`${full(k.main.total_tokens)} tokens`}>${compact(k.main.total_tokens)}</span>
           <span class="muted">·</span>

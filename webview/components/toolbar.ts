@@ -8,6 +8,7 @@ import { RANGE_LABELS } from '../format';
 import { baseStyles } from './styles';
 import './model-chips';
 import './rate-limit-chip';
+import { t } from '../l10n';
 
 @customElement('costs-toolbar')
 export class CostsToolbar extends LitElement {
@@ -92,47 +93,47 @@ export class CostsToolbar extends LitElement {
     const providers = (m?.available.providers ?? []).map((p) => p.name);
     return html`
       <div class="bar">
-        <label class="field"><span>Range</span>
-          <vscode-single-select class="range" aria-label="Date range" .value=${f.range} @change=${this.onRange}>
+        <label class="field"><span>${t('Range')}</span>
+          <vscode-single-select class="range" aria-label=${t('Date range')} .value=${f.range} @change=${this.onRange}>
             ${RANGE_PRESETS.map((r) => html`<vscode-option value=${r} ?selected=${r === f.range}>${RANGE_LABELS[r]}</vscode-option>`)}
           </vscode-single-select>
         </label>
         ${f.range === 'custom' ? html`
-          <label class="field"><span>From</span>
-            <vscode-textfield class="from" type="date" aria-label="From date" .value=${f.from ?? ''} ?invalid=${this.dateError?.field === 'from'}
+          <label class="field"><span>${t('From')}</span>
+            <vscode-textfield class="from" type="date" aria-label=${t('From date')} .value=${f.from ?? ''} ?invalid=${this.dateError?.field === 'from'}
               aria-invalid=${this.dateError?.field === 'from' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('from', e)}></vscode-textfield>
           </label>
-          <label class="field"><span>Until</span>
-            <vscode-textfield class="until" type="date" aria-label="Until date" .value=${f.until ?? ''} ?invalid=${this.dateError?.field === 'until'}
+          <label class="field"><span>${t('Until')}</span>
+            <vscode-textfield class="until" type="date" aria-label=${t('Until date')} .value=${f.until ?? ''} ?invalid=${this.dateError?.field === 'until'}
               aria-invalid=${this.dateError?.field === 'until' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
           </label>` : nothing}
         <label class="field" title=${internal ? 'Which logs to count' : 'API logs appear here once claudeCosts.apiLogs.paths points at your own call logs'}>
-          <span>Source</span>
-          <vscode-single-select class="source" aria-label="Source" .value=${f.source} ?disabled=${!internal}
+          <span>${t('Source')}</span>
+          <vscode-single-select class="source" aria-label=${t('Source')} .value=${f.source} ?disabled=${!internal}
             @change=${(e: Event) => this.change({ source: (e.target as HTMLSelectElement).value as PanelFilter['source'] })}>
-            <vscode-option value="all" ?selected=${f.source === 'all'}>All sources</vscode-option>
-            <vscode-option value="claude_code" ?selected=${f.source === 'claude_code'}>Claude Code</vscode-option>
-            <vscode-option value="internal" ?selected=${f.source === 'internal'}>API logs</vscode-option>
+            <vscode-option value="all" ?selected=${f.source === 'all'}>${t('All sources')}</vscode-option>
+            <vscode-option value="claude_code" ?selected=${f.source === 'claude_code'}>${t('Claude Code')}</vscode-option>
+            <vscode-option value="internal" ?selected=${f.source === 'internal'}>${t('API logs')}</vscode-option>
           </vscode-single-select>
         </label>
-        ${providers.length > 0 || f.provider !== null ? html`<label class="field" title="Claude Code counts as anthropic; picking a provider shows only its models">
-          <span>Provider</span>
-          <vscode-single-select class="provider" aria-label="Provider" .value=${f.provider ?? ''}
+        ${providers.length > 0 || f.provider !== null ? html`<label class="field" title=${t('Claude Code counts as anthropic; picking a provider shows only its models')}>
+          <span>${t('Provider')}</span>
+          <vscode-single-select class="provider" aria-label=${t('Provider')} .value=${f.provider ?? ''}
             @change=${(e: Event) => this.onProvider((e.target as HTMLSelectElement).value || null)}>
-            <vscode-option value="" ?selected=${f.provider === null}>All providers</vscode-option>
+            <vscode-option value="" ?selected=${f.provider === null}>${t('All providers')}</vscode-option>
             ${providers.map((p) => html`<vscode-option value=${p} ?selected=${p === f.provider}>${p}</vscode-option>`)}
             ${f.provider !== null && !providers.includes(f.provider) ? html`<vscode-option value=${f.provider} selected>${f.provider}</vscode-option>` : nothing}
           </vscode-single-select>
         </label>` : nothing}
-        <label class="field"><span>Project</span>
-          <vscode-single-select class="project" aria-label="Project" .value=${f.project ?? ''}
+        <label class="field"><span>${t('Project')}</span>
+          <vscode-single-select class="project" aria-label=${t('Project')} .value=${f.project ?? ''}
             @change=${(e: Event) => this.change({ project: (e.target as HTMLSelectElement).value || null })}>
-            <vscode-option value="" ?selected=${f.project === null}>All projects</vscode-option>
+            <vscode-option value="" ?selected=${f.project === null}>${t('All projects')}</vscode-option>
             ${projects.map((p) => html`<vscode-option value=${p} ?selected=${p === f.project}>${p}</vscode-option>`)}
             ${f.project !== null && !projects.includes(f.project) ? html`<vscode-option value=${f.project} selected>${f.project}</vscode-option>` : nothing}
           </vscode-single-select>
         </label>
-        <div class="field"><span id="view-label">View</span>
+        <div class="field"><span id="view-label">${t('View')}</span>
           <div class="seg" role="group" aria-labelledby="view-label">
             <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>Usage</button>
             <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>Cost</button>
@@ -141,11 +142,11 @@ export class CostsToolbar extends LitElement {
         <span class="spacer"></span>
         <div class="actions">
           <rate-limit-chip .limits=${m?.rateLimits ?? null} .nowMs=${m?.nowMs ?? 0}></rate-limit-chip>
-          <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label="Refresh" title="Refresh"
+          <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label=${t('Refresh')} title=${t('Refresh')}
             @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>Refresh</vscode-button>
-          <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title="Export the current view as CSV"
+          <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title=${t('Export the current view as CSV')}
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'csv', bubbles: true, composed: true }))}>CSV</vscode-button>
-          <vscode-button class="export-json" secondary icon="json" ?disabled=${!m} title="Export the current view as JSON"
+          <vscode-button class="export-json" secondary icon="json" ?disabled=${!m} title=${t('Export the current view as JSON')}
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'json', bubbles: true, composed: true }))}>JSON</vscode-button>
         </div>
       </div>

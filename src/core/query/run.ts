@@ -84,10 +84,15 @@ function compileFilter(db: Database, f: QueryFilter): CompiledFilter {
 const DIM_COLUMN: Record<Exclude<GroupDim, 'day' | 'hour'>, string> = {
   project: 'project_id', model: 'model_id', session: 'session_id', tool: 'toolset_id', source: 'source',
   provider: 'COALESCE(provider_id, -1 - source)', feature: 'COALESCE(feature_id, -1)',
+  // A request without a branch (no repository, an old writer, an API-log call) → id −1, "(no branch)".
+  branch: 'COALESCE(branch_id, -1)',
 };
 
+/** The group of requests that recorded no git branch. */
+export const NO_BRANCH = '(no branch)';
+
 /** Dimensions rollup_hour does not carry: always read from requests. */
-const RAW_ONLY_DIMS: readonly GroupDim[] = ['provider', 'feature'];
+const RAW_ONLY_DIMS: readonly GroupDim[] = ['provider', 'feature', 'branch'];
 
 const isTimeDim = (d: GroupDim): d is 'day' | 'hour' => d === 'day' || d === 'hour';
 
@@ -172,6 +177,12 @@ function loadDictionary(db: Database, dim: Exclude<GroupDim, 'day' | 'hour'>): D
     for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${dim === 'provider' ? 'providers' : 'features'}`)) {
       key.set(r.id, String(r.name));
     }
+    for (const [id, name] of key) label.set(id, name);
+    return { key, label };
+  }
+  if (dim === 'branch') {
+    key.set(-1, NO_BRANCH);
+    for (const r of selectAll<{ id: number; name: string }>(db, 'SELECT id, name FROM branches')) key.set(r.id, String(r.name));
     for (const [id, name] of key) label.set(id, name);
     return { key, label };
   }

@@ -143,10 +143,30 @@ function latestSessions(db: Database, count: number): SideBarSession[] {
   });
 }
 
-/** The branch figure: the Git extension's branch, else the latest branch the transcripts recorded for the project. */
-export type BranchFigures = (db: Database, projectIds: number[], gitBranch: string | null) => SideBarSummary['branch'];
+/**
+ * The branch figure of the workspace's project: the Git extension's branch, else the latest branch the
+ * transcripts recorded for the project; all time. Reads requests (rollup_hour has no branch), so it costs
+ * one pass over the project's rows; the view asks only while it is visible.
+ */
+export function branchFigures(db: Database, projectIds: number[], gitBranch: string | null): SideBarSummary['branch'] {
+  const inProjects = `project_id IN (${placeholders(projectIds.length)})`;
+  let name = gitBranch;
+  let source: 'git' | 'transcripts' = 'git';
+  if (name === null) {
+    const latest = selectAll<{ name: string }>(db,
+      `SELECT b.name AS name FROM requests r JOIN branches b ON b.id = r.branch_id WHERE r.${inProjects} AND r.branch_id IS NOT NULL ORDER BY r.ts DESC LIMIT 1`, projectIds)[0];
+    if (!latest) return null;
+    name = String(latest.name);
+    source = 'transcripts';
+  }
+  const id = selectAll<{ id: number }>(db, 'SELECT id FROM branches WHERE name = ?', [name])[0]?.id;
+  const allTime = id === undefined ? { ...ZERO } : figuresRow(selectAll<{ requests: SqlValue; tokens: SqlValue; cost: SqlValue }>(db,
+    'SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens), 0) AS tokens, '
+    + `COALESCE(SUM(cost_usd), 0) AS cost FROM requests WHERE ${inProjects} AND branch_id = ?`, [...projectIds, id])[0]);
+  return { name, source, allTime };
+}
 
-export function buildSideBar(db: Database, req: SideBarRequest, status: StatusResult, branchFigures: BranchFigures | null = null): SideBarSummary {
+export function buildSideBar(db: Database, req: SideBarRequest, status: StatusResult): SideBarSummary {
   const nowMs = status.nowMs;
   const tz = req.tz ?? status.today.tz;
   const today = runQuery(db, { window: 'today', tz }, nowMs);
@@ -169,7 +189,7 @@ export function buildSideBar(db: Database, req: SideBarRequest, status: StatusRe
     today: figuresOf(today.totals),
     thisMonth: figuresOf(month.totals),
     workspace: ws ? { name: ws.name, path: ws.path, thisMonth: projectFigures(db, ws.ids, monthStart), allTime: projectFigures(db, ws.ids, null) } : null,
-    branch: ws && branchFigures ? branchFigures(db, ws.ids, req.gitBranch) : null,
+    branch: ws ? branchFigures(db, ws.ids, req.gitBranch) : null,
     sessions: latestSessions(db, req.sessions ?? 5),
   };
 }

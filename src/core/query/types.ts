@@ -9,7 +9,7 @@ export const WINDOW_NAMES = [
 export type WindowName = (typeof WINDOW_NAMES)[number];
 
 // provider / feature: API-log calls (Claude Code rows count under provider "anthropic", feature "(none)").
-export const GROUP_BYS = ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature'] as const;
+export const GROUP_BYS = ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature', 'branch'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Params as a caller may send them (all optional). Validated into `QueryParams`. */

@@ -97,7 +97,7 @@ export function toolsetName(tools: string[]): string {
 /** The written columns of `requests` after its identity (id, msg_hash, key_hash), in the order writeRow binds them. */
 const ROW_COLUMNS = `flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_1h_tokens, cache_read_tokens, web_search_requests, attrs_id, agent_id, cost_usd, file_id, provider_id, feature_id,
-  success, duration_ms`;
+  success, duration_ms, branch_id`;
 const ROW_COLUMN_COUNT = ROW_COLUMNS.split(',').length;
 
 /** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
@@ -110,6 +110,8 @@ export interface Dictionaries {
   providers: Map<string, number>;
   features: Map<string, number>;
   agents: Map<string, number>;
+  /** Git branch names (transcripts' gitBranch). */
+  branches: Map<string, number>;
   /** request_attrs rows by attrsKey(speed, geo, service tier, version). */
   attrs: Map<string, number>;
 }
@@ -118,9 +120,9 @@ export interface Dictionaries {
 export function loadDictionaries(db: Database): Dictionaries {
   const dict: Dictionaries = {
     models: new Map(), projects: new Map(), sessions: new Map(), toolsets: new Map(), providers: new Map(), features: new Map(),
-    agents: new Map(), attrs: new Map(),
+    agents: new Map(), branches: new Map(), attrs: new Map(),
   };
-  for (const table of ['models', 'toolsets', 'providers', 'features', 'agents'] as const) {
+  for (const table of ['models', 'toolsets', 'providers', 'features', 'agents', 'branches'] as const) {
     for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) dict[table].set(r.name, r.id);
   }
   // Projects by key: the repository path (two checkouts named alike stay two projects).
@@ -171,6 +173,8 @@ export class Ingestor {
       this.stmts = {
         insert: db.prepare(`INSERT INTO requests (id, msg_hash, key_hash, ${ROW_COLUMNS}) VALUES (?, ?, ?, ${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')})`),
         update: db.prepare(`UPDATE requests SET (${ROW_COLUMNS}) = (${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')}) WHERE id = ?`),
+        // A row stored before schema 4 has no branch: a later copy of the same response (a re-read) fills it in.
+        fillBranch: db.prepare('UPDATE requests SET branch_id = ? WHERE id = ? AND branch_id IS NULL'),
         updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
         byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
           a.speed IS NOT NULL AS has_speed, r.flags, t.name AS tools
@@ -194,7 +198,7 @@ export class Ingestor {
     this.stmts = null;
   }
 
-  private dictId(table: 'models' | 'toolsets' | 'providers' | 'features' | 'agents', name: string): number {
+  private dictId(table: 'models' | 'toolsets' | 'providers' | 'features' | 'agents' | 'branches', name: string): number {
     const map = this.dict[table];
     let id = map.get(name);
     if (id === undefined) {
@@ -352,6 +356,7 @@ export class Ingestor {
       } else {
         counts.duplicates++;
       }
+      if (e.gitBranch) this.statements().fillBranch.run([this.dictId('branches', e.gitBranch), existing.id]);
       return;
     }
     // /btw replays: the same message under another requestId, one copy a sidechain. Keep the main copy.
@@ -410,6 +415,7 @@ export class Ingestor {
       cost, rec.fileId,
       c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
       c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null,
+      e.gitBranch ? this.dictId('branches', e.gitBranch) : null,
     ];
     const st = this.statements();
     let id: number;

@@ -147,6 +147,12 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
     },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     ThemeIcon: class { constructor(public id: string, public color?: unknown) {} },
+    // English: messages come back with {0}, {1} … filled, as vscode.l10n.t does without a bundle.
+    l10n: {
+      bundle: undefined,
+      t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole)),
+    },
+    env: { language: 'en' },
     extensions: { getExtension: () => undefined },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ViewColumn: { Active: -1, One: 1 },
