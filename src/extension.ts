@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     notify: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
     openPanel: () => panel.open(),
     log,
+    localize: (message, ...args) => vscode.l10n.t(message, ...args),
   });
   void rt.firstScanDone.then(() => budgetAlerts.check(), () => undefined);
   const client = engine;

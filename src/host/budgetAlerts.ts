@@ -26,7 +26,11 @@ export interface BudgetAlertDeps {
   log: { warn(message: string): void };
   now?: () => number;
   tz?: () => string;
+  /** vscode.l10n.t in the extension; the English text with {0}, {1} filled in when absent (tests). */
+  localize?: (message: string, ...args: string[]) => string;
 }
+
+const english = (message: string, ...args: string[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
 
 export class BudgetAlerts {
   private timer: NodeJS.Timeout | undefined;
@@ -53,15 +57,17 @@ export class BudgetAlerts {
 
   private async run(): Promise<void> {
     const d = this.deps;
+    const t = d.localize ?? english;
     if (!d.enabled()) return;
     const limits = d.limits();
     const nowMs = (d.now ?? Date.now)();
     const tz = d.tz?.() ?? defaultTimeZone();
     const day = formatDayKey(nowMs, tz);
-    const periods: { kind: Kind; limit: number | null | undefined; window: string; period: string; name: string }[] = [
-      { kind: 'daily', limit: limits.daily, window: 'today', period: day, name: 'daily' },
-      { kind: 'monthly', limit: limits.monthly, window: 'this_month', period: day.slice(0, 7), name: 'monthly' },
+    const periods: { kind: Kind; limit: number | null | undefined; window: string; period: string; message: (spent: string, limit: string) => string }[] = [
+      { kind: 'daily', limit: limits.daily, window: 'today', period: day, message: (s, l) => t('Claude Code Costs: today\'s spend {0} is over your daily budget of {1}.', s, l) },
+      { kind: 'monthly', limit: limits.monthly, window: 'this_month', period: day.slice(0, 7), message: (s, l) => t('Claude Code Costs: this month\'s spend {0} is over your monthly budget of {1}.', s, l) },
     ];
+    const openPanel = t('Open Costs Panel');
     for (const p of periods) {
       if (p.limit == null || !(p.limit > 0)) continue;
       const notified = d.state.get<Notified>(BUDGET_NOTIFIED_KEY) ?? {};
@@ -75,9 +81,9 @@ export class BudgetAlerts {
       }
       if (spent < p.limit) continue;
       await d.state.update(BUDGET_NOTIFIED_KEY, { ...(d.state.get<Notified>(BUDGET_NOTIFIED_KEY) ?? {}), [p.kind]: p.period });
-      const message = `Claude Code Costs: ${p.window === 'today' ? 'today\'s' : 'this month\'s'} spend $${spent.toFixed(2)} is over your ${p.name} budget of $${p.limit.toFixed(2)}.`;
-      void Promise.resolve(d.notify(message, 'Open Costs Panel')).then((pick) => {
-        if (pick === 'Open Costs Panel') d.openPanel();
+      const message = p.message(`$${spent.toFixed(2)}`, `$${p.limit.toFixed(2)}`);
+      void Promise.resolve(d.notify(message, openPanel)).then((pick) => {
+        if (pick === openPanel) d.openPanel();
       });
     }
   }
