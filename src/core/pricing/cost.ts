@@ -66,6 +66,16 @@ const PICO_PER_USD = 1_000_000_000_000n;
 const ROUNDING_UNIT_PICO = 100n;
 const ROUNDING_UNITS_PER_USD = 1e10;
 
+/** A USD amount priceRequest returned (a multiple of 1e-10) as an integer count of 1e-10 USD, for storage. */
+export function usdToE10(usd: number): number {
+  return Math.round(usd * ROUNDING_UNITS_PER_USD);
+}
+
+/** Back from stored 1e-10 USD units (sums of them are exact integers) to USD. */
+export function e10ToUsd(units: number): number {
+  return units / ROUNDING_UNITS_PER_USD;
+}
+
 /** Rates as integer pico-USD per token. */
 interface ScaledRates {
   input: bigint;

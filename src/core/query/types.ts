@@ -1,6 +1,7 @@
 // The llm_costs_query contract (design.md): the same params and result for the command, the
 // language-model tool, the CLI and the panel.
 import type { Metrics } from '../types';
+import type { CacheEconomics } from './cacheEconomics';
 
 export const WINDOW_NAMES = [
   'today', 'yesterday', 'last_5h', 'last_24h', 'last_7d', 'last_30d',
@@ -53,10 +54,10 @@ export interface QueryWindow { start: string; end: string; tz: string; label: st
  */
 export type CallStats = { success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number };
 
-/** Metrics plus the outcome figures where some API-log call logged them. */
-export type MetricsWithStats = Metrics & CallStats;
+/** Metrics, cache economics, and the outcome figures where some API-log call logged them. */
+export type MetricsWithStats = Metrics & CacheEconomics & CallStats;
 
-export type GroupRow = Metrics & {
+export type GroupRow = Metrics & CacheEconomics & {
   key: string; label: string; share_of_cost: number;
   success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number;
 };

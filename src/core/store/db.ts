@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../types';
+import { migrateToCacheEconomics } from './migrationCacheEconomics';
 import { REQUEST_INDEXES_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { getSqlJs, selectOne, type Database } from './sqljs';
 
@@ -28,6 +29,9 @@ export function fileStamp(file: string): string | null {
 }
 
 export function createSchema(db: Database): void {
+  // Until the store's migration list lands, the one migration so far runs here: schema 1 → 2.
+  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  if (version === 1) migrateToCacheEconomics(db);
   db.run(SCHEMA_SQL);
   db.run(REQUEST_INDEXES_SQL);
   db.run(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [

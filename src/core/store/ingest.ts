@@ -7,7 +7,7 @@
 //   non-sidechain copy.
 // Rows are never deleted because a transcript vanished; only a better copy of the same response replaces one.
 import type { LimitEvent, SourceName, UsageEvent, UsageForPricing } from '../types';
-import { priceRequest, type PriceOverrides } from '../pricing';
+import { priceRequest, usdToE10, type PriceOverrides } from '../pricing';
 import { DROP_REQUEST_INDEXES_SQL, EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SOURCE_IDS } from './schema';
 import { selectAll, selectOne, type Database, type Statement } from './sqljs';
 
@@ -87,7 +87,8 @@ export function toolsetName(tools: string[]): string {
 const REQUEST_COLUMNS = `dedup_key, message_id, request_id, source, execution_mode, session_id, project_id, model_id, toolset_id, ts,
   input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
   sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id,
-  provider_id, feature_id, success, duration_ms, ttft_ms, initiator, worker_id, error_message`;
+  provider_id, feature_id, success, duration_ms, ttft_ms, initiator, worker_id, error_message,
+  cache_savings_e10, cache_write_premium_e10`;
 
 /** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
 export interface Dictionaries {
@@ -152,7 +153,8 @@ export class Ingestor {
           input_tokens = ?, output_tokens = ?, cache_creation_tokens = ?, cache_creation_1h_tokens = ?, cache_read_tokens = ?,
           web_search_requests = ?, sidechain = ?, agent_id = ?, speed = ?, geo = ?, service_tier = ?, version = ?, placeholder = ?,
           forked = ?, iterations_json = ?, cost_usd = ?, priced = ?, cost_kind = ?, file_id = ?,
-          provider_id = ?, feature_id = ?, success = ?, duration_ms = ?, ttft_ms = ?, initiator = ?, worker_id = ?, error_message = ? WHERE id = ?`),
+          provider_id = ?, feature_id = ?, success = ?, duration_ms = ?, ttft_ms = ?, initiator = ?, worker_id = ?, error_message = ?,
+          cache_savings_e10 = ?, cache_write_premium_e10 = ? WHERE id = ?`),
         updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
         byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
           r.speed IS NOT NULL AS has_speed, r.forked, r.sidechain, r.message_id, r.request_id, t.name AS tools
@@ -344,6 +346,8 @@ export class Ingestor {
     let cost: number;
     let priced: number;
     let costKind = 0;
+    let savingsE10 = 0;
+    let premiumE10 = 0;
     if (rec.loggedCostUsd !== undefined && rec.loggedCostUsd !== null) {
       cost = rec.loggedCostUsd;
       priced = 1;
@@ -356,6 +360,8 @@ export class Ingestor {
       const p = priceRequest(e.model, e.timestampMs, u, this.priceOverrides);
       cost = p.costUsd;
       priced = p.priced ? 1 : 0;
+      savingsE10 = usdToE10(p.cacheSavingsUsd);
+      premiumE10 = usdToE10(p.cacheWritePremiumUsd);
     }
     const iterations = u.iterations && u.iterations.length > 1 ? JSON.stringify(u.iterations) : null;
     const c = rec.call;
@@ -366,6 +372,7 @@ export class Ingestor {
       c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
       c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null, c?.ttftMs ?? null,
       c?.initiator ?? null, c?.workerId ?? null, c?.errorMessage ? c.errorMessage.slice(0, 2000) : null,
+      savingsE10, premiumE10,
     ];
     let id: number;
     if (existingId === null) {
@@ -404,7 +411,8 @@ const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, ex
   count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(web_search_requests),
   sum(cost_usd), sum(1 - priced),
   count(success), coalesce(sum(success), 0), count(duration_ms), coalesce(sum(duration_ms), 0),
-  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0)
+  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0),
+  sum(cache_creation_1h_tokens), sum(cache_savings_e10), sum(cache_write_premium_e10)
   FROM requests`;
 const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
 
@@ -437,7 +445,7 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
      FROM requests r JOIN models m ON m.id = r.model_id
      WHERE r.cost_kind = 0`,
   );
-  const upd = db.prepare('UPDATE requests SET cost_usd = ?, priced = ? WHERE id = ?');
+  const upd = db.prepare('UPDATE requests SET cost_usd = ?, priced = ?, cache_savings_e10 = ?, cache_write_premium_e10 = ? WHERE id = ?');
   try {
     for (const r of rows) {
       const usage: UsageForPricing = {
@@ -448,7 +456,7 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
         iterations: r.iterations_json ? JSON.parse(String(r.iterations_json)) : undefined,
       };
       const p = priceRequest(String(r.model), Number(r.ts), usage, overrides);
-      upd.run([p.costUsd, p.priced ? 1 : 0, Number(r.id)]);
+      upd.run([p.costUsd, p.priced ? 1 : 0, usdToE10(p.cacheSavingsUsd), usdToE10(p.cacheWritePremiumUsd), Number(r.id)]);
     }
   } finally {
     upd.free();

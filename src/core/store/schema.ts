@@ -10,7 +10,7 @@
 // - `rollup_hour` is maintained by ingest: for every hour touched by a batch it is rebuilt from
 //   `requests`, so it always equals `SELECT … FROM requests GROUP BY <its key>`.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SOURCE_IDS = { claude_code: 0, internal: 1 } as const;
 export const EXECUTION_MODE_IDS = { cloud: 0, local: 1 } as const;
@@ -92,7 +92,11 @@ CREATE TABLE IF NOT EXISTS requests (
   ttft_ms INTEGER,
   initiator TEXT,
   worker_id TEXT,
-  error_message TEXT
+  error_message TEXT,
+  -- Cache economics of rows priced from the table (cost_kind 0; 0 otherwise), in 1e-10 USD (integers sum
+  -- exactly and store compactly): reads × (input − read rate); 5m/1h writes × (write rate − input).
+  cache_savings_e10 INTEGER NOT NULL DEFAULT 0,
+  cache_write_premium_e10 INTEGER NOT NULL DEFAULT 0
 );
 -- REQUEST_INDEXES_SQL (below) creates the indexes of requests; a cold ingest into an empty table drops
 -- them and builds them once at the end, which is much faster than maintaining them row by row.
@@ -121,6 +125,10 @@ CREATE TABLE IF NOT EXISTS rollup_hour (
   timed_calls INTEGER NOT NULL DEFAULT 0,
   duration_ms_sum INTEGER NOT NULL DEFAULT 0,
   timed_output_tokens INTEGER NOT NULL DEFAULT 0,
+  -- Schema 2 (cache economics): the 1-hour part of the cache writes and the sums of the requests' columns.
+  cache_creation_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_savings_e10 INTEGER NOT NULL DEFAULT 0,
+  cache_write_premium_e10 INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain)
 ) WITHOUT ROWID;
 

@@ -24,6 +24,11 @@ export interface FixtureRequest {
   sidechain?: boolean;
   cost?: number;
   priced?: boolean;
+  /** 1-hour part of cacheCreation. */
+  cacheCreation1h?: number;
+  /** Stored cache economics, USD (a multiple of 1e-10). */
+  cacheSavings?: number;
+  cacheWritePremium?: number;
 }
 
 export async function createStore(): Promise<Database> {
@@ -55,7 +60,8 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
   db.run('BEGIN');
   const stmt = db.prepare(`INSERT INTO requests (dedup_key, source, execution_mode, session_id, project_id, model_id,
     toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens,
-    web_search_requests, sidechain, cost_usd, priced) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?)`);
+    web_search_requests, sidechain, cost_usd, priced, cache_savings_e10, cache_write_premium_e10)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
   for (const r of rows) {
     const source = SOURCE_IDS[r.source ?? 'claude_code'];
     const projectId = dictId(db, 'projects', r.project ?? 'demo');
@@ -63,8 +69,9 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
     stmt.run([
       `k${++dedupCounter}`, source, EXECUTION_MODE_IDS[r.executionMode ?? 'cloud'], sess, projectId,
       dictId(db, 'models', r.model ?? 'claude-sonnet-4-5-20250929'), dictId(db, 'toolsets', r.tools ?? ''),
-      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0,
+      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheCreation1h ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0,
       r.sidechain ? 1 : 0, r.cost ?? 0, r.priced === false ? 0 : 1,
+      Math.round((r.cacheSavings ?? 0) * 1e10), Math.round((r.cacheWritePremium ?? 0) * 1e10),
     ]);
   }
   stmt.free();
