@@ -5,7 +5,8 @@ import type { ScanSummary } from './core/engine-api';
 import { QueryParamError } from './core/query/types';
 import { buildReport, renderReportTable, type ReportKind } from './core/query/report';
 import { validatePriceOverrides } from './core/pricing';
-import { detectPlanOffline } from './core/limits/plan';
+import { DEFAULT_PLAN_PRICES, PLAN_SETTINGS, detectPlanOffline, type PlanSetting } from './core/limits/plan';
+import { computePlanValue, describePlanValue, resolvePlan } from './core/query/planValue';
 import type { Logger } from './core/types';
 
 const USAGE = `Usage:
@@ -13,6 +14,7 @@ const USAGE = `Usage:
   claude-costs query  [--config-dir DIR]... [--db FILE] [--params JSON] [--now ISO] [--no-scan]
   claude-costs status [--config-dir DIR]... [--db FILE] [--now ISO] [--json] [--no-scan]
   claude-costs report daily|weekly|monthly|session|blocks [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--tz ZONE] [--now ISO]
+  claude-costs report value [--json] [--month YYYY-MM] [--plan auto|pro|max5|max20|custom|api] [--tz ZONE] [--now ISO]
 Common: --price-overrides FILE (JSON map model → rates per 1M tokens), --verbose,
   --api-log PATH_OR_GLOB (repeatable; your own API-call logs, see docs/api-logs.md)`;
 
@@ -34,14 +36,16 @@ interface CliArgs {
   tz: string | null;
   priceOverrides: string | null;
   verbose: boolean;
+  month: string | null;
+  plan: string | null;
 }
 
-const VALUE_FLAGS = new Set(['--config-dir', '--api-log', '--db', '--params', '--now', '--since', '--until', '--tz', '--price-overrides']);
+const VALUE_FLAGS = new Set(['--config-dir', '--api-log', '--db', '--params', '--now', '--since', '--until', '--tz', '--price-overrides', '--month', '--plan']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     command: '', positional: [], configDirs: [], apiLogs: [], db: null, params: null, now: null, json: false,
-    noScan: false, since: null, until: null, tz: null, priceOverrides: null, verbose: false,
+    noScan: false, since: null, until: null, tz: null, priceOverrides: null, verbose: false, month: null, plan: null,
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -69,6 +73,8 @@ export function parseArgs(argv: string[]): CliArgs {
         case '--until': args.until = v; break;
         case '--tz': args.tz = v; break;
         case '--price-overrides': args.priceOverrides = v; break;
+        case '--month': args.month = v; break;
+        case '--plan': args.plan = v; break;
       }
     } else if (a === '--json') args.json = true;
     else if (a === '--no-scan') args.noScan = true;
@@ -173,9 +179,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         break;
       }
       case 'report': {
+        if (args.positional[0] === 'value') {
+          out(`${await reportValue(engine, args, now)}\n`);
+          break;
+        }
         const kind = args.positional[0] as ReportKind | undefined;
         if (!kind || !['daily', 'weekly', 'monthly', 'session', 'blocks'].includes(kind)) {
-          throw new UsageError('report: expected one of daily, weekly, monthly, session, blocks');
+          throw new UsageError('report: expected one of daily, weekly, monthly, session, blocks, value');
         }
         const tz = args.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
         const data = await engine.withDatabase((db) =>
@@ -187,7 +197,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof QueryParamError || (e as Error).name === 'QueryParamError' || (e as Error).name === 'ReportParamError') {
+    const paramErrors = ['QueryParamError', 'ReportParamError', 'PlanValueParamError'];
+    if (e instanceof UsageError || e instanceof QueryParamError || paramErrors.includes((e as Error).name)) {
       process.stderr.write(`claude-costs: ${(e as Error).message}\n`);
       return 2;
     }
@@ -196,6 +207,22 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   } finally {
     await engine?.close();
   }
+}
+
+/** `report value`: the month's API-equivalent cost against the plan's price (list prices; see claudeCosts.planPrices). */
+async function reportValue(engine: Engine, args: CliArgs, now: number): Promise<string> {
+  const setting = (args.plan ?? 'auto') as PlanSetting;
+  if (!PLAN_SETTINGS.includes(setting)) throw new UsageError(`--plan: expected one of ${PLAN_SETTINGS.join(', ')}`);
+  const detected = setting === 'auto' ? detectPlanOffline({ configDirs: args.configDirs.length ? args.configDirs : undefined }) : null;
+  const tz = args.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const value = await engine.withDatabase((db) =>
+    computePlanValue(db, { month: args.month ?? undefined, tz, nowMs: now, plan: resolvePlan(setting, detected, DEFAULT_PLAN_PRICES) }),
+  );
+  if (args.json) return JSON.stringify(value, null, 2);
+  return [
+    describePlanValue(value),
+    `Prompt caching in ${value.month}: reads saved $${value.cache_savings_usd.toFixed(2)}, writes cost $${value.cache_write_premium_usd.toFixed(2)} above plain input.`,
+  ].join('\n');
 }
 
 if (require.main === module) {

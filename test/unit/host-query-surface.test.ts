@@ -61,6 +61,13 @@ test('panel filter for a query: named presets where the panel has them, else the
 test('settings reader: defaults, clamping, bad values ignored', () => {
   const d = readSettings(() => undefined);
   assert.equal(d.plan, 'auto');
+  assert.deepEqual(d.planPrices, { pro: 20, max5: 100, max20: 200, custom: null });
+  assert.equal(readSettings((k) => (k === 'plan' ? 'api' : undefined)).plan, 'api');
+  assert.deepEqual(
+    readSettings((k) => (k === 'planPrices' ? { max20: 180, pro: -5, max5: 'x', custom: 42, other: 1 } : undefined)).planPrices,
+    { pro: 20, max5: 100, max20: 180, custom: 42 },
+    'only valid prices replace the defaults',
+  );
   assert.equal(d.useOAuthUsageEndpoint, false);
   assert.equal(d.oauthPollMs, 300_000);
   assert.deepEqual(

@@ -5,7 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type PlanId = 'pro' | 'max5' | 'max20';
-export type PlanSetting = PlanId | 'custom' | 'auto';
+/** `api`: pay-as-you-go API billing, no subscription (no plan price, no 5-hour plan limit). */
+export type PlanSetting = PlanId | 'custom' | 'api' | 'auto';
+export const PLAN_SETTINGS: readonly PlanSetting[] = ['auto', 'pro', 'max5', 'max20', 'custom', 'api'];
+
+/** Monthly plan prices in USD (claudeCosts.planPrices); `custom` has no default price. */
+export type PlanPrices = Record<PlanId | 'custom', number | null>;
+/** List prices per month (USD, before tax), the settings' defaults. */
+export const DEFAULT_PLAN_PRICES: PlanPrices = { pro: 20, max5: 100, max20: 200, custom: null };
 
 /**
  * Input+output tokens per 5-hour window. Anthropic does not publish these: they are the community's
@@ -15,6 +22,20 @@ export type PlanSetting = PlanId | 'custom' | 'auto';
 export const PLAN_TOKEN_LIMITS: Record<PlanId, number> = { pro: 44_000, max5: 88_000, max20: 220_000 };
 
 export const PLAN_LABELS: Record<PlanId, string> = { pro: 'Pro', max5: 'Max 5x', max20: 'Max 20x' };
+
+/**
+ * Reads a planPrices value (an object, possibly partial): known keys with a finite price ≥ 0 replace the
+ * defaults, anything else is ignored (the settings reader never throws).
+ */
+export function readPlanPrices(value: unknown): PlanPrices {
+  const prices = { ...DEFAULT_PLAN_PRICES };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prices;
+  for (const key of Object.keys(prices) as (keyof PlanPrices)[]) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) prices[key] = v;
+  }
+  return prices;
+}
 
 export interface DetectedPlan {
   plan: PlanId;
