@@ -3,7 +3,9 @@
 // in integer 1e-10 USD, so sums are exact whichever table answers.
 import { e10ToUsd } from '../pricing';
 import type { SqlValue } from '../store/sqljs';
-import { roundCost } from './metrics';
+import type { CacheEconomics } from './types';
+
+export type { CacheEconomics };
 
 export interface CacheSums {
   /** The 1-hour part of the cache-write tokens (the 5-minute part is cache_creation_tokens − this). */
@@ -12,11 +14,6 @@ export interface CacheSums {
   cache_write_premium_e10: number;
 }
 
-/** The figures llm_costs_query adds to totals and groups, USD rounded to 1e-6. */
-export interface CacheEconomics {
-  cache_savings_usd: number;
-  cache_write_premium_usd: number;
-}
 
 export const emptyCacheSums = (): CacheSums => ({ cache_creation_1h_tokens: 0, cache_savings_e10: 0, cache_write_premium_e10: 0 });
 
@@ -41,9 +38,12 @@ export function cacheSumsFromRow(row: Record<string, SqlValue>): CacheSums {
   };
 }
 
+/** USD rounded to 1e-6, like every cost in a query result (the sums themselves are exact). */
+const round6 = (usd: number): number => Math.round(usd * 1e6) / 1e6;
+
 export function cacheEconomics(sums: CacheSums): CacheEconomics {
   return {
-    cache_savings_usd: roundCost(e10ToUsd(sums.cache_savings_e10)),
-    cache_write_premium_usd: roundCost(e10ToUsd(sums.cache_write_premium_e10)),
+    cache_savings_usd: round6(e10ToUsd(sums.cache_savings_e10)),
+    cache_write_premium_usd: round6(e10ToUsd(sums.cache_write_premium_e10)),
   };
 }

@@ -1,7 +1,6 @@
 // The llm_costs_query contract (design.md): the same params and result for the command, the
 // language-model tool, the CLI and the panel.
 import type { Metrics } from '../types';
-import type { CacheEconomics } from './cacheEconomics';
 
 export const WINDOW_NAMES = [
   'today', 'yesterday', 'last_5h', 'last_24h', 'last_7d', 'last_30d',
@@ -53,6 +52,15 @@ export interface QueryWindow { start: string; end: string; tz: string; label: st
  * a duration; tokens_per_second = output tokens of timed calls / their summed duration.
  */
 export type CallStats = { success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number };
+
+/**
+ * What prompt caching did, USD rounded to 1e-6: reads' savings against the plain input rate, and the
+ * premium of 5-minute / 1-hour writes above it (rows priced from the table; see pricing/cost.ts).
+ */
+export interface CacheEconomics {
+  cache_savings_usd: number;
+  cache_write_premium_usd: number;
+}
 
 /** Metrics, cache economics, and the outcome figures where some API-log call logged them. */
 export type MetricsWithStats = Metrics & CacheEconomics & CallStats;
