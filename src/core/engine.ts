@@ -227,6 +227,7 @@ export class Engine implements EngineApi {
         roots: this.lastScan.roots.length ? this.lastScan.roots : this.roots(),
         files: this.lastScan.files,
         demoMode: this.opts.demoMode ?? false,
+        status: this.statusOptions,
       });
     });
   }

@@ -58,6 +58,7 @@ export class HeadroomInputs {
       customTokenLimit: settings.customPlanTokenLimit,
       detectedPlan: this.detectedPlan,
       staleAfterMs: settings.chip.staleAfterMs,
+      planPrices: settings.planPrices,
     };
   }
 }

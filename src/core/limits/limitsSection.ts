@@ -167,7 +167,7 @@ function cacheFigures(db: Database, opts: LimitsSectionOptions): LimitsSection['
 }
 
 export function buildLimitsSection(db: Database, nowMs: number, opts: LimitsSectionOptions): LimitsSection {
-  const status = buildStatus(db, nowMs, { ...opts.status, tz: opts.tz });
+  const status = buildStatus(db, nowMs, { ...opts.status, tz: opts.tz, planPrices: opts.planPrices ?? opts.status?.planPrices });
   // The timeline ends at the range's end or now, whichever is first, and shows at most MAX_TIMELINE_MS.
   const endMs = Math.min(opts.endMs, nowMs + 1);
   const startMs = Math.max(opts.startMs, endMs - MAX_TIMELINE_MS);
@@ -181,7 +181,7 @@ export function buildLimitsSection(db: Database, nowMs: number, opts: LimitsSect
   const resetsAtMs = status.resetsAtMs;
   const headroom = status.headroom;
   const officialFive = headroom.source === 'statusline' || headroom.source === 'oauth';
-  const plan = resolvePlan(opts.status?.plan ?? 'auto', opts.status?.detectedPlan ?? null, opts.planPrices ?? DEFAULT_PLAN_PRICES);
+  const plan = resolvePlan(opts.status?.plan ?? 'auto', opts.status?.detectedPlan ?? null, opts.planPrices ?? opts.status?.planPrices ?? DEFAULT_PLAN_PRICES);
   return {
     nowMs,
     timeline: {
@@ -207,7 +207,7 @@ export function buildLimitsSection(db: Database, nowMs: number, opts: LimitsSect
       observedAtMs: w.observedAtMs, ageMs: Math.max(0, nowMs - w.observedAtMs), stale: w.stale,
     })),
     localWeek: localWeek(db, nowMs),
-    planValue: computePlanValue(db, { tz: opts.tz, nowMs, plan }),
+    planValue: status.planValue ?? computePlanValue(db, { tz: opts.tz, nowMs, plan }),
     cache: cacheFigures(db, opts),
   };
 }

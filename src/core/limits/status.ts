@@ -9,7 +9,8 @@ import { selectAll, selectOne } from '../store/sqljs';
 import { SOURCE_IDS } from '../store/schema';
 import { defaultTimeZone, isValidTimeZone, zonedDayStart } from '../query/windows';
 import type { OAuthUsageSnapshot, StatuslineSnapshot } from './readings';
-import type { DetectedPlan, PlanSetting } from './plan';
+import { DEFAULT_PLAN_PRICES, type DetectedPlan, type PlanPrices, type PlanSetting } from './plan';
+import { computePlanValue, resolvePlan, type PlanValue } from '../query/planValue';
 import {
   chooseHeadroom,
   DEFAULT_STALE_AFTER_MS,
@@ -39,6 +40,8 @@ export interface StatusOptions {
   staleAfterMs?: number;
   /** Zone of "today" (the chip's fallback figure). Default: the machine's. */
   tz?: string;
+  /** claudeCosts.planPrices (monthly USD); default the list prices. */
+  planPrices?: PlanPrices;
 }
 
 export interface StatusBlock extends UsageFigures {
@@ -74,6 +77,8 @@ export interface StatusResult {
   p90WindowTokens: number | null;
   /** Rate-limit headers seen in the user's own API logs: the latest per model, most restrictive first. */
   apiRateLimits: LatestRateLimit[];
+  /** This month's API-equivalent cost against the plan's price; null when the plan is not known. */
+  planValue: PlanValue | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -213,5 +218,12 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
     },
     p90WindowTokens,
     apiRateLimits: latestRateLimits(db, nowMs),
+    planValue: planValueFor(db, nowMs, tz, opts),
   };
+}
+
+/** The plan's value this month, when the plan is set or detected (the chip tooltip's last line). */
+function planValueFor(db: Database, nowMs: number, tz: string, opts: StatusOptions): PlanValue | null {
+  const plan = resolvePlan(opts.plan ?? 'auto', opts.detectedPlan ?? null, opts.planPrices ?? DEFAULT_PLAN_PRICES);
+  return plan.plan === null ? null : computePlanValue(db, { tz, nowMs, plan });
 }
