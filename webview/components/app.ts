@@ -15,6 +15,7 @@ import './toolbar';
 import './kpi-cards';
 import './heatmap';
 import './budgets';
+import './limits-section';
 import './data-table';
 
 const INTERVAL_LABELS: Record<SeriesInterval, string> = { '5m': '5 min', '15m': '15 min', '1h': '1 h' };
@@ -218,6 +219,7 @@ export class CostsApp extends LitElement {
       <div class="grid three">
         <budget-bars .model=${m} @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></budget-bars>
       </div>
+      <limits-section .model=${m}></limits-section>
       ${this.renderTables(m, view)}
     </div>`;
   }

@@ -5,6 +5,9 @@ import type { Database } from '../store/sqljs';
 import { PLAN_LABELS, type DetectedPlan, type PlanId, type PlanPrices, type PlanSetting } from '../limits/plan';
 import { cacheEconomics, emptyCacheSums } from './cacheEconomics';
 import { roundCost } from './metrics';
+import type { PlanValue } from './types';
+
+export type { PlanValue };
 import { aggregateGroups } from './run';
 import type { QueryFilter } from './run';
 import { dayNumberToKey, isValidTimeZone, localDayNumber, parseDayKey, startOfLocalDay } from './windows';
@@ -35,22 +38,6 @@ export function resolvePlan(setting: PlanSetting, detected: DetectedPlan | null,
   return { plan: null, label: null, priceUsd: null, source: null };
 }
 
-export interface PlanValue {
-  /** "YYYY-MM" in tz. */
-  month: string;
-  /** Cost of the month's Claude Code requests at API prices (USD, rounded to 1e-6). */
-  api_equivalent_usd: number;
-  plan: string | null;
-  plan_price_usd: number | null;
-  /** api_equivalent / plan price, 2 decimals; null without a price (or a price of 0). */
-  value_ratio: number | null;
-  cache_savings_usd: number;
-  cache_write_premium_usd: number;
-  plan_label: string | null;
-  plan_source: 'setting' | 'detected' | null;
-  requests: number;
-  tz: string;
-}
 
 /** [start, end) of a local calendar month "YYYY-MM" in tz. */
 export function monthRange(month: string, tz: string): { startMs: number; endMs: number } {

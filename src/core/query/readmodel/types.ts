@@ -5,7 +5,7 @@ import type { Metrics } from '../../types';
 import type { Budget, PeriodSpend } from './budgets';
 import type { ModelFamily } from './families';
 import type { PanelFilter, SeriesInterval } from './filterState';
-import type { LimitsSection } from '../../limits/limitsSection';
+import type { LimitsSection } from '../../limits/limitsTypes';
 
 export interface Kpi {
   value: number;
