@@ -105,3 +105,34 @@ test('a long range shows the last 31 days of blocks and says so; a range in the 
   assert.equal(past.active, null);
   assert.ok(past.timeline.blocks.every((b) => !b.active && b.startMs < T('2026-11-22T00:00:00Z')));
 });
+
+test('the generated demo corpus carries a sample statusline capture: official 5-hour, weekly and weekly Opus', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { generateCorpus, DEMO_STATUSLINE_FILE } = await import('../../bench/corpus/generate');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-demo-'));
+  try {
+    const end = T('2026-11-22T12:00:00Z');
+    await generateCorpus({ outDir: dir, targetBytes: 100_000, seed: 5, endDate: new Date(end) });
+    const snap = parseStatuslineJson(fs.readFileSync(path.join(dir, DEMO_STATUSLINE_FILE), 'utf8'), 0)!;
+    assert.equal(snap.capturedAtMs, end - 2 * 60_000, 'captured_at, not the file time');
+    assert.deepEqual([snap.fiveHour?.usedPct, snap.fiveHour?.resetsAtMs], [62, end + 160 * 60_000]);
+    assert.deepEqual([snap.sevenDay?.usedPct, snap.others.map((o) => [o.label, o.usedPct])], [38, [['Weekly Opus', 71]]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('chip tooltip: the plan value line when the plan is known', async () => {
+  const { buildStatus } = await import('../../src/core/limits/status');
+  const { chipTooltip } = await import('../../src/core/limits/chip');
+  const { DEFAULT_CHIP_SETTINGS } = await import('../../src/core/limits/chip');
+  const db = await store();
+  const known = buildStatus(db, NOW, { tz: 'UTC', plan: 'pro' });
+  assert.equal(known.planValue?.api_equivalent_usd, 5);
+  assert.match(chipTooltip(known, DEFAULT_CHIP_SETTINGS), /Plan value: Pro: \$5 of API usage in 2026\\-11, 0\\\.3× its \$20 price\\\./);
+  const unknown = buildStatus(db, NOW, { tz: 'UTC' });
+  assert.equal(unknown.planValue, null);
+  assert.doesNotMatch(chipTooltip(unknown, DEFAULT_CHIP_SETTINGS), /Plan value/);
+});
