@@ -10,6 +10,7 @@ import { EngineClient } from './host/engineClient';
 import { registerQueryTool } from './host/lmTool';
 import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
 import { readSettings } from './host/settings';
+import { migrateNullSettings } from './host/settingsMigration';
 import { ChipController } from './host/statusBar';
 
 /** What the extension exports (the end-to-end tests read it). */
@@ -67,7 +68,13 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
   );
 
   // Everything heavy (worker start, sql.js load, the first scan) runs after activate has returned.
-  const startTimer = setTimeout(() => void rt.startup(), 0);
+  const startTimer = setTimeout(() => {
+    void rt.startup();
+    void migrateNullSettings(vscode.workspace.getConfiguration('claudeCosts')).then(
+      (changed) => { if (changed.length) log.info(`Settings: removed null values now meaning 0 (none): ${changed.join(', ')}`); },
+      (e) => log.warn(`Settings: could not migrate null values: ${(e as Error).message}`),
+    );
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
 
   const client = engine;

@@ -85,6 +85,8 @@ export class Engine implements EngineApi {
     const log = opts.log ?? silentLogger;
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
+    // A migrated image is saved at the next save, so the migration does not run again at every open.
+    if (opened.migrated.length > 0) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }

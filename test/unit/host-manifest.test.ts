@@ -66,6 +66,19 @@ test('activation, remote and trust declarations', () => {
   assert.equal(pkg.main, './dist/extension.js');
 });
 
+test('setting scopes: a workspace cannot point the paths elsewhere or turn on the network call; budgets are plain numbers', () => {
+  const props = settingsOf(pkg);
+  for (const k of ['claudeCosts.roots', 'claudeCosts.apiLogs.paths']) assert.equal(props[k].scope, 'machine', k);
+  const application = Object.keys(props).filter((k) => k.startsWith('claudeCosts.chip.') || k.startsWith('claudeCosts.headroom.'));
+  assert.ok(application.includes('claudeCosts.headroom.useOAuthUsageEndpoint') && application.length >= 10);
+  for (const k of application) assert.equal(props[k].scope, 'application', k);
+  for (const k of ['claudeCosts.budget.daily', 'claudeCosts.budget.monthly', 'claudeCosts.customPlanTokenLimit']) {
+    assert.equal(props[k].type, 'number', `${k}: a number field in the Settings editor`);
+    assert.equal(props[k].default, 0, `${k}: 0 = none`);
+    assert.equal(props[k].minimum, 0);
+  }
+});
+
 test('manifest craft: every manifest string localized, settings in titled ordered sections with markdown, links, categories', () => {
   const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
   const sections = raw.contributes.configuration;

@@ -1,6 +1,6 @@
 // Cache economics in the store: computed at ingest for every row priced from the table, kept exact in
 // rollup_hour, recomputed when prices change, and filled in for a DB written before the columns existed
-// (schema 1, written by release 0.1.0's code: test/fixtures/db/schema1-cache-economics.sqlite).
+// (schema 1, written by release 0.1.0's code: test/fixtures/db/schema1-cache-economics.sqlite; migration 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -80,7 +80,7 @@ test('new price overrides re-price the economics with the costs', async () => {
   });
 });
 
-test('migration 1 → 2 on a DB written by 0.1.0: columns added, figures filled, nothing lost', async () => {
+test('migrations 1 → 4 on a DB written by 0.1.0: columns added, figures filled, nothing lost', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-mig-'));
   const dbPath = path.join(dir, 'usage.sqlite');
   fs.copyFileSync(FIXTURE, dbPath);
@@ -91,7 +91,7 @@ test('migration 1 → 2 on a DB written by 0.1.0: columns added, figures filled,
       const engine = await Engine.open({ dbPath, configDirs: [emptyRoot], persistDebounceMs: 0 });
       try {
         await engine.withDatabase((db) => {
-          assert.equal(selectOne<{ user_version: number }>(db, 'PRAGMA user_version')!.user_version, 2);
+          assert.equal(selectOne<{ user_version: number }>(db, 'PRAGMA user_version')!.user_version, 4);
           assert.equal(selectAll(db, 'SELECT id FROM requests').length, 3);
         });
         const before = await engine.query({ window: 'all', tz: 'UTC' }, NOW);
@@ -99,7 +99,7 @@ test('migration 1 → 2 on a DB written by 0.1.0: columns added, figures filled,
         await assertEconomics(engine, SAVINGS, PREMIUM);
         await engine.scan();
         await engine.close();
-        // Re-opened: already at 2, nothing to migrate, figures kept.
+        // Re-opened: already at 4, nothing to migrate, figures kept.
         const again = await Engine.open({ dbPath, configDirs: [emptyRoot] });
         try {
           await assertEconomics(again, SAVINGS, PREMIUM);
