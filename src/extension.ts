@@ -11,6 +11,7 @@ import { registerQueryTool } from './host/lmTool';
 import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
 import { readSettings } from './host/settings';
 import { migrateNullSettings } from './host/settingsMigration';
+import { SideBarView } from './host/sideBarView';
 import { ChipController } from './host/statusBar';
 
 /** What the extension exports (the end-to-end tests read it). */
@@ -50,9 +51,18 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     },
   });
 
+  const client = engine;
+  const sideBar = new SideBarView(vscode, {
+    engine: client,
+    onDidChangeData: client.onDidChangeData,
+    started: () => client.started,
+    log,
+  });
+
   context.subscriptions.push(
     channel,
     chip,
+    sideBar,
     rt,
     panel,
     ...registerCommands(vscode, {
@@ -67,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     vscode.workspace.onDidChangeConfiguration((e) => void rt.onSettingsChanged(e)),
   );
 
+  void rt.firstScanDone.then(() => sideBar.refresh(), () => sideBar.refresh());
+
   // Everything heavy (worker start, sql.js load, the first scan) runs after activate has returned.
   const startTimer = setTimeout(() => {
     void rt.startup();
@@ -77,7 +89,6 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
 
-  const client = engine;
   return {
     engine: client,
     firstScanDone: rt.firstScanDone,
@@ -85,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     refresh: async () => {
       await client.scan();
       await rt.refreshStatus();
+      sideBar.refresh();
+      await sideBar.settled();
     },
   };
 }

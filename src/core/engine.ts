@@ -19,6 +19,7 @@ import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
+import { buildSideBar, type SideBarRequest, type SideBarSummary } from './query/sideBar';
 import type { PanelFilter } from './query/readmodel/filterState';
 import type { PanelReadModel } from './query/readmodel/types';
 
@@ -219,6 +220,10 @@ export class Engine implements EngineApi {
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
     return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
+  }
+
+  sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
+    return this.serial(() => buildSideBar(this.db, req, buildStatus(this.db, nowMs, this.statusOptions)));
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {

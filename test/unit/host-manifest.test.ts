@@ -109,3 +109,19 @@ test('manifest craft: every manifest string localized, settings in titled ordere
     for (const item of items) if (String(item.group ?? '').startsWith('navigation')) assert.ok(byId.get(item.command)?.icon, `${item.command} in ${menu} has an icon`);
   }
 });
+
+test('walkthrough: at least three localized steps, each with a markdown page that ships', () => {
+  const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const [walkthrough] = raw.contributes.walkthroughs;
+  assert.ok(walkthrough.steps.length >= 3);
+  for (const step of walkthrough.steps) {
+    assert.match(step.title, /^%.+%$/);
+    assert.match(step.description, /^%.+%$/);
+    assert.ok(fs.existsSync(path.resolve(__dirname, '../..', step.media.markdown)), step.media.markdown);
+    assert.ok(step.completionEvents.length > 0, `${step.id} completes`);
+  }
+  // Each step's link runs one of our commands (or the chat).
+  const english = localizedManifest().contributes.walkthroughs[0];
+  for (const step of english.steps) assert.match(step.description, /\]\(command:[\w.]+/, `${step.id} has a command link`);
+  assert.match(english.steps[0].description, /Nothing leaves your machine by default/);
+});
