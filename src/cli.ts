@@ -10,7 +10,8 @@ import { QueryParamError } from './core/query/types';
 import { parseParamsJson } from './core/query/paramsJson';
 import { buildReport, renderReportTable, REPORT_KINDS, type ReportKind } from './core/query/report';
 import { validatePriceOverrides } from './core/pricing';
-import { detectPlanOffline } from './core/limits/plan';
+import { DEFAULT_PLAN_PRICES, PLAN_SETTINGS, detectPlanOffline, type PlanSetting } from './core/limits/plan';
+import { computePlanValue, describePlanValue, resolvePlan } from './core/query/planValue';
 import type { Logger } from './core/types';
 import { runWatch } from './cli-watch';
 
@@ -37,6 +38,8 @@ const OPTIONS = {
   since: { type: 'string', value: 'YYYY-MM-DD', help: 'first day of a report' },
   until: { type: 'string', value: 'YYYY-MM-DD', help: 'last day of a report' },
   tz: { type: 'string', value: 'ZONE', help: 'IANA time zone of a report\'s days' },
+  month: { type: 'string', value: 'YYYY-MM', help: 'month of `report value` (default: this month)' },
+  plan: { type: 'string', value: 'NAME', help: `plan of \`report value\`: ${PLAN_SETTINGS.join('|')} (default auto: detected)` },
   json: { type: 'boolean', help: 'machine-readable output' },
   'no-scan': { type: 'boolean', help: 'answer from the database without reading new transcript lines' },
   verbose: { type: 'boolean', help: 'log what the engine does to stderr' },
@@ -88,10 +91,28 @@ function reportRunner(kind: ReportKind) {
   };
 }
 
+/** `report value`: the month's API-equivalent cost against the plan's list price, and what caching saved. */
+async function reportValue(ctx: CommandContext, engine: Engine): Promise<void> {
+  const { options } = ctx.args;
+  const setting = (options.plan ?? 'auto') as PlanSetting;
+  if (!PLAN_SETTINGS.includes(setting)) throw new UsageError(`--plan: expected one of ${PLAN_SETTINGS.join(', ')}`);
+  const detected = setting === 'auto' ? detectPlanOffline({ configDirs: options['config-dir'] }) : null;
+  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const value = await engine.withDatabase((db) =>
+    computePlanValue(db, { month: options.month, tz, nowMs: ctx.now(), plan: resolvePlan(setting, detected, DEFAULT_PLAN_PRICES) }),
+  );
+  const text = `${describePlanValue(value)}\nPrompt caching in ${value.month}: reads saved $${value.cache_savings_usd.toFixed(2)}, ` +
+    `writes cost $${value.cache_write_premium_usd.toFixed(2)} above plain input.`;
+  ctx.out(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
+}
+
 /** `report <kind>`: one runner per kind (a new report is one entry). */
-const REPORTS: Record<string, (ctx: CommandContext, engine: Engine) => Promise<void>> = Object.fromEntries(
-  REPORT_KINDS.map((kind) => [kind, reportRunner(kind)]),
-);
+const REPORTS: Record<string, (ctx: CommandContext, engine: Engine) => Promise<void>> = {
+  ...Object.fromEntries(REPORT_KINDS.map((kind) => [kind, reportRunner(kind)])),
+  value: reportValue,
+};
+/** Options only some reports take. */
+const REPORT_ONLY_OPTIONS: Record<string, readonly string[]> = { month: ['value'], plan: ['value'], since: REPORT_KINDS, until: REPORT_KINDS };
 
 async function scannedEngine(ctx: CommandContext, always = false): Promise<{ engine: Engine; summary: ScanSummary | null }> {
   const engine = await ctx.openEngine();
@@ -142,11 +163,14 @@ const COMMANDS: Record<string, CliCommand> = {
   },
   report: {
     operands: Object.keys(REPORTS).join('|'),
-    options: [...ENGINE_OPTIONS, 'json', 'since', 'until', 'tz', 'now', 'no-scan'],
+    options: [...ENGINE_OPTIONS, 'json', 'since', 'until', 'tz', 'now', 'no-scan', 'month', 'plan'],
     async run(ctx) {
       const kind = ctx.args.positional[0];
       const runReport = kind === undefined ? undefined : REPORTS[kind];
       if (!runReport || ctx.args.positional.length > 1) throw new UsageError(`report: expected one of ${Object.keys(REPORTS).join(', ')}`);
+      for (const [name, kinds] of Object.entries(REPORT_ONLY_OPTIONS)) {
+        if (ctx.args.options[name as OptionName] !== undefined && !kinds.includes(kind as never)) throw new UsageError(`report ${kind}: --${name} does not apply`);
+      }
       const { engine } = await scannedEngine(ctx);
       await runReport(ctx, engine);
     },
@@ -266,7 +290,7 @@ function loadOverrides(file: string | undefined) {
 
 function isUsageProblem(e: unknown): boolean {
   const name = (e as Error | null)?.name;
-  return e instanceof UsageError || e instanceof QueryParamError || name === 'QueryParamError' || name === 'ReportParamError';
+  return e instanceof UsageError || e instanceof QueryParamError || name === 'QueryParamError' || name === 'ReportParamError' || name === 'PlanValueParamError';
 }
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {

@@ -19,6 +19,8 @@ export type * from './core/query/readmodel/types';
 export { CLAUDE_CODE_PROVIDER, MAX_SCATTER_POINTS, NO_FEATURE, UNKNOWN_PROVIDER } from './core/query/readmodel/types';
 export type { ModelFamily } from './core/query/readmodel/families';
 export type { Budget, BudgetLimits, BudgetState, PeriodSpend } from './core/query/readmodel/budgets';
+export type { LimitsSection, LimitHit, LocalWeek, OfficialWindow, TimelineBlock, CacheModelRow } from './core/query/limitsTypes';
+export type { PlanValue } from './core/query/types';
 
 // ---------------------------------------------------------------------------------------------
 // Messages

@@ -437,6 +437,30 @@ function buildTruth(g: CorpusGenerator, opts: { seed: number; endMs: number; day
   };
 }
 
+/** A sample statusline capture beside the corpus (the demo shows official 5-hour and weekly windows from it). */
+export const DEMO_STATUSLINE_FILE = 'statusline.json';
+
+/**
+ * What Claude Code pipes to a statusLine command (peers-and-headroom.md §4), as the capture saves it,
+ * two minutes before the corpus ends: 5-hour 62 % (resets in 2 h 40 min), weekly 38 %, weekly Opus 71 %.
+ */
+function sampleStatusline(endMs: number): Record<string, unknown> {
+  const capturedMs = endMs - 2 * MINUTE;
+  const weeklyReset = Math.floor((endMs + 3 * DAY) / HOUR) * HOUR;
+  return {
+    captured_at: new Date(capturedMs).toISOString(),
+    hook_event_name: 'Status',
+    session_id: '5b0e9c52-7a8d-4c1e-9f3a-2d6b8e1f4a07',
+    version: '2.1.330',
+    model: { id: 'claude-opus-4-8', display_name: 'Opus' },
+    rate_limits: {
+      five_hour: { used_percentage: 62, resets_at: Math.floor((endMs + 160 * MINUTE) / 1000) },
+      seven_day: { used_percentage: 38, resets_at: weeklyReset / 1000 },
+      seven_day_opus: { used_percentage: 71, resets_at: weeklyReset / 1000 },
+    },
+  };
+}
+
 /** Refuses to overwrite anything but an earlier generated corpus (never a real ~/.claude). */
 function prepareOutDir(outDir: string): void {
   const projects = path.join(outDir, 'projects');
@@ -471,6 +495,7 @@ export async function generateCorpus(opts: GenerateOptions): Promise<CorpusTruth
   const result = buildTruth(g, { seed, endMs, days, targetBytes: opts.targetBytes });
   stampMtimes(path.join(opts.outDir, 'projects'));
   fs.writeFileSync(path.join(opts.outDir, 'truth.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(opts.outDir, DEMO_STATUSLINE_FILE), JSON.stringify(sampleStatusline(endMs), null, 2) + '\n');
   return result;
 }
 

@@ -20,7 +20,8 @@ import { WriterLock } from './store/lock';
 import type { Database } from './store/sqljs';
 import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
-import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
+import type { StatusOptions, StatusResult } from './limits/status';
+import { statusWithPlanValue } from './query/planValue';
 import { buildReadModel } from './query/readModel';
 import { buildSideBar, type SideBarRequest, type SideBarSummary } from './query/sideBar';
 import type { PanelFilter } from './query/readmodel/filterState';
@@ -225,7 +226,7 @@ export class Engine implements EngineApi {
               this.db.run('COMMIT');
               this.dirty = true; // committed rows are saved even if the rest of the scan fails
               try {
-                onFirstStatus(buildStatus(this.db, nowMs, this.statusOptions), { filesDone, filesTotal });
+                onFirstStatus(statusWithPlanValue(this.db, nowMs, this.statusOptions), { filesDone, filesTotal });
               } finally {
                 this.db.run('BEGIN');
               }
@@ -279,13 +280,13 @@ export class Engine implements EngineApi {
   }
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
-    return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
+    return this.serial(() => statusWithPlanValue(this.db, nowMs, this.statusOptions));
   }
 
   sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
     // Workspace folders become canonical repository paths here: the query layer knows no source's rules.
     const canonical = { ...req, workspaceFolders: req.workspaceFolders.filter((f) => f.trim() !== '').map((f) => canonicalProject(f, '').path) };
-    return this.serial(() => buildSideBar(this.db, canonical, buildStatus(this.db, nowMs, this.statusOptions)));
+    return this.serial(() => buildSideBar(this.db, canonical, statusWithPlanValue(this.db, nowMs, this.statusOptions)));
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {
@@ -296,6 +297,7 @@ export class Engine implements EngineApi {
         roots: this.lastScan.roots.length ? this.lastScan.roots : this.roots(),
         files: this.lastScan.files,
         demoMode: this.opts.demoMode ?? false,
+        status: this.statusOptions,
       });
     });
   }

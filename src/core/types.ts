@@ -122,3 +122,21 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** A month's API-equivalent cost of Claude Code requests against the plan's price (computed by query/planValue.ts; a plain type here because the chip, the status and the webview all carry it). */
+export interface PlanValue {
+  /** "YYYY-MM" in tz. */
+  month: string;
+  /** Cost of the month's Claude Code requests at API prices (USD, rounded to 1e-6). */
+  api_equivalent_usd: number;
+  plan: string | null;
+  plan_price_usd: number | null;
+  /** api_equivalent / plan price, 2 decimals; null without a price (or a price of 0). */
+  value_ratio: number | null;
+  cache_savings_usd: number;
+  cache_write_premium_usd: number;
+  plan_label: string | null;
+  plan_source: 'setting' | 'detected' | null;
+  requests: number;
+  tz: string;
+}

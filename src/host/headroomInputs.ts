@@ -14,7 +14,8 @@ export class HeadroomInputs {
   detectedPlan: DetectedPlan | null = null;
   private captureStamp = '';
 
-  constructor(private readonly captureFile: string) {}
+  /** The capture file; the demo points it at the sample beside the generated corpus. */
+  constructor(public captureFile: string) {}
 
   /** Re-reads the capture file when its mtime/size changed. Returns true when the reading changed. */
   refreshCapture(): boolean {
@@ -58,6 +59,7 @@ export class HeadroomInputs {
       customTokenLimit: settings.customPlanTokenLimit,
       detectedPlan: this.detectedPlan,
       staleAfterMs: settings.chip.staleAfterMs,
+      planPrices: settings.planPrices,
     };
   }
 }

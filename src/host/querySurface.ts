@@ -49,6 +49,9 @@ export function summarizeQueryResult(r: QueryResult): string {
   const parts = [
     `${r.window.label} (${r.window.start} → ${r.window.end}, ${r.window.tz}): ${usd(t.cost_usd)} over ${t.requests.toLocaleString('en-US')} ${t.requests === 1 ? 'request' : 'requests'}, ${compact(t.total_tokens)} tokens (input ${compact(t.input_tokens)}, output ${compact(t.output_tokens)}, cache writes ${compact(t.cache_creation_tokens)}, cache reads ${compact(t.cache_read_tokens)}).`,
   ];
+  if (t.cache_savings_usd > 0 || t.cache_write_premium_usd > 0) {
+    parts.push(`Caching saved ${usd(t.cache_savings_usd)} on reads and cost ${usd(t.cache_write_premium_usd)} extra on writes.`);
+  }
   if (t.unpriced_requests > 0) parts.push(`${t.unpriced_requests} ${t.unpriced_requests === 1 ? 'request' : 'requests'} had no known price (counted at $0).`);
   if (r.groups && r.groups.length > 0) {
     const top = r.groups.slice(0, 5).map((g) => `${g.label || g.key} ${usd(g.cost_usd)}${Number.isFinite(g.share_of_cost) ? ` (${Math.round(g.share_of_cost * 100)}%)` : ''}`);

@@ -13,7 +13,7 @@ import type { EngineClient } from './engineClient';
 import { HeadroomInputs } from './headroomInputs';
 import { OAuthUsagePoller } from './oauthUsage';
 import type { Settings } from './settings';
-import { captureFilePath, claudeSettingsPath, isCaptureInstalled, type CapturePaths } from './statuslineCapture';
+import { CAPTURE_FILE_NAME, captureFilePath, claudeSettingsPath, isCaptureInstalled, type CapturePaths } from './statuslineCapture';
 import { RescanScheduler, TranscriptWatcher } from './watcher';
 import type { WorkerEngineOptions } from './workerProtocol';
 
@@ -114,6 +114,20 @@ export class HostRuntime implements vscode.Disposable {
     return path.join(this.context.globalStorageUri.fsPath, 'statusline');
   }
 
+  /**
+   * The statusline capture to read: ours, except in demo mode, where the generated corpus carries a sample
+   * capture (statusline.json beside its projects/ folder) so the official windows show without an account.
+   */
+  private captureFile(): string {
+    if (this.settings().demoMode) {
+      for (const root of this.roots) {
+        const sample = path.join(path.dirname(root), CAPTURE_FILE_NAME);
+        if (fs.existsSync(sample)) return sample;
+      }
+    }
+    return captureFilePath(this.captureDir);
+  }
+
   capturePaths(): CapturePaths {
     return { settingsPath: claudeSettingsPath(), captureDir: this.captureDir };
   }
@@ -160,10 +174,11 @@ export class HostRuntime implements vscode.Disposable {
     // Headroom inputs are set up even when the first scan failed: later scans (the poll) may succeed.
     try {
       this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
+      this.headroom.captureFile = this.captureFile();
       this.headroom.refreshCapture();
       // The folder must exist for the watcher to attach; the capture script writes into it later.
       fs.mkdirSync(this.captureDir, { recursive: true });
-      this.captureWatch = this.watcher.watchFile(captureFilePath(this.captureDir), () => this.onCaptureChanged());
+      this.captureWatch = this.watcher.watchFile(this.headroom.captureFile, () => this.onCaptureChanged());
       this.updateCaptureContext();
       await this.pushStatusOptions();
       await this.refreshStatus();

@@ -3,7 +3,7 @@
 // `(key) => vscode.workspace.getConfiguration('claudeCosts').get(key)`.
 import type { ChipSettings } from '../core/limits/chip';
 import type { NotifySettings } from '../core/limits/notify';
-import type { PlanSetting } from '../core/limits/plan';
+import { PLAN_SETTINGS, readPlanPrices, type PlanPrices, type PlanSetting } from '../core/limits/plan';
 
 export interface Settings {
   roots: string[];
@@ -12,6 +12,8 @@ export interface Settings {
   /** The roots are a generated demo corpus (set by `npm start` on a machine without transcripts). */
   demoMode: boolean;
   plan: PlanSetting;
+  /** Monthly prices the plan-value figure compares with (defaults: the list prices). */
+  planPrices: PlanPrices;
   customPlanTokenLimit: number | null;
   chip: ChipSettings & { alignment: 'left' | 'right'; staleAfterMs: number };
   useOAuthUsageEndpoint: boolean;
@@ -33,10 +35,8 @@ function bool(v: unknown, fallback: boolean): boolean {
   return typeof v === 'boolean' ? v : fallback;
 }
 
-const PLANS: readonly PlanSetting[] = ['auto', 'pro', 'max5', 'max20', 'custom'];
-
 export function readSettings(get: Getter): Settings {
-  const plan = PLANS.includes(get('plan') as PlanSetting) ? (get('plan') as PlanSetting) : 'auto';
+  const plan = PLAN_SETTINGS.includes(get('plan') as PlanSetting) ? (get('plan') as PlanSetting) : 'auto';
   const custom = get('customPlanTokenLimit');
   const warningPct = num(get('chip.warningThreshold'), 80, 1, 100);
   const errorPct = Math.max(warningPct, num(get('chip.errorThreshold'), 95, 1, 100));
@@ -47,6 +47,7 @@ export function readSettings(get: Getter): Settings {
     apiLogPaths: stringArray(get('apiLogs.paths')),
     demoMode: get('demoMode') === true,
     plan,
+    planPrices: readPlanPrices(get('planPrices')),
     customPlanTokenLimit: typeof custom === 'number' && custom > 0 ? custom : null,
     chip: {
       alignment: get('chip.alignment') === 'right' ? 'right' : 'left',

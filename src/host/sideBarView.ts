@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
 import { compactNumber, formatDuration, formatUsd } from '../core/limits/chip';
 import type { SideBarFigures, SideBarSummary } from '../core/query/sideBar';
+import { describePlanValue } from '../core/query/planValue';
 
 export const SIDE_BAR_VIEW_ID = 'claudeCosts.overview';
 /** How often the countdown to the window's reset is repainted while the view is visible. */
@@ -56,7 +57,8 @@ export function sideBarRows(s: SideBarSummary, t: (message: string, ...args: Arr
     icon: 'pulse',
   });
   rows.push({ id: 'today', label: t('Today'), description: figures(t, s.today), tooltip: t('{0} requests', s.today.requests), icon: 'calendar' });
-  rows.push({ id: 'month', label: t('This month'), description: figures(t, s.thisMonth), tooltip: t('{0} requests', s.thisMonth.requests), icon: 'calendar' });
+  const monthTip = s.planValue ? t('{0} requests · {1}', s.thisMonth.requests, describePlanValue(s.planValue)) : t('{0} requests', s.thisMonth.requests);
+  rows.push({ id: 'month', label: t('This month'), description: figures(t, s.thisMonth), tooltip: monthTip, icon: 'calendar' });
   if (s.workspace) {
     rows.push({
       id: 'workspace',

@@ -33,7 +33,7 @@ test('command errors name the param; other errors pass through', () => {
   assert.equal(toolErrorText(new Error('disk full')), 'Error: disk full');
 });
 
-const METRICS = { requests: 1234, input_tokens: 1000, output_tokens: 200_000, cache_creation_tokens: 5000, cache_read_tokens: 3_000_000, total_tokens: 3_206_000, cost_usd: 41.2, unpriced_requests: 0, web_search_requests: 0 };
+const METRICS = { requests: 1234, input_tokens: 1000, output_tokens: 200_000, cache_creation_tokens: 5000, cache_read_tokens: 3_000_000, total_tokens: 3_206_000, cost_usd: 41.2, unpriced_requests: 0, web_search_requests: 0, cache_savings_usd: 12.5, cache_write_premium_usd: 0.75 };
 const RESULT: QueryResult = {
   window: { start: '2026-11-15T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z', tz: 'UTC', label: 'last_7d' },
   totals: METRICS,
@@ -48,6 +48,7 @@ test('the tool summary: window, totals, top groups, comparison', () => {
   assert.equal(
     summarizeQueryResult(RESULT),
     'last_7d (2026-11-15T00:00:00.000Z → 2026-11-22T00:00:00.000Z, UTC): $41.20 over 1,234 requests, 3.2M tokens (input 1.0K, output 200.0K, cache writes 5.0K, cache reads 3.0M). ' +
+      'Caching saved $12.50 on reads and cost $0.75 extra on writes. ' +
       'Groups (2): shop $30.10 (73%), blog $11.10 (27%). Previous window: $20.60 (+100.0% now).',
   );
 });
@@ -60,6 +61,13 @@ test('panel filter for a query: named presets where the panel has them, else the
 test('settings reader: defaults, clamping, bad values ignored', () => {
   const d = readSettings(() => undefined);
   assert.equal(d.plan, 'auto');
+  assert.deepEqual(d.planPrices, { pro: 20, max5: 100, max20: 200, custom: null });
+  assert.equal(readSettings((k) => (k === 'plan' ? 'api' : undefined)).plan, 'api');
+  assert.deepEqual(
+    readSettings((k) => (k === 'planPrices' ? { max20: 180, pro: -5, max5: 'x', custom: 42, other: 1 } : undefined)).planPrices,
+    { pro: 20, max5: 100, max20: 180, custom: 42 },
+    'only valid prices replace the defaults',
+  );
   assert.equal(d.useOAuthUsageEndpoint, false);
   assert.equal(d.oauthPollMs, 300_000);
   assert.deepEqual(

@@ -28,6 +28,8 @@ describe('overrides in priceRequest', () => {
       costUsd: 15, // 1 + 2 + 4 + 3 + 5
       priced: true,
       canonicalModel: 'claude-sonnet-4-6',
+      cacheSavingsUsd: -4, // reads priced above input: 1 − 5
+      cacheWritePremiumUsd: 5, // (4 − 1) + (3 − 1)
     });
   });
 
@@ -40,13 +42,15 @@ describe('overrides in priceRequest', () => {
     assert.equal(priceRequest('my-gateway-model', WHEN, MILLIONS).priced, false);
     const result = priceRequest('my-gateway-model', WHEN, MILLIONS, { 'my-gateway-model': { input: 1, output: 1 } });
     // 1 + 1 + 2 (1h) + 1.25 (5m) + 0.1 = 5.35
-    assert.deepEqual(result, { costUsd: 5.35, priced: true, canonicalModel: 'my-gateway-model' });
+    // savings 1 − 0.1; premium (2 − 1) + (1.25 − 1)
+    assert.deepEqual(result, { costUsd: 5.35, priced: true, canonicalModel: 'my-gateway-model', cacheSavingsUsd: 0.9, cacheWritePremiumUsd: 1.25 });
   });
 
   test('a key matches every id form with the same canonical id (dated key vs Bedrock id)', () => {
     const overrides = { 'claude-sonnet-4-5-20250929': { input: 1, output: 1, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 } };
     const result = priceRequest('us.anthropic.claude-sonnet-4-5-20250929-v1:0', WHEN, MILLIONS, overrides);
-    assert.deepEqual(result, { costUsd: 2, priced: true, canonicalModel: 'claude-sonnet-4-5' });
+    // free writes and reads: savings 1 − 0, premium (0 − 1) × 2
+    assert.deepEqual(result, { costUsd: 2, priced: true, canonicalModel: 'claude-sonnet-4-5', cacheSavingsUsd: 1, cacheWritePremiumUsd: -2 });
   });
 
   test('an exact key wins over a canonical key', () => {

@@ -96,7 +96,10 @@ describe('worked costs of reference §11', () => {
   test('line (e), Sonnet 4.6 after the 1M GA: flat $0.390187', () => {
     // 3×3 + 4579×6 (1h) + 512613×0.30 + 13928×15 = 390,186.9 µ$ → $0.3901869
     const result = priceRequest('claude-sonnet-4-6', LINE_E_TIME, fromRaw(LINE_E));
-    assert.deepEqual(result, { costUsd: 0.3901869, priced: true, canonicalModel: 'claude-sonnet-4-6' });
+    // Savings: 512613 reads × (3 − 0.30) = 1,384,055.1 µ$; premium: 4579 1h writes × (6 − 3) = 13,737 µ$.
+    assert.deepEqual(result, {
+      costUsd: 0.3901869, priced: true, canonicalModel: 'claude-sonnet-4-6', cacheSavingsUsd: 1.3840551, cacheWritePremiumUsd: 0.013737,
+    });
     assert.equal(result.costUsd.toFixed(6), '0.390187');
   });
 
@@ -359,10 +362,10 @@ describe('exactness', () => {
 describe('unknown models are never guessed', () => {
   for (const model of ['gpt-4o', '<synthetic>', '', 'claude-mythos-preview', 'claude-sonnet-9', 'claude-opus-4-2']) {
     test(`"${model}" → unpriced`, () => {
-      assert.deepEqual(priceRequest(model, LINE_E_TIME, fromRaw(LINE_E)), { costUsd: 0, priced: false, canonicalModel: null });
+      assert.deepEqual(priceRequest(model, LINE_E_TIME, fromRaw(LINE_E)), { costUsd: 0, priced: false, canonicalModel: null, cacheSavingsUsd: 0, cacheWritePremiumUsd: 0 });
     });
   }
   test('web searches alone do not make an unknown model priced', () => {
-    assert.deepEqual(priceRequest('gpt-4o', LINE_E_TIME, usage({ webSearchRequests: 5 })), { costUsd: 0, priced: false, canonicalModel: null });
+    assert.deepEqual(priceRequest('gpt-4o', LINE_E_TIME, usage({ webSearchRequests: 5 })), { costUsd: 0, priced: false, canonicalModel: null, cacheSavingsUsd: 0, cacheWritePremiumUsd: 0 });
   });
 });

@@ -15,7 +15,8 @@ const at = (s: string) => Date.parse(s);
 
 const HAND: FixtureRequest[] = [
   { ts: at('2026-11-20T10:15:00Z'), project: 'alpha-repo', session: 'sA', sessionTitle: 'Fix bug', model: 'claude-opus-4-5',
-    tools: 'Edit, Read', input: 100, output: 50, cacheCreation: 10, cacheRead: 1000, cost: 1.5, webSearch: 1 },
+    tools: 'Edit, Read', input: 100, output: 50, cacheCreation: 10, cacheCreation1h: 4, cacheRead: 1000, cost: 1.5, webSearch: 1,
+    cacheSavings: 0.0045, cacheWritePremium: 0.0000325 },
   { ts: at('2026-11-20T10:45:00Z'), project: 'alpha-repo', session: 'sA', sessionTitle: 'Fix bug', model: 'claude-sonnet-4-5',
     tools: '', input: 200, output: 20, cost: 0.25 },
   { ts: at('2026-11-21T23:30:00Z'), project: 'Beta', session: 'sB', model: 'claude-sonnet-4-5', tools: 'Bash', input: 10, output: 5, cost: 0.05 },
@@ -39,6 +40,7 @@ test('totals over the default window (last_30d) and every metric', async () => {
   assert.deepEqual(r.totals, {
     requests: 4, input_tokens: 1310, output_tokens: 575, cache_creation_tokens: 10, cache_read_tokens: 1000,
     total_tokens: 2895, cost_usd: 1.8, unpriced_requests: 1, web_search_requests: 1,
+    cache_savings_usd: 0.0045, cache_write_premium_usd: 0.000033,
   });
   assert.equal(r.groups, undefined);
   assert.equal(r.previous, undefined);
@@ -213,6 +215,8 @@ function randomRows(seed: number, n: number): FixtureRequest[] {
       sidechain: rnd() < 0.2,
       cost: Math.round(rnd() * 10000) / 10000,
       priced: rnd() > 0.05,
+      cacheSavings: Math.floor(rnd() * 1e9) / 1e10,
+      cacheWritePremium: Math.floor(rnd() * 1e8) / 1e10,
     };
   });
 }
@@ -248,6 +252,10 @@ test('property: for every group_by and zone, groups sum to totals and totals mat
         if (k === 'cost_usd') assert.ok(Math.abs(r.totals[k] - expected[k]) < 1e-6, `${tz} ${group_by} cost`);
         else assert.equal(r.totals[k], expected[k], `${tz} ${group_by} ${k}`);
       }
+      // Stored as integer 1e-10 USD: the sums are exact before the final rounding to 1e-6.
+      const e10 = (pick: (r: FixtureRequest) => number | undefined) => rows.reduce((s, row) => s + Math.round((pick(row) ?? 0) * 1e10), 0);
+      assert.equal(r.totals.cache_savings_usd, Math.round(e10((x) => x.cacheSavings) / 1e4) / 1e6, `${tz} ${group_by} savings`);
+      assert.equal(r.totals.cache_write_premium_usd, Math.round(e10((x) => x.cacheWritePremium) / 1e4) / 1e6, `${tz} ${group_by} premium`);
       if (group_by === 'none') continue;
       for (const k of METRIC_KEYS) {
         const sum = r.groups!.reduce((s, g) => s + g[k], 0);

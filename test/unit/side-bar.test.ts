@@ -98,3 +98,14 @@ test('side bar: a folder without Claude Code usage has no workspace figures', as
     assert.equal(rows.find((r) => r.id === 'workspace')!.description, 'no Claude Code usage for this folder');
   });
 });
+
+test('side bar: the month row\'s tooltip carries the plan value when the plan is known', async () => {
+  await withEngine(async (engine) => {
+    const unknown = await engine.sideBar({ workspaceFolders: [], gitBranch: null, tz: 'UTC' }, NOW);
+    assert.equal(sideBarRows(unknown, t).find((r) => r.id === 'month')!.tooltip, `${unknown.thisMonth.requests} requests`);
+    await engine.setStatusOptions({ plan: 'max5' });
+    const known = await engine.sideBar({ workspaceFolders: [], gitBranch: null, tz: 'UTC' }, NOW);
+    assert.equal(known.planValue?.plan_price_usd, 100);
+    assert.match(sideBarRows(known, t).find((r) => r.id === 'month')!.tooltip!, /requests · Max 5x: \$[\d,]+ of API usage in \d{4}-\d{2}, [\d.]+× its \$100 price\.$/);
+  });
+});

@@ -49,6 +49,9 @@ export async function populatedStore(): Promise<Database> {
         tools: TOOLS[Math.floor(rand() * TOOLS.length)], input, output, cacheCreation, cacheRead, sidechain,
         cost: p ? (input * p[0] + output * p[1] + cacheCreation * p[2] + cacheRead * p[3]) / 1e6 : 0,
         priced: !!p,
+        // What the ingest stores beside the cost: reads at (input − read rate), 5-minute writes at (write − input rate).
+        cacheSavings: p ? Math.round(cacheRead * (p[0] - p[3]) * 1e4) / 1e10 : 0,
+        cacheWritePremium: p ? Math.round(cacheCreation * (p[2] - p[0]) * 1e4) / 1e10 : 0,
       });
     }
   }

@@ -15,6 +15,7 @@ import './toolbar';
 import './kpi-cards';
 import './heatmap';
 import './budgets';
+import './limits-section';
 import './data-table';
 import { t } from '../l10n';
 
@@ -209,6 +210,7 @@ export class CostsApp extends LitElement {
       <div class="grid three">
         <budget-bars .model=${m} @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></budget-bars>
       </div>
+      <limits-section .model=${m}></limits-section>
       ${this.renderTables(m, view)}
     </div>`;
   }

@@ -2,6 +2,7 @@
 // computed from a StatusResult. Pure (the host only copies these onto a StatusBarItem), so every state is
 // unit-tested without VS Code.
 import type { StatusResult } from './status';
+import { describePlanValue } from './plan';
 
 export interface ChipSettings {
   showTokens: boolean;
@@ -251,6 +252,7 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     const text = ev.text.length > 120 ? `${ev.text.slice(0, 117)}…` : ev.text;
     lines.push(`Last limit message (${formatTime(ev.timestampMs, tz, now)}${ev.active ? ', in force' : ''}): ${escapeMarkdown(text)}  `);
   }
+  if (status.planValue) lines.push(`Plan value: ${escapeMarkdown(describePlanValue(status.planValue))}  `);
   const limits = status.apiRateLimits ?? [];
   if (limits.length > 0) {
     lines.push('');

@@ -141,6 +141,8 @@ export function estimateLimit(
   inputs: Pick<HeadroomInputs, 'plan' | 'customTokenLimit' | 'detectedPlan' | 'p90Tokens'>,
 ): { tokens: number; label: string; basis: EstimateBasis } | null {
   const { plan, customTokenLimit, detectedPlan, p90Tokens } = inputs;
+  // API billing has no 5-hour plan limit: an estimate would invent one.
+  if (plan === 'api') return null;
   if (plan === 'pro' || plan === 'max5' || plan === 'max20') {
     return { tokens: PLAN_TOKEN_LIMITS[plan], label: `${PLAN_LABELS[plan]} plan (setting)`, basis: 'plan' };
   }

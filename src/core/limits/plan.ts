@@ -3,9 +3,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { PlanValue } from '../types';
+
+export type { PlanValue };
 
 export type PlanId = 'pro' | 'max5' | 'max20';
-export type PlanSetting = PlanId | 'custom' | 'auto';
+/** `api`: pay-as-you-go API billing, no subscription (no plan price, no 5-hour plan limit). */
+export type PlanSetting = PlanId | 'custom' | 'api' | 'auto';
+export const PLAN_SETTINGS: readonly PlanSetting[] = ['auto', 'pro', 'max5', 'max20', 'custom', 'api'];
+
+/** Monthly plan prices in USD (claudeCosts.planPrices); `custom` has no default price. */
+export type PlanPrices = Record<PlanId | 'custom', number | null>;
+/** List prices per month (USD, before tax), the settings' defaults. */
+export const DEFAULT_PLAN_PRICES: PlanPrices = { pro: 20, max5: 100, max20: 200, custom: null };
 
 /**
  * Input+output tokens per 5-hour window. Anthropic does not publish these: they are the community's
@@ -15,6 +25,20 @@ export type PlanSetting = PlanId | 'custom' | 'auto';
 export const PLAN_TOKEN_LIMITS: Record<PlanId, number> = { pro: 44_000, max5: 88_000, max20: 220_000 };
 
 export const PLAN_LABELS: Record<PlanId, string> = { pro: 'Pro', max5: 'Max 5x', max20: 'Max 20x' };
+
+/**
+ * Reads a planPrices value (an object, possibly partial): known keys with a finite price ≥ 0 replace the
+ * defaults, anything else is ignored (the settings reader never throws).
+ */
+export function readPlanPrices(value: unknown): PlanPrices {
+  const prices = { ...DEFAULT_PLAN_PRICES };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prices;
+  for (const key of Object.keys(prices) as (keyof PlanPrices)[]) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) prices[key] = v;
+  }
+  return prices;
+}
 
 export interface DetectedPlan {
   plan: PlanId;
@@ -88,4 +112,39 @@ export function detectPlanOffline(opts: PlanDetectionOptions = {}): DetectedPlan
     if (plan) return { plan, from: `${claudeJson} oauthAccount.organizationRateLimitTier`, raw: String(a.organizationRateLimitTier ?? a.subscriptionType) };
   }
   return null;
+}
+
+
+/** The plan the value is measured against, and where that came from. */
+export interface ResolvedPlan {
+  /** pro | max5 | max20 | custom | api; null when `auto` found nothing. */
+  plan: PlanId | 'custom' | 'api' | null;
+  label: string | null;
+  /** USD per month; null for api, for an unknown plan and for custom without a price. */
+  priceUsd: number | null;
+  source: 'setting' | 'detected' | null;
+}
+
+export function resolvePlan(setting: PlanSetting, detected: DetectedPlan | null, prices: PlanPrices): ResolvedPlan {
+  if (setting === 'api') return { plan: 'api', label: 'API (pay as you go)', priceUsd: null, source: 'setting' };
+  if (setting === 'custom') return { plan: 'custom', label: 'Custom plan', priceUsd: prices.custom, source: 'setting' };
+  if (setting !== 'auto') return { plan: setting, label: PLAN_LABELS[setting], priceUsd: prices[setting], source: 'setting' };
+  if (detected) return { plan: detected.plan, label: PLAN_LABELS[detected.plan], priceUsd: prices[detected.plan], source: 'detected' };
+  return { plan: null, label: null, priceUsd: null, source: null };
+}
+
+function usd(n: number): string {
+  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 })}`;
+}
+
+/** One sentence, e.g. "Max 20x: $4,776 of API usage in 2026-11, 24× its $200 price." */
+export function describePlanValue(v: PlanValue): string {
+  const usage = `${usd(v.api_equivalent_usd)} of API usage in ${v.month}`;
+  if (v.plan === 'api') return `API billing: ${usage} (prompt caching saved ${usd(v.cache_savings_usd)}).`;
+  if (v.plan_label && v.plan_price_usd != null && v.value_ratio != null) {
+    const ratio = v.value_ratio >= 10 ? Math.round(v.value_ratio).toString() : v.value_ratio.toFixed(1);
+    return `${v.plan_label}: ${usage}, ${ratio}× its ${usd(v.plan_price_usd)} price.`;
+  }
+  if (v.plan_label) return `${v.plan_label}: ${usage} (set claudeCosts.planPrices to compare it with the price).`;
+  return `${usage}; set claudeCosts.plan to compare it with your plan's price.`;
 }

@@ -9,7 +9,7 @@ import { selectAll, selectOne } from '../store/sqljs';
 import { SOURCE_IDS } from '../store/schema';
 import { defaultTimeZone, isValidTimeZone, zonedDayStart } from '../query/windows';
 import type { OAuthUsageSnapshot, StatuslineSnapshot } from './readings';
-import type { DetectedPlan, PlanSetting } from './plan';
+import type { DetectedPlan, PlanPrices, PlanSetting, PlanValue } from './plan';
 import {
   chooseHeadroom,
   DEFAULT_STALE_AFTER_MS,
@@ -39,6 +39,8 @@ export interface StatusOptions {
   staleAfterMs?: number;
   /** Zone of "today" (the chip's fallback figure). Default: the machine's. */
   tz?: string;
+  /** claudeCosts.planPrices (monthly USD); default the list prices. */
+  planPrices?: PlanPrices;
 }
 
 export interface StatusBlock extends UsageFigures {
@@ -74,6 +76,8 @@ export interface StatusResult {
   p90WindowTokens: number | null;
   /** Rate-limit headers seen in the user's own API logs: the latest per model, most restrictive first. */
   apiRateLimits: LatestRateLimit[];
+  /** This month's API-equivalent cost against the plan's price; null when the plan is not known. */
+  planValue: PlanValue | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -213,5 +217,8 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
     },
     p90WindowTokens,
     apiRateLimits: latestRateLimits(db, nowMs),
+    // A query over the month's requests: query/planValue.ts statusWithPlanValue fills it in (the engine uses that).
+    planValue: null,
   };
 }
+

@@ -51,11 +51,29 @@ export interface PriceResult {
   priced: boolean;
   /** Canonical id the price was taken from; null when unpriced. */
   canonicalModel: string | null;
+  /**
+   * What the cache reads saved: cache-read tokens × (input rate − cache-read rate), at the rates that
+   * priced the request (same period, long-prompt tier, fast table, geo and batch). The long-prompt test
+   * counts input + read + writes, so pricing the reads as plain input would not change the tier. 0 when unpriced.
+   */
+  cacheSavingsUsd: number;
+  /** What the cache writes cost above plain input: 5m writes × (5m rate − input) + 1h writes × (1h rate − input). */
+  cacheWritePremiumUsd: number;
 }
 
 /** Final rounding step: 1e-10 USD = 100 pico-USD. */
 const ROUNDING_UNIT_PICO = 100n;
 const ROUNDING_UNITS_PER_USD = 1e10;
+
+/** A USD amount priceRequest returned (a multiple of 1e-10) as an integer count of 1e-10 USD, for storage. */
+export function usdToE10(usd: number): number {
+  return Math.round(usd * ROUNDING_UNITS_PER_USD);
+}
+
+/** Back from stored 1e-10 USD units (sums of them are exact integers) to USD. */
+export function e10ToUsd(units: number): number {
+  return units / ROUNDING_UNITS_PER_USD;
+}
 
 /** Rates as integer pico-USD per token. */
 interface ScaledRates {
@@ -151,11 +169,22 @@ const ONE: Fraction = { num: 1n, den: 1n };
 const US_GEO: Fraction = { num: BigInt(Math.round(US_GEO_MULTIPLIER * 10)), den: 10n };
 const BATCH: Fraction = { num: BigInt(Math.round(BATCH_MULTIPLIER * 10)), den: 10n };
 
-/** Round a non-negative rational number of pico-USD to the nearest 1e-10 USD (half up), as USD. */
+/** Round a rational number of pico-USD to the nearest 1e-10 USD (half away from zero), as USD. */
 function picoToUsd(numerator: bigint, denominator: bigint): number {
+  // An override may price writes below input: the write premium can be negative.
+  if (numerator < 0n) return -picoToUsd(-numerator, denominator);
   const den = denominator * ROUNDING_UNIT_PICO;
   const units = (numerator * 2n + den) / (den * 2n);
   return Number(units) / ROUNDING_UNITS_PER_USD;
+}
+
+/** Cache-read savings and cache-write premium of one row, pico-USD before multipliers. */
+function rowCacheEconomicsPico(row: TokenRow, rates: ScaledRates): { savings: bigint; premium: bigint } {
+  const writes5m = row.cacheWrites - row.cacheWrites1h;
+  return {
+    savings: BigInt(row.cacheRead) * (rates.input - rates.cacheRead),
+    premium: BigInt(row.cacheWrites1h) * (rates.cacheWrite1h - rates.input) + BigInt(writes5m) * (rates.cacheWrite5m - rates.input),
+  };
 }
 
 /** Resolved price for one request: either a table period or a user override. */
@@ -225,17 +254,32 @@ function resolvePrice(model: string, timestampMs: number, speed: string | null, 
  */
 export function priceRequest(model: string, timestampMs: number, usage: UsageForPricing, overrides?: PriceOverrides): PriceResult {
   const price = resolvePrice(model, timestampMs, usage.speed, overrides);
-  if (!price) return { costUsd: 0, priced: false, canonicalModel: null };
+  if (!price) return { costUsd: 0, priced: false, canonicalModel: null, cacheSavingsUsd: 0, cacheWritePremiumUsd: 0 };
 
   let tokenPico = 0n;
-  for (const row of pricingRows(usage)) tokenPico += rowCostPico(row, scale(price.ratesFor(row)));
+  let savingsPico = 0n;
+  let premiumPico = 0n;
+  for (const row of pricingRows(usage)) {
+    const rates = scale(price.ratesFor(row));
+    tokenPico += rowCostPico(row, rates);
+    const economics = rowCacheEconomicsPico(row, rates);
+    savingsPico += economics.savings;
+    premiumPico += economics.premium;
+  }
 
   const geo = usage.inferenceGeo === 'us' ? US_GEO : ONE;
   const batch = usage.serviceTier === 'batch' ? BATCH : ONE;
   const den = geo.den * batch.den;
   const webSearchPico = BigInt(count(usage.webSearchRequests)) * BigInt(Math.round(price.webSearchUsd * 1e12));
   const numerator = tokenPico * geo.num * batch.num + webSearchPico * den;
-  return { costUsd: picoToUsd(numerator, den), priced: true, canonicalModel: price.canonicalModel };
+  const multiplier = geo.num * batch.num;
+  return {
+    costUsd: picoToUsd(numerator, den),
+    priced: true,
+    canonicalModel: price.canonicalModel,
+    cacheSavingsUsd: picoToUsd(savingsPico * multiplier, den),
+    cacheWritePremiumUsd: picoToUsd(premiumPico * multiplier, den),
+  };
 }
 
 const OVERRIDE_FIELDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'webSearch'] as const;

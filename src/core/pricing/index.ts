@@ -2,5 +2,5 @@
 export { normalizeModelId } from './normalize';
 export { knownModels } from './prices';
 export type { ModelRates } from './prices';
-export { priceRequest, validatePriceOverrides, priceTableFingerprint } from './cost';
+export { priceRequest, validatePriceOverrides, priceTableFingerprint, usdToE10, e10ToUsd } from './cost';
 export type { PriceOverrides, PriceOverride, PriceResult } from './cost';

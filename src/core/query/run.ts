@@ -12,6 +12,7 @@ import {
   outcomeSelectSql, roundedMetrics,
 } from './metrics';
 import type { OutcomeSums } from './metrics';
+import { addCacheSums, cacheEconomics, cacheSelectSql, cacheSumsFromRow, emptyCacheSums, type CacheSums } from './cacheEconomics';
 import { validateQueryParams } from './params';
 import type { StoreBounds } from './params';
 import type { GroupBy, GroupRow, QueryParams, QueryResult, QueryWindow } from './types';
@@ -24,7 +25,7 @@ export type GroupDim = Exclude<GroupBy, 'none'>;
 /** Which table to read: auto = rollup_hour for every whole hour it answers exactly, requests for the rest. */
 export type TableChoice = 'auto' | 'requests' | 'rollup_hour';
 
-export interface AggregateRow { keys: string[]; labels: string[]; metrics: Metrics; outcome: OutcomeSums }
+export interface AggregateRow { keys: string[]; labels: string[]; metrics: Metrics; outcome: OutcomeSums; cache: CacheSums }
 
 /** The filter part of the params (everything but window, grouping, compare and limit). */
 export type QueryFilter = Pick<QueryParams, 'source' | 'project' | 'models' | 'executionMode' | 'tz'>;
@@ -236,7 +237,7 @@ export function aggregateGroups(
       if (d === 'hour') return `(${timeCol} + ?) / ${HOUR_MS} AS d${i}`;
       return `${DIM_COLUMN[d]} AS d${i}`;
     });
-    const selectList = [...selectDims, metricSelectSql(piece.table), outcomeSelectSql(piece.table)].join(', ');
+    const selectList = [...selectDims, metricSelectSql(piece.table), outcomeSelectSql(piece.table), cacheSelectSql()].join(', ');
     const ranges = Array.from({ length: rangeCount }, () => `(${timeCol} >= ? AND ${timeCol} < ?)`).join(' OR ');
     const where = [rangeCount === 1 ? ranges : `(${ranges})`];
     if (piece.skipStraddling) where.push(`(${timeCol} + ?) % ${piece.skipStraddling} <= ${piece.skipStraddling - HOUR_MS}`);
@@ -279,6 +280,7 @@ function mergeRow(row: Record<string, SqlValue>, dims: GroupDim[], dicts: Map<Gr
   const metrics = metricsFromRow(row);
   if (metrics.requests === 0) return; // the single row of an ungrouped SELECT over nothing
   const outcome = outcomeFromRow(row);
+  const cache = cacheSumsFromRow(row);
   const keys: string[] = [];
   const labels: string[] = [];
   dims.forEach((d, i) => {
@@ -294,7 +296,8 @@ function mergeRow(row: Record<string, SqlValue>, dims: GroupDim[], dicts: Map<Gr
   if (existing) {
     addMetrics(existing.metrics, metrics);
     addOutcome(existing.outcome, outcome);
-  } else merged.set(id, { keys, labels, metrics, outcome });
+    addCacheSums(existing.cache, cache);
+  } else merged.set(id, { keys, labels, metrics, outcome, cache });
 }
 
 function windowOut(startMs: number, endMs: number, tz: string, label: string): QueryWindow {
@@ -315,7 +318,7 @@ function orderAndLimit(rows: AggregateRow[], groupBy: GroupDim, limit: number): 
 /** Totals over [startMs, endMs) for the filter (all zeros when nothing matches). */
 function totalsFor(db: Database, q: QueryParams, startMs: number, endMs: number, table: TableChoice): AggregateRow {
   const rows = aggregateGroups(db, q, startMs, endMs, [], table);
-  return rows[0] ?? { keys: [], labels: [], metrics: emptyMetrics(), outcome: emptyOutcome() };
+  return rows[0] ?? { keys: [], labels: [], metrics: emptyMetrics(), outcome: emptyOutcome(), cache: emptyCacheSums() };
 }
 
 /**
@@ -330,34 +333,38 @@ export function runQuery(db: Database, input: unknown, nowMs: number, opts: RunO
 /** runQuery for params already validated (the panel and reports build QueryParams themselves). */
 export function runValidatedQuery(db: Database, q: QueryParams, opts: RunOptions = {}): QueryResult {
   const table = opts.table ?? 'auto';
-  const result: QueryResult = { window: windowOut(q.startMs, q.endMs, q.tz, q.label), totals: emptyMetrics() };
+  const result: QueryResult = {
+    window: windowOut(q.startMs, q.endMs, q.tz, q.label), totals: { ...emptyMetrics(), ...cacheEconomics(emptyCacheSums()) },
+  };
   let totals: AggregateRow;
   if (q.groupBy === 'none') {
     totals = totalsFor(db, q, q.startMs, q.endMs, table);
   } else {
     // Totals come from all groups before the limit, so they always cover the whole filter.
     const all = aggregateGroups(db, q, q.startMs, q.endMs, [q.groupBy], table);
-    totals = { keys: [], labels: [], metrics: emptyMetrics(), outcome: emptyOutcome() };
+    totals = { keys: [], labels: [], metrics: emptyMetrics(), outcome: emptyOutcome(), cache: emptyCacheSums() };
     for (const r of all) {
       addMetrics(totals.metrics, r.metrics);
       addOutcome(totals.outcome, r.outcome);
+      addCacheSums(totals.cache, r.cache);
     }
     const totalCost = totals.metrics.cost_usd;
     result.groups = orderAndLimit(all, q.groupBy, q.limit).map((r): GroupRow => ({
       key: r.keys[0],
       label: r.labels[0],
       ...roundedMetrics(r.metrics),
+      ...cacheEconomics(r.cache),
       ...callStats(r.outcome),
       share_of_cost: totalCost > 0 ? r.metrics.cost_usd / totalCost : 0,
     }));
   }
-  result.totals = { ...roundedMetrics(totals.metrics), ...callStats(totals.outcome) };
+  result.totals = { ...roundedMetrics(totals.metrics), ...cacheEconomics(totals.cache), ...callStats(totals.outcome) };
   if (q.compare) {
     const prev = previousWindow(q);
     const prevTotals = totalsFor(db, q, prev.startMs, prev.endMs, table);
     result.previous = {
       window: windowOut(prev.startMs, prev.endMs, q.tz, `previous ${q.label}`),
-      totals: { ...roundedMetrics(prevTotals.metrics), ...callStats(prevTotals.outcome) },
+      totals: { ...roundedMetrics(prevTotals.metrics), ...cacheEconomics(prevTotals.cache), ...callStats(prevTotals.outcome) },
       delta_pct: deltaPct(totals.metrics, prevTotals.metrics),
     };
   }

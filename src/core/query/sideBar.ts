@@ -4,6 +4,7 @@
 // side bar, the chip and the panel never disagree. Pure over the DB: the host passes the workspace
 // folders and the branch the Git extension reports; labels and formatting are the host's (localized).
 import type { Metrics } from '../types';
+import type { PlanValue } from './types';
 import type { StatusResult } from '../limits/status';
 import { selectAll } from '../store/sqljs';
 import type { Database, SqlValue } from '../store/sqljs';
@@ -59,6 +60,8 @@ export interface SideBarSummary {
   /** The workspace's branch and what its requests cost (all time); null without a workspace or branch. */
   branch: { name: string; source: 'git' | 'transcripts'; allTime: SideBarFigures } | null;
   sessions: SideBarSession[];
+  /** This month's API-equivalent cost against the plan's price, when the plan is known (the month row's tooltip). */
+  planValue?: PlanValue | null;
 }
 
 const ZERO: SideBarFigures = { requests: 0, totalTokens: 0, costUsd: 0 };
@@ -176,6 +179,7 @@ export function buildSideBar(db: Database, req: SideBarRequest, status: StatusRe
   const h = status.headroom;
   return {
     nowMs,
+    planValue: status.planValue,
     window: {
       active: status.activeBlock !== null,
       totalTokens: status.activeBlock?.totalTokens ?? 0,

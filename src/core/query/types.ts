@@ -53,10 +53,22 @@ export interface QueryWindow { start: string; end: string; tz: string; label: st
  */
 export type CallStats = { success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number };
 
-/** Metrics plus the outcome figures where some API-log call logged them. */
-export type MetricsWithStats = Metrics & CallStats;
+/**
+ * What prompt caching did, USD rounded to 1e-6: reads' savings against the plain input rate, and the
+ * premium of 5-minute / 1-hour writes above it (rows priced from the table; see pricing/cost.ts).
+ */
+export interface CacheEconomics {
+  cache_savings_usd: number;
+  cache_write_premium_usd: number;
+}
 
-export type GroupRow = Metrics & {
+/** A month's API-equivalent cost of Claude Code requests against the plan's price (query/planValue.ts). */
+export type { PlanValue } from '../types';
+
+/** Metrics, cache economics, and the outcome figures where some API-log call logged them. */
+export type MetricsWithStats = Metrics & CacheEconomics & CallStats;
+
+export type GroupRow = Metrics & CacheEconomics & {
   key: string; label: string; share_of_cost: number;
   success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number;
 };

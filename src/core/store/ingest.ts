@@ -7,7 +7,7 @@
 //   non-sidechain copy.
 // Rows are never deleted because a transcript vanished; only a better copy of the same response replaces one.
 import type { LimitEvent, SourceName, UsageEvent, UsageForPricing } from '../types';
-import { priceRequest, type PriceOverrides } from '../pricing';
+import { priceRequest, usdToE10, type PriceOverrides } from '../pricing';
 import { DROP_REQUEST_INDEXES_SQL, FLAG, REQUEST_INDEXES_SQL, SOURCE_IDS } from './schema';
 import { keyHash, messageHash } from './identity';
 import { attrsKey, packFlags } from './migration-2-compact';
@@ -97,7 +97,7 @@ export function toolsetName(tools: string[]): string {
 /** The written columns of `requests` after its identity (id, msg_hash, key_hash), in the order writeRow binds them. */
 const ROW_COLUMNS = `flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_1h_tokens, cache_read_tokens, web_search_requests, attrs_id, agent_id, cost_usd, file_id, provider_id, feature_id,
-  success, duration_ms, branch_id`;
+  success, duration_ms, branch_id, cache_savings_e10, cache_write_premium_e10`;
 const ROW_COLUMN_COUNT = ROW_COLUMNS.split(',').length;
 
 /** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
@@ -389,6 +389,9 @@ export class Ingestor {
     let cost: number;
     let priced: number;
     let costKind = 0;
+    // Cache economics only where the table priced the row (a logged cost or a free local call has none).
+    let savingsE10 = 0;
+    let premiumE10 = 0;
     if (rec.loggedCostUsd !== undefined && rec.loggedCostUsd !== null) {
       cost = rec.loggedCostUsd;
       priced = 1;
@@ -401,6 +404,8 @@ export class Ingestor {
       const p = priceRequest(e.model, e.timestampMs, u, this.priceOverrides);
       cost = p.costUsd;
       priced = p.priced ? 1 : 0;
+      savingsE10 = usdToE10(p.cacheSavingsUsd);
+      premiumE10 = usdToE10(p.cacheWritePremiumUsd);
     }
     const iterations = u.iterations && u.iterations.length > 1 ? JSON.stringify(u.iterations) : null;
     const c = rec.call;
@@ -415,7 +420,7 @@ export class Ingestor {
       cost, rec.fileId,
       c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
       c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null,
-      e.gitBranch ? this.dictId('branches', e.gitBranch) : null,
+      e.gitBranch ? this.dictId('branches', e.gitBranch) : null, savingsE10, premiumE10,
     ];
     const st = this.statements();
     let id: number;
@@ -457,7 +462,8 @@ const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, ex
   count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(web_search_requests),
   sum(cost_usd), sum(1 - priced),
   count(success), coalesce(sum(success), 0), count(duration_ms), coalesce(sum(duration_ms), 0),
-  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0)
+  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0),
+  sum(cache_creation_1h_tokens), sum(cache_savings_e10), sum(cache_write_premium_e10)
   FROM requests`;
 const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
 
@@ -491,7 +497,8 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
      LEFT JOIN request_iterations i ON i.request_id = r.id
      WHERE r.cost_kind = 0`,
   );
-  const upd = db.prepare(`UPDATE requests SET cost_usd = ?, flags = (flags & ~${FLAG.unpriced}) | ? WHERE id = ?`);
+  const upd = db.prepare(`UPDATE requests SET cost_usd = ?, flags = (flags & ~${FLAG.unpriced}) | ?, cache_savings_e10 = ?,
+    cache_write_premium_e10 = ? WHERE id = ?`);
   try {
     for (const r of rows) {
       const usage: UsageForPricing = {
@@ -502,7 +509,7 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
         iterations: r.iterations_json ? JSON.parse(String(r.iterations_json)) : undefined,
       };
       const p = priceRequest(String(r.model), Number(r.ts), usage, overrides);
-      upd.run([p.costUsd, p.priced ? 0 : FLAG.unpriced, Number(r.id)]);
+      upd.run([p.costUsd, p.priced ? 0 : FLAG.unpriced, usdToE10(p.cacheSavingsUsd), usdToE10(p.cacheWritePremiumUsd), Number(r.id)]);
     }
   } finally {
     upd.free();

@@ -17,6 +17,8 @@ import { tableOf } from './figures';
 import type { PanelFilter } from './filterState';
 import { foldFacts } from './fold';
 import { insightOf, panelKpis, previousTotals } from './kpis';
+import { limitsFor } from './limits';
+import type { StatusOptions } from '../../limits/status';
 import { rateLimitSummary } from './rateLimits';
 import { rankSessions, sessionTable } from './sessions';
 import { periodSpend } from './spend';
@@ -35,6 +37,8 @@ export interface ReadModelOptions {
   budgets?: BudgetLimits;
   /** When given, receives the milliseconds spent per phase (benchmarks). */
   timings?: Record<string, number>;
+  /** The chip's inputs (statusline capture, OAuth snapshot, plan and plan prices) for the Limits section. */
+  status?: StatusOptions;
 }
 
 /** Adds the milliseconds since the previous lap to `timings[phase]` (no-op without timings). */
@@ -107,6 +111,9 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const rateLimits = rateLimitSummary(db, nowMs);
   lap('apiLogs');
 
+  const limits = limitsFor(db, filter, { startMs, endMs }, nowMs, opts.status);
+  lap('limits');
+
   return {
     generatedAt: new Date(nowMs).toISOString(),
     nowMs,
@@ -138,5 +145,6 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
     freeCalls: calls.freeCalls,
     scatter: calls.scatter,
     rateLimits,
+    limits,
   };
 }

@@ -5,6 +5,7 @@ import type { Metrics } from '../../types';
 import type { Budget, PeriodSpend } from './budgets';
 import type { ModelFamily } from './families';
 import type { PanelFilter, SeriesInterval } from './filterState';
+import type { LimitsSection } from '../limitsTypes';
 
 export interface Kpi {
   value: number;
@@ -259,4 +260,6 @@ export interface PanelReadModel {
   scatter: DurationScatter | null;
   /** Latest rate-limit observations (not filtered: they describe now). */
   rateLimits: RateLimitSummary;
+  /** 5-hour blocks, official and local weekly windows, plan value, cache economics (see query/limitsSection). */
+  limits: LimitsSection;
 }
