@@ -19,6 +19,7 @@ import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
+import { ensureContextTables, refreshSessionContext } from './limits/contextStore';
 import type { PanelFilter, PanelReadModel } from '../protocol';
 
 export interface EngineOptions {
@@ -84,6 +85,7 @@ export class Engine implements EngineApi {
     const log = opts.log ?? silentLogger;
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
+    engine.ensureContextTables();
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -124,6 +126,11 @@ export class Engine implements EngineApi {
     return next;
   }
 
+  /** The context-fill tables (issue 17) on a database written before them. */
+  private ensureContextTables(): void {
+    if (ensureContextTables(this.db)) this.dirty = true;
+  }
+
   private repriceIfTableChanged(): void {
     const fingerprint = priceTableFingerprint(this.opts.priceOverrides);
     if (getMeta(this.db, 'price_fingerprint') === fingerprint) return;
@@ -161,6 +168,7 @@ export class Engine implements EngineApi {
         this.db = reloaded.db;
         this.dictionaries = null;
         this.loadedStamp = reloaded.fileStamp;
+        this.ensureContextTables();
         this.repriceIfTableChanged();
         this.log.info(isWriter ? 'Took over as the writer; reloaded the database from disk.' : 'Reloaded the database written by another window.');
       }
@@ -187,7 +195,9 @@ export class Engine implements EngineApi {
             full: options.full, homeDir: this.opts.homeDir ?? os.homedir(),
           });
         }
+        const touched = ingestor.touchedSpan();
         ingestor.refreshRollups();
+        if (touched) refreshSessionContext(this.db, touched.fromMs, touched.toMs);
         this.db.run('COMMIT');
       } catch (e) {
         this.db.run('ROLLBACK');

@@ -74,6 +74,21 @@ export interface LimitEvent {
   text: string;
 }
 
+/**
+ * A `compact_boundary` system row: Claude Code summarised the conversation, so the context fill restarts.
+ * Rows of a subagent (isSidechain) are the subagent's own context and never reset the session's fill.
+ */
+export interface CompactionEvent {
+  sessionId: string;
+  timestampMs: number;
+  isSidechain: boolean;
+  /** compactMetadata.trigger: "auto" | "manual"; null when absent or another value. */
+  trigger: 'auto' | 'manual' | null;
+  /** compactMetadata.preTokens / postTokens (postTokens is written by newer 2.1.x builds only). */
+  preTokens: number | null;
+  postTokens: number | null;
+}
+
 /** Requests and the four token buckets of a stretch of usage (a 5-hour window, a block), with total and cost. */
 export interface UsageFigures {
   requests: number;

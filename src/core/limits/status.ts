@@ -24,6 +24,7 @@ import { statusPlainText } from './chip';
 import { pace as computePace, project, type Pace, type Projection } from './forecast';
 import { activeBlock, burnRate, loadBlocks, p90BlockTokens, type BurnRate } from './blocks';
 import { latestRateLimits, type LatestRateLimit } from '../sources/api-log/scanner';
+import { activeSessionContexts, type SessionContext, type StatuslineContextReading } from './context';
 
 export interface StatusOptions {
   /** The latest statusline capture (parsed by parseStatuslineJson), if the capture is installed. */
@@ -40,6 +41,10 @@ export interface StatusOptions {
   staleAfterMs?: number;
   /** Zone of "today" (the chip's fallback figure). Default: the machine's. */
   tz?: string;
+  /** The latest statusline `context_window` reading of each session (parseStatuslineContext). */
+  contextReadings?: StatuslineContextReading[];
+  /** A session is active (its context fill is listed) when it did something this recent. Default 30 min. */
+  activeSessionMinutes?: number;
 }
 
 export interface StatusBlock extends UsageFigures {
@@ -75,6 +80,8 @@ export interface StatusResult {
   p90WindowTokens: number | null;
   /** Rate-limit headers seen in the user's own API logs: the latest per model, most restrictive first. */
   apiRateLimits: LatestRateLimit[];
+  /** Context-window fill of every active Claude Code session, most recently updated first. */
+  sessions: SessionContext[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -214,6 +221,11 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
     },
     p90WindowTokens,
     apiRateLimits: latestRateLimits(db, nowMs),
+    sessions: activeSessionContexts(db, nowMs, {
+      activeMinutes: opts.activeSessionMinutes,
+      statusline: opts.contextReadings,
+      staleAfterMs,
+    }),
   };
 }
 

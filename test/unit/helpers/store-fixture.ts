@@ -5,6 +5,7 @@ import { getSqlJs } from '../../../src/core/store/sqljs';
 import type { Database } from '../../../src/core/store/sqljs';
 import { EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SCHEMA_SQL, SOURCE_IDS } from '../../../src/core/store/schema';
 import { rebuildRollups as rebuildRollupsOfStore } from '../../../src/core/store/ingest';
+import { CONTEXT_TABLES_SQL } from '../../../src/core/limits/contextStore';
 
 export interface FixtureRequest {
   ts: number;
@@ -31,6 +32,7 @@ export async function createStore(): Promise<Database> {
   const db = new SQL.Database();
   db.run(SCHEMA_SQL);
   db.run(REQUEST_INDEXES_SQL);
+  db.run(CONTEXT_TABLES_SQL);
   return db;
 }
 

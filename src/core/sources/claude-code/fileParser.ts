@@ -1,7 +1,7 @@
 // Reading and parsing the new bytes of one transcript file, with no access to the store: the scanner
 // runs it inline for small reads, or in a worker thread for large ones so that parsing (one core) and
 // the sql.js inserts (the other core) overlap.
-import type { LimitEvent, UsageEvent } from '../../types';
+import type { CompactionEvent, LimitEvent, UsageEvent } from '../../types';
 import { dedupKeyOf, isBetter, mergeTools, totalTokens } from '../../store/ingest';
 import { readNewLines, type ReadLinesResult } from '../incremental';
 import { parseTranscriptLine } from './parse';
@@ -19,6 +19,8 @@ export interface ParsedFile {
   /** Copies folded into another copy of the same response within this file. */
   mergedCopies: number;
   limits: LimitEvent[];
+  /** compact_boundary rows, in file order. */
+  compactions: CompactionEvent[];
   /** Best title per session: a higher rank wins, a later line of the same rank wins. */
   titles: Array<{ sessionId: string; title: string; rank: number }>;
   badLines: number;
@@ -31,9 +33,9 @@ export interface ParsedFile {
 // `"assistant"` only occurs as a real value or key: usage-bearing rows and synthetic limit rows carry it
 // (type and role), user rows with their bulky tool results never do. One search settles most bytes.
 const ASSISTANT_MARK = Buffer.from('"assistant"');
-const TITLE_MARKS = [Buffer.from('-title"'), Buffer.from('"summary"')];
+const TITLE_MARKS = [Buffer.from('-title"'), Buffer.from('"summary"'), Buffer.from('"compact_boundary"')];
 const TITLE_RANK = { summary: 1, 'ai-title': 2, 'custom-title': 3 } as const;
-/** Title rows are short; longer lines are not searched for them. */
+/** Title and compact_boundary rows are short; longer lines are not searched for them. */
 const MAX_TITLE_LINE = 64 * 1024;
 
 function mayMatter(line: Buffer): boolean {
@@ -56,7 +58,7 @@ export function looksLikeJsonObject(line: Buffer): boolean {
 }
 
 export async function parseFile(job: FileJob): Promise<ParsedFile> {
-  const out: ParsedFile = { path: job.path, events: [], mergedCopies: 0, limits: [], titles: [], badLines: 0, read: null, error: null };
+  const out: ParsedFile = { path: job.path, events: [], mergedCopies: 0, limits: [], compactions: [], titles: [], badLines: 0, read: null, error: null };
   const copies = new Map<string, { event: UsageEvent; total: number }>();
   const titles = new Map<string, { title: string; rank: number }>();
   try {
@@ -87,6 +89,9 @@ export async function parseFile(job: FileJob): Promise<ParsedFile> {
         }
         case 'limit':
           out.limits.push(parsed.event);
+          break;
+        case 'compaction':
+          out.compactions.push(parsed.event);
           break;
         case 'title': {
           const rank = TITLE_RANK[parsed.titleSource];

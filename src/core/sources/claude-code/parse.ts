@@ -2,12 +2,13 @@
 // Rules: transcripts reference §0, §3, §4, §6. Parse by key, never by position; bad input becomes
 // `malformed` with a reason naming the field, never an exception and never a partial count.
 import { createHash } from 'node:crypto';
-import type { LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
+import type { CompactionEvent, LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
 import { inferLimitType, isLimitText, parseLegacyResetEpoch, parseResetText } from './limitText';
 
 export type ParsedLine =
   | { kind: 'usage'; event: UsageEvent }
   | { kind: 'limit'; event: LimitEvent }
+  | { kind: 'compaction'; event: CompactionEvent }
   | {
       kind: 'title';
       sessionId: string;
@@ -34,7 +35,7 @@ export function mayCarryUsageOrTitle(line: string): boolean {
     // Limit messages live on synthetic / API-error rows; keep them even if a writer left usage out.
     if (line.includes('"isApiErrorMessage"') || line.includes('"<synthetic>"')) return true;
   }
-  return line.includes('"ai-title"') || line.includes('"custom-title"') || line.includes('"summary"');
+  return line.includes('"ai-title"') || line.includes('"custom-title"') || line.includes('"summary"') || line.includes('"compact_boundary"');
 }
 
 let cachedMachineZone: string | undefined;
@@ -67,6 +68,8 @@ export function parseTranscriptLine(line: string, fallbackSessionId?: string): P
         return parseTitle(row, 'aiTitle', 'ai-title', fallbackSessionId);
       case 'custom-title':
         return parseTitle(row, 'customTitle', 'custom-title', fallbackSessionId);
+      case 'system':
+        return row.subtype === 'compact_boundary' ? parseCompactBoundary(row, fallbackSessionId) : SKIP;
       default:
         // progress / agent_progress echoes, cost-state snapshots, user rows…: never billable.
         return SKIP;
@@ -96,6 +99,24 @@ function parseTitle(row: Json, key: string, source: 'custom-title' | 'ai-title' 
   const sessionId = nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId);
   if (sessionId === null) return SKIP;
   return { kind: 'title', sessionId, title: title.trim(), titleSource: source };
+}
+
+/** A compact_boundary system row (transcripts reference §3): when and how the session's context was compacted. */
+function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
+  const sessionId = nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId);
+  if (sessionId === null) throw new BadField('missing sessionId');
+  const meta = isRecord(row.compactMetadata) ? row.compactMetadata : {};
+  // Descriptive figures: a missing or odd value is left out (null), never a reason to lose the boundary.
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TOKENS ? v : null);
+  const event: CompactionEvent = {
+    sessionId,
+    timestampMs: readTimestamp(row.timestamp),
+    isSidechain: row.isSidechain === true,
+    trigger: meta.trigger === 'auto' || meta.trigger === 'manual' ? meta.trigger : null,
+    preTokens: count(meta.preTokens),
+    postTokens: count(meta.postTokens),
+  };
+  return { kind: 'compaction', event };
 }
 
 function parseAssistant(row: Json, line: string, fallbackSessionId?: string): ParsedLine {

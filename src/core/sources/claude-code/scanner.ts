@@ -10,6 +10,7 @@ import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileSt
 import { canonicalProject, listTranscriptFiles, type TranscriptFile } from './index';
 import type { FileJob } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
+import { recordCompaction } from '../../limits/contextStore';
 
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,6 +109,10 @@ export class ClaudeCodeScanner {
       batch.flushIfFull();
       const project = fileProject ?? this.project(null, encodedDir);
       for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
+      for (const c of parsed.compactions ?? []) {
+        if (c.isSidechain) continue;
+        recordCompaction(this.db, this.ingestor.sessionId(c.sessionId, this.ingestor.projectId(project.name, project.path), 'claude_code'), c);
+      }
       if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
       summary.badLines += parsed.badLines;
       summary.duplicateLines += parsed.mergedCopies;

@@ -1,0 +1,106 @@
+// What the store keeps for the context-window fill of sessions (issue 17): the compactions Claude Code
+// recorded (compact_boundary rows) and, per session, the last and the peak context of its main thread.
+// Both tables are small (one row per session / per compaction, integer ids only), so the chip and the
+// panel read a session's fill without scanning `requests`.
+//
+// Context of one response = input + cache_creation + cache_read tokens of a billable, main-thread
+// (non-sidechain) Claude Code request: the prompt the model saw. Output is not context until the next turn.
+import type { CompactionEvent } from '../types';
+import { SOURCE_IDS } from '../store/schema';
+import type { Database } from '../store/sqljs';
+
+/** The schema of migration "context fill" (tables + the backfill of session_context from stored requests). */
+export const CONTEXT_TABLES_SQL = `
+-- One row per compact_boundary of a session's main thread. trigger: 0 unknown, 1 auto, 2 manual.
+CREATE TABLE IF NOT EXISTS compactions (
+  session_id INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  trigger INTEGER NOT NULL,
+  pre_tokens INTEGER,
+  post_tokens INTEGER,
+  PRIMARY KEY (session_id, ts)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS compactions_ts ON compactions(ts);
+
+-- Per session: the last main-thread request's context (tokens, model, time) and the session's peak.
+CREATE TABLE IF NOT EXISTS session_context (
+  session_id INTEGER PRIMARY KEY,
+  last_ts INTEGER NOT NULL,
+  last_tokens INTEGER NOT NULL,
+  model_id INTEGER NOT NULL,
+  peak_tokens INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS session_context_last ON session_context(last_ts);
+`;
+
+const TRIGGER_IDS = { auto: 1, manual: 2 } as const;
+export const TRIGGER_NAMES: Record<number, 'auto' | 'manual' | null> = { 0: null, 1: 'auto', 2: 'manual' };
+
+const CONTEXT_EXPR = 'input_tokens + cache_creation_tokens + cache_read_tokens';
+const MAIN_THREAD = `source = ${SOURCE_IDS.claude_code} AND sidechain = 0`;
+
+/**
+ * Records one compaction of a session (`sessionRowId`: sessions.id). A subagent's own compaction is not the
+ * session's and is ignored. Re-reading the same row adds nothing (key: session + time).
+ */
+export function recordCompaction(db: Database, sessionRowId: number, e: CompactionEvent): boolean {
+  if (e.isSidechain) return false;
+  db.run(
+    'INSERT OR IGNORE INTO compactions (session_id, ts, trigger, pre_tokens, post_tokens) VALUES (?, ?, ?, ?, ?)',
+    [sessionRowId, e.timestampMs, e.trigger ? TRIGGER_IDS[e.trigger] : 0, e.preTokens, e.postTokens],
+  );
+  return db.getRowsModified() > 0;
+}
+
+/**
+ * Folds the main-thread requests with `fromMs <= ts < toMs` into session_context: a later request becomes the
+ * session's last, a larger context its peak. Called after each scan for the hours the scan touched (all
+ * of history on a cold scan: one indexed pass), so the table always agrees with `requests`.
+ */
+export function refreshSessionContext(db: Database, fromMs: number, toMs: number): void {
+  // SQLite's bare columns of a max() aggregate come from the row holding the max: the last request's figures.
+  db.run(
+    `INSERT INTO session_context (session_id, last_ts, last_tokens, model_id, peak_tokens)
+       SELECT session_id, max(ts), ${CONTEXT_EXPR}, model_id, 0 FROM requests
+        WHERE ts >= ? AND ts < ? AND ${MAIN_THREAD} GROUP BY session_id
+     ON CONFLICT(session_id) DO UPDATE SET last_ts = excluded.last_ts, last_tokens = excluded.last_tokens, model_id = excluded.model_id
+       WHERE excluded.last_ts >= session_context.last_ts`,
+    [fromMs, toMs],
+  );
+  db.run(
+    `UPDATE session_context SET peak_tokens = max(peak_tokens, p.peak)
+       FROM (SELECT session_id AS sid, max(${CONTEXT_EXPR}) AS peak FROM requests
+              WHERE ts >= ? AND ts < ? AND ${MAIN_THREAD} GROUP BY session_id) AS p
+      WHERE session_context.session_id = p.sid`,
+    [fromMs, toMs],
+  );
+}
+
+/** The main-thread request context of one session row, as stored. */
+export interface StoredSessionContext {
+  sessionRowId: number;
+  lastTs: number;
+  lastTokens: number;
+  model: string;
+  peakTokens: number;
+}
+
+export interface StoredCompaction {
+  sessionRowId: number;
+  ts: number;
+  trigger: 'auto' | 'manual' | null;
+  preTokens: number | null;
+  postTokens: number | null;
+}
+
+/**
+ * Creates the context tables when missing and fills session_context from the stored requests (the body of
+ * the schema migration that introduces them; a no-op on a database that has them).
+ */
+export function ensureContextTables(db: Database): boolean {
+  const exists = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_context'").length > 0;
+  if (exists) return false;
+  db.run(CONTEXT_TABLES_SQL);
+  refreshSessionContext(db, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return true;
+}
