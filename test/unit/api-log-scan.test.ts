@@ -445,3 +445,21 @@ describe('api-log rate limits in the chip', () => {
     }
   });
 });
+
+describe('api-log paths: glob syntax of the kept library', () => {
+  test('character classes and braces select files; brace patterns still prune nothing they could match', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      for (const rel of ['logs/a/calls-1.jsonl', 'logs/b/calls-2.jsonl', 'logs/c/calls-3.jsonl', 'logs/a/calls-x.jsonl']) write(path.join(dir, rel), [{ ts: 1, model: 'm' }]);
+      const rel = (files: Array<{ path: string }>) => files.map((f) => path.relative(dir, f.path).split(path.sep).join('/'));
+      const braces = await expandApiLogPaths([path.join(dir, 'logs', '{a,b}', 'calls-[0-9].jsonl')]);
+      assert.deepEqual(rel(braces.files), ['logs/a/calls-1.jsonl', 'logs/b/calls-2.jsonl']);
+      const t = apiLogTarget(path.join(dir, 'logs', '{a,c}', '*.jsonl'));
+      assert.equal(t.baseDir, path.join(dir, 'logs').split(path.sep).join('/'));
+      assert.equal(t.matches(path.join(dir, 'logs', 'c', 'calls-3.jsonl')), true);
+      assert.equal(t.matches(path.join(dir, 'logs', 'b', 'calls-2.jsonl')), false);
+    } finally {
+      cleanup();
+    }
+  });
+});

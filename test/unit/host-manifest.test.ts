@@ -9,8 +9,9 @@ import { COMMAND_IDS } from '../../src/host/commands';
 import { QUERY_PARAMS_SCHEMA } from '../../src/host/querySurface';
 import { runQuery } from '../../src/core/query/run';
 import { createStore } from './helpers/store-fixture';
+import { localizedManifest, settingsOf } from './helpers/manifest';
 
-const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+const pkg = localizedManifest();
 
 test('commands: all registered ids contributed, category "Claude Costs", fixed titles', () => {
   const contributed = new Map<string, { title: string; category: string }>(pkg.contributes.commands.map((c: { command: string }) => [c.command, c]));
@@ -44,7 +45,7 @@ test('the schema lists exactly the params the validator accepts', async () => {
 });
 
 test('every setting the host reads is declared; OAuth is off by default', () => {
-  const props = pkg.contributes.configuration.properties;
+  const props = settingsOf(pkg);
   const src = fs.readFileSync(path.resolve(__dirname, '../../src/host/settings.ts'), 'utf8');
   const keys = [...src.matchAll(/get\('([^']+)'\)/g)].map((m) => `claudeCosts.${m[1]}`);
   assert.ok(keys.length >= 15);
@@ -61,4 +62,35 @@ test('activation, remote and trust declarations', () => {
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['claudeCosts.apiLogs.paths', 'claudeCosts.priceOverrides', 'claudeCosts.roots']);
   assert.equal(pkg.capabilities.virtualWorkspaces, true);
   assert.equal(pkg.main, './dist/extension.js');
+});
+
+test('manifest craft: every manifest string localized, settings in titled ordered sections with markdown, links, categories', () => {
+  const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const sections = raw.contributes.configuration;
+  assert.ok(Array.isArray(sections) && sections.length >= 3, 'settings are split into sections');
+  const orders = new Set<number>();
+  for (const section of sections) {
+    assert.match(section.title, /^%config\.section\.\w+%$/, 'section title comes from package.nls.json');
+    assert.equal(typeof section.order, 'number');
+    orders.add(section.order);
+    for (const [key, schema] of Object.entries<any>(section.properties)) {
+      assert.match(schema.markdownDescription ?? '', /^%.+%$/, `${key}: localized markdownDescription`);
+      assert.equal(schema.description, undefined, `${key}: markdownDescription only`);
+      assert.equal(typeof schema.order, 'number', `${key}: order`);
+    }
+  }
+  assert.equal(orders.size, sections.length, 'section orders are distinct');
+  for (const c of raw.contributes.commands) assert.match(c.title, /^%.+%$/, `${c.command}: localized title`);
+  assert.match(raw.displayName, /^%.+%$/);
+  assert.match(raw.description, /^%.+%$/);
+  for (const category of ['AI', 'Chat']) assert.ok(raw.categories.includes(category), category);
+  assert.match(raw.repository.url, /^https:\/\//);
+  assert.match(raw.bugs.url, /^https:\/\//);
+  assert.match(raw.homepage, /^https:\/\//);
+  // A command shown as a button in a menu needs an icon.
+  const byId = new Map<string, any>(raw.contributes.commands.map((c: { command: string }) => [c.command, c]));
+  for (const [menu, items] of Object.entries<any[]>(raw.contributes.menus)) {
+    if (menu === 'commandPalette') continue;
+    for (const item of items) if (String(item.group ?? '').startsWith('navigation')) assert.ok(byId.get(item.command)?.icon, `${item.command} in ${menu} has an icon`);
+  }
 });

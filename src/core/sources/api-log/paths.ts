@@ -1,10 +1,11 @@
 // Which files the setting `claudeCosts.apiLogs.paths` (CLI: --api-log) names: absolute paths or globs,
-// `~` expanded. A tiny glob of our own (no dependency): `*` and `?` within one path segment, `**` for any
-// number of segments. Like shell globs, `*`, `?` and `**` do not match names starting with a dot (a
-// literal `.name` segment does). A directory names every `*.jsonl` file beneath it.
+// `~` expanded. Globs are picomatch's (`*`, `?`, `**`, `[…]`, `{a,b}`); like shell globs, wildcards do not
+// match names starting with a dot (a literal `.name` segment does). A directory names every `*.jsonl`
+// file beneath it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { ListedFile } from '../files';
 
 export interface ApiLogPathOptions {
@@ -22,14 +23,19 @@ export interface ApiLogTarget {
   /** The deepest folder without glob characters (watch here). */
   baseDir: string;
   isGlob: boolean;
+  /** The glob below baseDir (`**\/*.jsonl` for a folder). */
+  relativeGlob: string;
   /** Does an absolute file path belong to this target? */
   matches(filePath: string): boolean;
 }
 
-const GLOB_CHARS = /[*?]/;
 /** Folders a `**` never descends into (huge, and never where call logs live). */
 const PRUNED_DIRS = new Set(['node_modules', '.git']);
 const MAX_DEPTH = 24;
+/** `dot: false`: like shell globs, wildcards skip dot names; a literal `.name` segment still matches. */
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: false };
+/** A folder target names every `*.jsonl` file beneath it. */
+const FOLDER_GLOB = '**/*.jsonl';
 
 function toSlash(p: string): string {
   return p.split(path.sep).join('/');
@@ -41,80 +47,42 @@ export function expandHome(p: string, homeDir: string = os.homedir()): string {
   return p;
 }
 
-function segmentRegex(seg: string): RegExp {
-  let re = '';
-  for (const ch of seg) {
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Matches `/`-separated segments against glob segments (`**` = zero or more whole segments). */
-function matchSegments(globs: string[], regexes: Array<RegExp | null>, parts: string[], i = 0, j = 0): boolean {
-  if (i === globs.length) return j === parts.length;
-  if (globs[i] === '**') {
-    for (let k = j; k <= parts.length; k++) {
-      if (matchSegments(globs, regexes, parts, i + 1, k)) return true;
-      if (k < parts.length && parts[k].startsWith('.')) return false; // ** does not enter dot folders
-    }
-    return false;
-  }
-  if (j === parts.length) return false;
-  const part = parts[j];
-  const re = regexes[i];
-  if (re) {
-    if (part.startsWith('.') && !globs[i].startsWith('.')) return false;
-    if (!re.test(part)) return false;
-  } else if (part !== globs[i]) return false;
-  return matchSegments(globs, regexes, parts, i + 1, j + 1);
-}
-
 /** Resolves one configured path into a target (pure; touches no file). */
 export function apiLogTarget(raw: string, opts: ApiLogPathOptions = {}): ApiLogTarget {
   const abs = toSlash(path.resolve(opts.cwd ?? process.cwd(), expandHome(raw.trim(), opts.homeDir)));
-  const segs = abs.split('/');
-  const firstGlob = segs.findIndex((s) => GLOB_CHARS.test(s));
-  if (firstGlob === -1) {
+  const scanned = picomatch.scan(abs);
+  if (!scanned.isGlob) {
     // A file, or a folder meaning every .jsonl beneath it.
-    const dirGlobs = ['**', '*.jsonl'];
-    const dirRegexes = dirGlobs.map((g) => (g === '**' ? null : segmentRegex(g)));
+    const inFolder = picomatch(FOLDER_GLOB, GLOB_OPTIONS);
     return {
-      raw, pattern: abs, baseDir: abs, isGlob: false,
+      raw, pattern: abs, baseDir: abs, isGlob: false, relativeGlob: FOLDER_GLOB,
       matches(filePath: string) {
         const f = toSlash(filePath);
         if (f === abs) return true;
-        if (!f.startsWith(`${abs}/`)) return false;
-        return matchSegments(dirGlobs, dirRegexes, f.slice(abs.length + 1).split('/'));
+        return f.startsWith(`${abs}/`) && inFolder(f.slice(abs.length + 1));
       },
     };
   }
-  const baseDir = segs.slice(0, firstGlob).join('/') || '/';
-  const globs = segs.slice(firstGlob);
-  const regexes = globs.map((g) => (g === '**' || !GLOB_CHARS.test(g) ? null : segmentRegex(g)));
+  const baseDir = scanned.base || '/';
   const prefix = baseDir.endsWith('/') ? baseDir : `${baseDir}/`;
+  const relativeGlob = abs.slice(prefix.length);
+  const isMatch = picomatch(relativeGlob, GLOB_OPTIONS);
   return {
-    raw, pattern: abs, baseDir, isGlob: true,
+    raw, pattern: abs, baseDir, isGlob: true, relativeGlob,
     matches(filePath: string) {
       const f = toSlash(filePath);
-      return f.startsWith(prefix) && matchSegments(globs, regexes, f.slice(prefix.length).split('/'));
+      return f.startsWith(prefix) && isMatch(f.slice(prefix.length));
     },
   };
 }
 
-/** True for a glob pattern segment list that can still match below `relParts` (prunes the walk). */
-function mayMatchBelow(globs: string[], relParts: string[]): boolean {
-  if (globs.includes('**')) return true;
-  if (relParts.length >= globs.length) return false;
-  for (let i = 0; i < relParts.length; i++) {
-    const g = globs[i];
-    if (GLOB_CHARS.test(g)) {
-      if (relParts[i].startsWith('.') && !g.startsWith('.')) return false;
-      if (!segmentRegex(g).test(relParts[i])) return false;
-    } else if (g !== relParts[i]) return false;
-  }
-  return true;
+/** Can a file below the folder `relParts` (relative to the target's base) still match? Prunes the walk. */
+function mayMatchBelow(relativeGlob: string, relParts: string[]): boolean {
+  // `**` and braces (which may hold a `/`) can match at any depth: walk on (bounded by MAX_DEPTH).
+  if (relativeGlob.includes('**') || relativeGlob.includes('{')) return true;
+  const segments = relativeGlob.split('/');
+  if (relParts.length >= segments.length) return false;
+  return relParts.every((part, i) => picomatch.isMatch(part, segments[i]!, GLOB_OPTIONS));
 }
 
 function listed(p: string, st: fs.Stats): ListedFile {
@@ -143,8 +111,7 @@ export async function expandApiLogPaths(raws: string[], opts: ApiLogPathOptions 
       continue;
     }
     if (!st.isDirectory()) continue;
-    const globs = target.isGlob ? target.pattern.slice(toSlash(base).replace(/\/$/, '').length + 1).split('/') : ['**', '*.jsonl'];
-    const visited = new Set<string>();
+        const visited = new Set<string>();
     const walk = async (dir: string, relParts: string[]): Promise<void> => {
       if (relParts.length > MAX_DEPTH) return;
       let entries: fs.Dirent[];
@@ -174,8 +141,8 @@ export async function expandApiLogPaths(raws: string[], opts: ApiLogPathOptions 
         }
         const parts = [...relParts, entry.name];
         if (isDir) {
-          if (PRUNED_DIRS.has(entry.name) || !mayMatchBelow(globs, parts)) continue;
-          if (entry.name.startsWith('.') && !globs.some((g) => g.startsWith('.'))) continue; // ~/.cache & co.
+          if (PRUNED_DIRS.has(entry.name) || !mayMatchBelow(target.relativeGlob, parts)) continue;
+          if (entry.name.startsWith('.') && !target.relativeGlob.split('/').some((g) => g.startsWith('.'))) continue; // ~/.cache & co.
           await walk(full, parts);
         } else if (isFile && target.matches(full) && !found.has(full)) {
           try {
