@@ -96,7 +96,7 @@ export const QUERY_PARAMS_SCHEMA = {
     },
     start_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, inclusive, in tz (overrides window)' },
     end_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, inclusive, in tz (overrides window)' },
-    group_by: { type: 'string', enum: ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature'], description: 'Split the totals into groups (default none); provider and feature come from your own API logs' },
+    group_by: { type: 'string', enum: ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature'], description: 'Split the totals into groups (default none); provider and feature come from your own API logs; session groups also carry the session context-window fill (context_tokens, context_window, context_pct, peak_context_tokens, peak_context_pct, compactions)' },
     source: { type: 'string', enum: ['all', 'claude_code', 'internal'], description: 'Claude Code transcripts, your own API logs, or both (default all)' },
     project: { type: 'string', description: 'Substring of the canonical project name' },
     models: {

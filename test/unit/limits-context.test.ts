@@ -278,3 +278,29 @@ describe('statusline capture', () => {
     });
   });
 });
+
+describe('llm_costs_query', () => {
+  test('group_by session: each session group carries its context fill, peak and compactions', async () => {
+    await withCorpus({
+      [`${SESSION_A}.jsonl`]: [
+        turn21(SESSION_A, '2026-11-22T11:30:00.000Z', 150_000),
+        turn21(SESSION_A, '2026-11-22T11:40:00.000Z', 170_000),
+        compactBoundary({ sessionId: SESSION_A, timestamp: '2026-11-22T11:41:00.000Z', preTokens: 170_000, postTokens: 12_000 }),
+        turn21(SESSION_A, '2026-11-22T11:45:00.000Z', 20_000),
+      ],
+      [`${SESSION_B}.jsonl`]: [turn21(SESSION_B, '2026-11-22T11:55:00.000Z', 400_000, { model: 'claude-opus-4-7' })],
+    }, async (engine) => {
+      const r = await engine.query({ group_by: 'session', window: 'last_24h' }, T('2026-11-22T12:00:00.000Z'));
+      const byKey = new Map(r.groups!.map((g) => [g.key, g]));
+      const a = byKey.get(SESSION_A)!;
+      assert.deepEqual(
+        [a.context_tokens, a.context_window, a.context_pct, a.peak_context_tokens, a.peak_context_pct, a.compactions],
+        [20_000, 200_000, 10, 170_000, 85, 1],
+      );
+      const b = byKey.get(SESSION_B)!;
+      assert.deepEqual([b.context_tokens, b.context_window, b.context_pct], [400_000, 1_000_000, 40]);
+      const byModel = await engine.query({ group_by: 'model', window: 'last_24h' }, T('2026-11-22T12:00:00.000Z'));
+      assert.equal(byModel.groups![0].context_pct, undefined, 'only session groups carry context fields');
+    });
+  });
+});
