@@ -259,7 +259,17 @@ export function activeSessionContexts(db: Database, nowMs: number, opts: Context
     if (seenKeys.has(r.sessionId)) continue;
     out.push(fromStatusline(r, null, null));
   }
-  return out.sort((a, b) => b.updated_at_ms - a.updated_at_ms || a.session_id.localeCompare(b.session_id));
+  return out.map(inPublicOrder).sort((a, b) => b.updated_at_ms - a.updated_at_ms || a.session_id.localeCompare(b.session_id));
+}
+
+/** The same object with its keys in the documented order (the public fields first), for readable JSON. */
+function inPublicOrder(s: SessionContext): SessionContext {
+  return {
+    session_id: s.session_id, title: s.title, project: s.project, model: s.model, context_tokens: s.context_tokens,
+    context_window: s.context_window, context_pct: s.context_pct, source: s.source, updated_at: s.updated_at,
+    updated_at_ms: s.updated_at_ms, project_path: s.project_path, last_response_at: s.last_response_at,
+    peak_tokens: s.peak_tokens, peak_pct: s.peak_pct, compactions: s.compactions, last_compaction: s.last_compaction,
+  };
 }
 
 function base(meta: SessionMeta | null, s: TranscriptState | null): Omit<SessionContext, 'context_tokens' | 'context_window' | 'context_pct' | 'source' | 'updated_at' | 'updated_at_ms'> {
