@@ -71,8 +71,8 @@ test('the tooltip lists every active session (title, project, model, context %, 
   ]);
   const md = chipView(status, DEFAULT_CHIP_SETTINGS, SHOP).tooltipMarkdown;
   assert.match(md, /\*\*Context windows\*\* · 2 active sessions/);
-  assert.match(md, /\| Draft \\\| launch post \| blog \| claude\\-opus\\-4\\-7 \| 40% · 400K \/ 1M · statusline, just now \| just now \|/);
-  assert.match(md, /\| ● Fix checkout rounding \| shop \| claude\\-sonnet\\-4\\-6 \| 83% · 166K \/ 200K · 1× compacted · transcript, 4m ago \| 4m ago \|/);
+  assert.match(md, /\| Draft \\\| launch post \| blog \| claude\\-opus\\-4\\-7 \| 40% · 400K \/ 1M \(statusline\) \| just now \|/);
+  assert.match(md, /\| ● Fix checkout rounding \| shop \| claude\\-sonnet\\-4\\-6 \| 83% · 166K \/ 200K · 1× compacted \(transcript\) \| 4m ago \|/);
   assert.match(md, /● this window's workspace/);
   assert.match(md, /context: warning at 70%, error at 85%/);
   const text = statusPlainText(status);

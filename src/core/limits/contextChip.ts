@@ -74,6 +74,12 @@ function provenance(s: SessionContext, nowMs: number, formatAge: (ms: number) =>
   return `${src}, ${formatAge(Math.max(0, nowMs - s.updated_at_ms))}`;
 }
 
+/** The tooltip's shorter form: the figure's age only when it is not the last response's (a capture, a compaction). */
+function provenanceShort(s: SessionContext, nowMs: number, formatAge: (ms: number) => string): string {
+  const sameAsResponse = s.last_response_at !== null && Date.parse(s.last_response_at) === s.updated_at_ms;
+  return sameAsResponse ? s.source : provenance(s, nowMs, formatAge);
+}
+
 /** Markdown lines of the chip tooltip: one row per active session, this workspace's marked. */
 export function contextTooltipLines(
   sessions: SessionContext[],
@@ -92,7 +98,7 @@ export function contextTooltipLines(
     const peak = s.peak_pct !== null && s.context_pct !== null && s.peak_pct > s.context_pct ? ` (peak ${Math.round(s.peak_pct)}%)` : '';
     const compacted = s.compactions > 0 ? ` · ${s.compactions}× compacted` : '';
     lines.push(
-      `| ${mark}${cell(title.length > 40 ? `${title.slice(0, 39)}…` : title)} | ${cell(s.project ?? '—')} | ${cell(s.model ?? '—')} | ${fillText(s)}${peak}${compacted} · ${provenance(s, nowMs, fmt.age)} | ${last} |`,
+      `| ${mark}${cell(title.length > 40 ? `${title.slice(0, 39)}…` : title)} | ${cell(s.project ?? '—')} | ${cell(s.model ?? '—')} | ${fillText(s)}${peak}${compacted} (${provenanceShort(s, nowMs, fmt.age)}) | ${last} |`,
     );
   }
   if (workspaceKeys.size > 0) lines.push('', '● this window\'s workspace  ');
