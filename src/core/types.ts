@@ -75,16 +75,18 @@ export interface LimitEvent {
 }
 
 /**
- * A `compact_boundary` system row: Claude Code summarised the conversation, so the context fill restarts.
- * Rows of a subagent (isSidechain) are the subagent's own context and never reset the session's fill.
+ * A compact_boundary system row: Claude Code compacted the conversation, its context window refills from
+ * here. A subagent's own compaction (isSidechain) is not its session's.
  */
-export interface CompactionEvent {
-  sessionId: string;
+export interface CompactBoundary {
+  sessionId: string | null;
+  /** uuid of the row (stable across re-reads). */
+  uuid: string | null;
   timestampMs: number;
   isSidechain: boolean;
-  /** compactMetadata.trigger: "auto" | "manual"; null when absent or another value. */
-  trigger: 'auto' | 'manual' | null;
-  /** compactMetadata.preTokens / postTokens (postTokens is written by newer 2.1.x builds only). */
+  /** compactMetadata.trigger: "auto" or "manual". */
+  trigger: string | null;
+  /** compactMetadata.preTokens / postTokens: the context size just before and after (postTokens: newer 2.1.x only). */
   preTokens: number | null;
   postTokens: number | null;
 }

@@ -57,20 +57,21 @@ async function withCorpus(files: Record<string, string[]>, fn: (engine: Engine, 
 describe('parsing compact_boundary rows', () => {
   test('a 2.1.x boundary becomes a compaction event with trigger and token counts', () => {
     const line = compactBoundary({ sessionId: SESSION_A, timestamp: '2026-11-22T10:00:00.000Z', preTokens: 167_012, postTokens: 14_550, trigger: 'manual' });
+    const uuid = JSON.parse(line).uuid;
     assert.deepEqual(parseTranscriptLine(line), {
-      kind: 'compaction',
-      event: { sessionId: SESSION_A, timestampMs: T('2026-11-22T10:00:00.000Z'), isSidechain: false, trigger: 'manual', preTokens: 167_012, postTokens: 14_550 },
+      kind: 'compact',
+      event: { sessionId: SESSION_A, uuid, timestampMs: T('2026-11-22T10:00:00.000Z'), isSidechain: false, trigger: 'manual', preTokens: 167_012, postTokens: 14_550 },
     });
   });
 
   test('a boundary without metadata (older 2.x) still counts; odd figures are left out, not fatal', () => {
     const bare = JSON.stringify({ type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', sessionId: SESSION_A, timestamp: '2026-01-06T09:15:14.695Z', uuid: fakeUuid() });
     const p = parseTranscriptLine(bare);
-    assert.equal(p.kind, 'compaction');
-    assert.deepEqual(p.kind === 'compaction' && [p.event.trigger, p.event.preTokens, p.event.postTokens], [null, null, null]);
+    assert.equal(p.kind, 'compact');
+    assert.deepEqual(p.kind === 'compact' && [p.event.trigger, p.event.preTokens, p.event.postTokens], [null, null, null]);
     const odd = compactBoundary({ sessionId: SESSION_A, timestamp: '2026-11-22T10:00:00.000Z', trigger: 'weird' }).replace('"compactMetadata":{"trigger":"weird"}', '"compactMetadata":{"trigger":"weird","preTokens":"lots"}');
     const q = parseTranscriptLine(odd);
-    assert.deepEqual(q.kind === 'compaction' && [q.event.trigger, q.event.preTokens], [null, null]);
+    assert.deepEqual(q.kind === 'compact' && [q.event.trigger, q.event.preTokens], ['weird', null]);
   });
 
   test('other system rows stay skipped; a boundary without a timestamp is malformed (counted, not a crash)', () => {

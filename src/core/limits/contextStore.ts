@@ -5,7 +5,7 @@
 //
 // Context of one response = input + cache_creation + cache_read tokens of a billable, main-thread
 // (non-sidechain) Claude Code request: the prompt the model saw. Output is not context until the next turn.
-import type { CompactionEvent } from '../types';
+import type { CompactBoundary } from '../types';
 import { SOURCE_IDS } from '../store/schema';
 import type { Database } from '../store/sqljs';
 
@@ -43,11 +43,12 @@ const MAIN_THREAD = `source = ${SOURCE_IDS.claude_code} AND sidechain = 0`;
  * Records one compaction of a session (`sessionRowId`: sessions.id). A subagent's own compaction is not the
  * session's and is ignored. Re-reading the same row adds nothing (key: session + time).
  */
-export function recordCompaction(db: Database, sessionRowId: number, e: CompactionEvent): boolean {
+export function recordCompaction(db: Database, sessionRowId: number, e: CompactBoundary): boolean {
   if (e.isSidechain) return false;
+  const trigger = e.trigger === 'auto' || e.trigger === 'manual' ? TRIGGER_IDS[e.trigger] : 0;
   db.run(
     'INSERT OR IGNORE INTO compactions (session_id, ts, trigger, pre_tokens, post_tokens) VALUES (?, ?, ?, ?, ?)',
-    [sessionRowId, e.timestampMs, e.trigger ? TRIGGER_IDS[e.trigger] : 0, e.preTokens, e.postTokens],
+    [sessionRowId, e.timestampMs, trigger, e.preTokens, e.postTokens ?? null],
   );
   return db.getRowsModified() > 0;
 }

@@ -1,7 +1,7 @@
 // Reading and parsing the new bytes of one transcript file, with no access to the store: the scanner
 // runs it inline for small reads, or in a worker thread for large ones so that parsing (one core) and
 // the sql.js inserts (the other core) overlap.
-import type { CompactionEvent, LimitEvent, UsageEvent } from '../../types';
+import type { CompactBoundary, LimitEvent, UsageEvent } from '../../types';
 import { dedupKeyOf, isBetter, mergeTools, totalTokens } from '../../store/ingest';
 import { readNewLines, type ReadLinesResult } from '../incremental';
 import { parseTranscriptLine } from './parse';
@@ -19,8 +19,8 @@ export interface ParsedFile {
   /** Copies folded into another copy of the same response within this file. */
   mergedCopies: number;
   limits: LimitEvent[];
-  /** compact_boundary rows, in file order. */
-  compactions: CompactionEvent[];
+  /** compact_boundary rows, in file order (the context-fill figures start afresh at each). */
+  compactions: CompactBoundary[];
   /** Best title per session: a higher rank wins, a later line of the same rank wins. */
   titles: Array<{ sessionId: string; title: string; rank: number }>;
   badLines: number;
@@ -90,7 +90,7 @@ export async function parseFile(job: FileJob): Promise<ParsedFile> {
         case 'limit':
           out.limits.push(parsed.event);
           break;
-        case 'compaction':
+        case 'compact':
           out.compactions.push(parsed.event);
           break;
         case 'title': {

@@ -2,13 +2,14 @@
 // Rules: transcripts reference §0, §3, §4, §6. Parse by key, never by position; bad input becomes
 // `malformed` with a reason naming the field, never an exception and never a partial count.
 import { createHash } from 'node:crypto';
-import type { CompactionEvent, LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
+import type { CompactBoundary, LimitEvent, UsageEvent, UsageForPricing, UsageIteration } from '../../types';
 import { inferLimitType, isLimitText, parseLegacyResetEpoch, parseResetText } from './limitText';
 
 export type ParsedLine =
   | { kind: 'usage'; event: UsageEvent }
   | { kind: 'limit'; event: LimitEvent }
-  | { kind: 'compaction'; event: CompactionEvent }
+  /** A compact_boundary system row: the context window of its session starts afresh here. */
+  | { kind: 'compact'; event: CompactBoundary }
   | {
       kind: 'title';
       sessionId: string;
@@ -103,20 +104,19 @@ function parseTitle(row: Json, key: string, source: 'custom-title' | 'ai-title' 
 
 /** A compact_boundary system row (transcripts reference §3): when and how the session's context was compacted. */
 function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
-  const sessionId = nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId);
-  if (sessionId === null) throw new BadField('missing sessionId');
   const meta = isRecord(row.compactMetadata) ? row.compactMetadata : {};
   // Descriptive figures: a missing or odd value is left out (null), never a reason to lose the boundary.
   const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TOKENS ? v : null);
-  const event: CompactionEvent = {
-    sessionId,
+  const event: CompactBoundary = {
+    sessionId: nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId),
+    uuid: nonEmptyString(row.uuid),
     timestampMs: readTimestamp(row.timestamp),
     isSidechain: row.isSidechain === true,
-    trigger: meta.trigger === 'auto' || meta.trigger === 'manual' ? meta.trigger : null,
+    trigger: nonEmptyString(meta.trigger),
     preTokens: count(meta.preTokens),
     postTokens: count(meta.postTokens),
   };
-  return { kind: 'compaction', event };
+  return { kind: 'compact', event };
 }
 
 function parseAssistant(row: Json, line: string, fallbackSessionId?: string): ParsedLine {

@@ -110,7 +110,7 @@ export class ClaudeCodeScanner {
       const project = fileProject ?? this.project(null, encodedDir);
       for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
       for (const c of parsed.compactions ?? []) {
-        if (c.isSidechain) continue;
+        if (c.isSidechain || c.sessionId === null) continue;
         recordCompaction(this.db, this.ingestor.sessionId(c.sessionId, this.ingestor.projectId(project.name, project.path), 'claude_code'), c);
       }
       if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
