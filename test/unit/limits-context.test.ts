@@ -305,3 +305,22 @@ describe('llm_costs_query', () => {
     });
   });
 });
+
+describe('session_context upkeep', () => {
+  test('a refresh of an older span (a late file) never replaces the last response; the peak still rises; subagents never count', async () => {
+    const { createStore, insertRequests } = await import('./helpers/store-fixture');
+    const { refreshSessionContext } = await import('../../src/core/limits/contextStore');
+    const db = await createStore();
+    const row = (iso: string, cacheRead: number, extra = {}) => ({ ts: T(iso), session: 's1', input: 3, output: 500, cacheCreation: 1_000, cacheRead, ...extra });
+    insertRequests(db, [row('2026-11-22T10:00:00Z', 50_000), row('2026-11-22T11:00:00Z', 70_000), row('2026-11-22T11:30:00Z', 190_000, { sidechain: true })]);
+    refreshSessionContext(db, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const stored = () => selectAll<{ last_ts: number; last_tokens: number; peak_tokens: number }>(db, 'SELECT last_ts, last_tokens, peak_tokens FROM session_context');
+    assert.deepEqual(stored(), [{ last_ts: T('2026-11-22T11:00:00Z'), last_tokens: 71_003, peak_tokens: 71_003 }]);
+    insertRequests(db, [row('2026-11-22T09:00:00Z', 120_000)]);
+    refreshSessionContext(db, T('2026-11-22T09:00:00Z'), T('2026-11-22T10:00:00Z'));
+    assert.deepEqual(stored(), [{ last_ts: T('2026-11-22T11:00:00Z'), last_tokens: 71_003, peak_tokens: 121_003 }]);
+    insertRequests(db, [row('2026-11-22T11:45:00Z', 30_000)]);
+    refreshSessionContext(db, T('2026-11-22T11:00:00Z'), T('2026-11-22T12:00:00Z'));
+    assert.deepEqual(stored(), [{ last_ts: T('2026-11-22T11:45:00Z'), last_tokens: 31_003, peak_tokens: 121_003 }]);
+  });
+});

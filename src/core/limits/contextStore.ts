@@ -53,28 +53,55 @@ export function recordCompaction(db: Database, sessionRowId: number, e: CompactB
   return db.getRowsModified() > 0;
 }
 
+/** Beyond this span a plain table scan beats walking the ts index (measured: ≈ 2× at 1M rows). */
+const TABLE_SCAN_SPAN_MS = 31 * 24 * 3_600_000;
+
 /**
  * Folds the main-thread requests with `fromMs <= ts < toMs` into session_context: a later request becomes the
  * session's last, a larger context its peak. Called after each scan for the hours the scan touched (all
- * of history on a cold scan: one indexed pass), so the table always agrees with `requests`.
+ * of history on a cold scan), so the table always agrees with `requests`. One pass in JS: an SQL GROUP BY
+ * needs a temporary B-tree per aggregate and was ≈ 3.7× slower at 1M rows (bench/probes/context.ts).
  */
 export function refreshSessionContext(db: Database, fromMs: number, toMs: number): void {
-  // SQLite's bare columns of a max() aggregate come from the row holding the max: the last request's figures.
-  db.run(
-    `INSERT INTO session_context (session_id, last_ts, last_tokens, model_id, peak_tokens)
-       SELECT session_id, max(ts), ${CONTEXT_EXPR}, model_id, 0 FROM requests
-        WHERE ts >= ? AND ts < ? AND ${MAIN_THREAD} GROUP BY session_id
-     ON CONFLICT(session_id) DO UPDATE SET last_ts = excluded.last_ts, last_tokens = excluded.last_tokens, model_id = excluded.model_id
-       WHERE excluded.last_ts >= session_context.last_ts`,
-    [fromMs, toMs],
+  const scan = db.prepare(
+    `SELECT session_id, ts, ${CONTEXT_EXPR}, model_id FROM requests ${toMs - fromMs > TABLE_SCAN_SPAN_MS ? 'NOT INDEXED' : ''}
+      WHERE ts >= ? AND ts < ? AND ${MAIN_THREAD}`,
   );
-  db.run(
-    `UPDATE session_context SET peak_tokens = max(peak_tokens, p.peak)
-       FROM (SELECT session_id AS sid, max(${CONTEXT_EXPR}) AS peak FROM requests
-              WHERE ts >= ? AND ts < ? AND ${MAIN_THREAD} GROUP BY session_id) AS p
-      WHERE session_context.session_id = p.sid`,
-    [fromMs, toMs],
+  // session row id → [last ts, last tokens, last model id, peak tokens]
+  const folded = new Map<number, [number, number, number, number]>();
+  try {
+    scan.bind([fromMs, toMs]);
+    while (scan.step()) {
+      const [sid, ts, tokens, model] = scan.get() as number[];
+      const f = folded.get(sid);
+      if (!f) folded.set(sid, [ts, tokens, model, tokens]);
+      else {
+        if (ts >= f[0]) {
+          f[0] = ts;
+          f[1] = tokens;
+          f[2] = model;
+        }
+        if (tokens > f[3]) f[3] = tokens;
+      }
+    }
+  } finally {
+    scan.free();
+  }
+  if (folded.size === 0) return;
+  // SET expressions see the row's old values: the later of old and new becomes last, the larger the peak.
+  const upsert = db.prepare(
+    `INSERT INTO session_context (session_id, last_ts, last_tokens, model_id, peak_tokens) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(session_id) DO UPDATE SET
+       last_tokens = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_tokens ELSE last_tokens END,
+       model_id = CASE WHEN excluded.last_ts >= last_ts THEN excluded.model_id ELSE model_id END,
+       last_ts = max(last_ts, excluded.last_ts),
+       peak_tokens = max(peak_tokens, excluded.peak_tokens)`,
   );
+  try {
+    for (const [sid, f] of folded) upsert.run([sid, ...f]);
+  } finally {
+    upsert.free();
+  }
 }
 
 /** The main-thread request context of one session row, as stored. */
