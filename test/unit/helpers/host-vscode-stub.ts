@@ -193,6 +193,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
         };
       },
       onDidChangeConfiguration: configChange.event,
+      onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
       createFileSystemWatcher(pattern: RelativePattern) {
         const w: StubWatcher = { base: pattern.base.fsPath, pattern: pattern.pattern, create: new EventEmitter(), change: new EventEmitter(), del: new EventEmitter(), disposed: false };
         watchers.push(w);
