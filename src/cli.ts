@@ -123,7 +123,7 @@ const COMMANDS: Record<string, CliCommand> = {
       // Same inputs as the chip, less the statusline capture (it lives in VS Code's storage).
       engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: ctx.args.options['config-dir'] }) });
       const status = await engine.status(ctx.now());
-      ctx.out(ctx.args.options.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/status')).renderStatusText(status)}\n`);
+      ctx.out(ctx.args.options.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/chip')).renderStatusText(status)}\n`);
     },
   },
   report: {

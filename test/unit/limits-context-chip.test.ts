@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStore } from './helpers/store-fixture';
 import { buildStatus, type StatusResult } from '../../src/core/limits/status';
-import { chipView, DEFAULT_CHIP_SETTINGS, statusPlainText } from '../../src/core/limits/chip';
+import { chipView, DEFAULT_CHIP_SETTINGS, renderStatusText as statusPlainText } from '../../src/core/limits/chip';
 import { decideContextNotifications, workspaceSessions } from '../../src/core/limits/contextChip';
 import type { SessionContext } from '../../src/core/limits/context';
 import { readSettings } from '../../src/host/settings';
