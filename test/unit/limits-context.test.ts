@@ -324,3 +324,22 @@ describe('session_context upkeep', () => {
     assert.deepEqual(stored(), [{ last_ts: T('2026-11-22T11:45:00Z'), last_tokens: 31_003, peak_tokens: 121_003 }]);
   });
 });
+
+describe("the panel's sessions table", () => {
+  test('each Claude Code session row carries its context fill: current, peak, window, compactions', async () => {
+    const { DEFAULT_PANEL_FILTER } = await import('../../src/protocol');
+    await withCorpus({
+      [`${SESSION_A}.jsonl`]: [
+        turn21(SESSION_A, '2026-11-22T11:30:00.000Z', 150_000),
+        turn21(SESSION_A, '2026-11-22T11:40:00.000Z', 170_000),
+        compactBoundary({ sessionId: SESSION_A, timestamp: '2026-11-22T11:41:00.000Z', preTokens: 170_000, postTokens: 12_000 }),
+      ],
+      [`${SESSION_B}.jsonl`]: [turn21(SESSION_B, '2026-11-22T11:55:00.000Z', 400_000, { model: 'claude-opus-4-7' })],
+    }, async (engine) => {
+      const m = await engine.readModel({ ...DEFAULT_PANEL_FILTER, range: 'last_7d' }, T('2026-11-22T12:00:00.000Z'));
+      const byKey = new Map(m.sessions.rows.map((r) => [r.sessionKey, r.context]));
+      assert.deepEqual(byKey.get(SESSION_A), { currentTokens: 12_000, currentPct: 6, peakTokens: 170_000, peakPct: 85, window: 200_000, compactions: 1 });
+      assert.deepEqual(byKey.get(SESSION_B), { currentTokens: 400_000, currentPct: 40, peakTokens: 400_000, peakPct: 40, window: 1_000_000, compactions: 0 });
+    });
+  });
+});

@@ -357,6 +357,10 @@ export class CostsApp extends LitElement {
       { key: 'models', label: 'Models', value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', ') },
       { key: 'first', label: 'First', value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
       { key: 'last', label: 'Last', value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      { key: 'context', label: 'Context now · peak', numeric: true, value: (r) => r.context?.peakPct ?? -1,
+        render: (r) => (r.context ? `${r.context.currentPct === null ? 'compacted' : pct(r.context.currentPct, 0)} · ${pct(r.context.peakPct, 0)}` : '—'),
+        title: (r) => contextTitle(r),
+        bar: (r) => Math.min(100, r.context?.currentPct ?? 0) },
       num('requests', 'Requests', (r) => r.requests, t.requests, full),
       num('tokens', 'Tokens', (r) => r.total_tokens, t.total_tokens),
       costCol<SessionRow>(),
@@ -388,4 +392,13 @@ export class CostsApp extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap { 'costs-app': CostsApp }
+}
+
+/** The exact figures behind a session's context cell (its tooltip). */
+function contextTitle(r: SessionRow): string {
+  const c = r.context;
+  if (!c) return 'No Claude Code main-thread response recorded for this session';
+  const now = c.currentTokens === null ? 'compacted; the size is known at the next response' : `${full(c.currentTokens)} of ${full(c.window)} tokens now`;
+  const compactions = c.compactions > 0 ? ` · compacted ${c.compactions}×` : '';
+  return `Context window: ${now} · peak ${full(c.peakTokens)} (${pct(c.peakPct, 0)})${compactions}`;
 }
