@@ -19,7 +19,8 @@ import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
-import { ensureContextTables, refreshSessionContext } from './limits/contextStore';
+import { refreshSessionContext } from './limits/contextStore';
+import { buildSideBar, type SideBarRequest, type SideBarSummary } from './query/sideBar';
 import type { PanelFilter } from './query/readmodel/filterState';
 import type { PanelReadModel } from './query/readmodel/types';
 
@@ -86,7 +87,8 @@ export class Engine implements EngineApi {
     const log = opts.log ?? silentLogger;
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
-    engine.ensureContextTables();
+    // A migrated image is saved at the next save, so the migration does not run again at every open.
+    if (opened.migrated.length > 0) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -127,11 +129,6 @@ export class Engine implements EngineApi {
     return next;
   }
 
-  /** The context-fill tables (issue 17) on a database written before them. */
-  private ensureContextTables(): void {
-    if (ensureContextTables(this.db)) this.dirty = true;
-  }
-
   private repriceIfTableChanged(): void {
     const fingerprint = priceTableFingerprint(this.opts.priceOverrides);
     if (getMeta(this.db, 'price_fingerprint') === fingerprint) return;
@@ -169,7 +166,6 @@ export class Engine implements EngineApi {
         this.db = reloaded.db;
         this.dictionaries = null;
         this.loadedStamp = reloaded.fileStamp;
-        this.ensureContextTables();
         this.repriceIfTableChanged();
         this.log.info(isWriter ? 'Took over as the writer; reloaded the database from disk.' : 'Reloaded the database written by another window.');
       }
@@ -227,6 +223,10 @@ export class Engine implements EngineApi {
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
     return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
+  }
+
+  sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
+    return this.serial(() => buildSideBar(this.db, req, buildStatus(this.db, nowMs, this.statusOptions)));
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {

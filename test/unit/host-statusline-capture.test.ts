@@ -69,9 +69,9 @@ test('install chains to an existing statusLine: output unchanged, JSON captured;
   assert.equal(out, before, 'the chained command prints exactly what it printed before');
   const captured = fs.readFileSync(captureFilePath(captureDir), 'utf8');
   assert.equal(captured, INPUT);
-  assert.equal(parseStatuslineJson(captured, Date.now())?.fiveHour?.usedPct, 42);
+  assert.equal(parseStatuslineJson(captured, Date.parse('2026-11-22T12:00:00Z'))?.fiveHour?.usedPct, 42);
   // The capture keeps the whole JSON: the session id and context_window too (issue 17).
-  const ctx = parseStatuslineContext(captured, Date.now());
+  const ctx = parseStatuslineContext(captured, Date.parse('2026-11-22T12:00:00Z'));
   assert.deepEqual([ctx?.sessionId, ctx?.usedPct, ctx?.tokens, ctx?.windowSize], ['s1', 47, 94000, 200000]);
   assert.deepEqual(fs.readdirSync(captureDir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
 

@@ -9,10 +9,10 @@ import type { CompactBoundary } from '../types';
 import { SOURCE_IDS } from '../store/schema';
 import type { Database } from '../store/sqljs';
 
-/** The schema of migration "context fill" (tables + the backfill of session_context from stored requests). */
+/** The tables of schema 4 (src/core/store/migration-context-fill.ts, which also backfills session_context). */
 export const CONTEXT_TABLES_SQL = `
 -- One row per compact_boundary of a session's main thread. trigger: 0 unknown, 1 auto, 2 manual.
-CREATE TABLE IF NOT EXISTS compactions (
+CREATE TABLE compactions (
   session_id INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   trigger INTEGER NOT NULL,
@@ -20,17 +20,16 @@ CREATE TABLE IF NOT EXISTS compactions (
   post_tokens INTEGER,
   PRIMARY KEY (session_id, ts)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS compactions_ts ON compactions(ts);
+CREATE INDEX compactions_ts ON compactions(ts);
 
 -- Per session: the last main-thread request's context (tokens, model, time) and the session's peak.
-CREATE TABLE IF NOT EXISTS session_context (
+CREATE TABLE session_context (
   session_id INTEGER PRIMARY KEY,
   last_ts INTEGER NOT NULL,
   last_tokens INTEGER NOT NULL,
   model_id INTEGER NOT NULL,
   peak_tokens INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS session_context_last ON session_context(last_ts);
 `;
 
 const TRIGGER_IDS = { auto: 1, manual: 2 } as const;
@@ -119,16 +118,4 @@ export interface StoredCompaction {
   trigger: 'auto' | 'manual' | null;
   preTokens: number | null;
   postTokens: number | null;
-}
-
-/**
- * Creates the context tables when missing and fills session_context from the stored requests (the body of
- * the schema migration that introduces them; a no-op on a database that has them).
- */
-export function ensureContextTables(db: Database): boolean {
-  const exists = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_context'").length > 0;
-  if (exists) return false;
-  db.run(CONTEXT_TABLES_SQL);
-  refreshSessionContext(db, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  return true;
 }
