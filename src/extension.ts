@@ -13,7 +13,8 @@ import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
 import { readSettings } from './host/settings';
 import { migrateNullSettings } from './host/settingsMigration';
 import { SideBarView } from './host/sideBarView';
-import { ChipController } from './host/statusBar';
+import { ChipController, workspaceOf } from './host/statusBar';
+import type { ChipWorkspace } from './core/limits/chip';
 
 /** What the extension exports (the end-to-end tests read it). */
 export interface ClaudeCostsApi {
@@ -39,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     engineOptions: () => engineOptionsFrom(settings(), context.globalStorageUri.fsPath, log),
     log,
   });
-  const chip = new ChipController(vscode, settings);
+  // Computed on the first paint (it may look at the disk for the repository root), again when folders change.
+  let workspace: ChipWorkspace | null = null;
+  const chip = new ChipController(vscode, settings, () => (workspace ??= workspaceOf(vscode)));
   const rt = new HostRuntime(vscode, context, engine, chip, settings, log);
   runtime = rt;
 
@@ -90,6 +93,10 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     }),
     registerQueryTool(vscode, engine),
     vscode.workspace.onDidChangeConfiguration((e) => void rt.onSettingsChanged(e)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      workspace = null;
+      chip.applySettings();
+    }),
   );
 
   void rt.firstScanDone.then(() => sideBar.refresh(), () => sideBar.refresh());

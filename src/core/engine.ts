@@ -23,6 +23,7 @@ import type { QueryResult } from './query/types';
 import type { StatusOptions, StatusResult } from './limits/status';
 import { statusWithPlanValue } from './query/planValue';
 import { buildReadModel } from './query/readModel';
+import { refreshSessionContext } from './store/contextStore';
 import { buildSideBar, type SideBarRequest, type SideBarSummary } from './query/sideBar';
 import type { PanelFilter } from './query/readmodel/filterState';
 import type { PanelReadModel } from './query/readmodel/types';
@@ -239,7 +240,9 @@ export class Engine implements EngineApi {
             full: options.full, homeDir: this.opts.homeDir ?? os.homedir(),
           });
         }
+        const touched = ingestor.touchedSpan();
         ingestor.refreshRollups();
+        if (touched) refreshSessionContext(this.db, touched.fromMs, touched.toMs);
         this.db.run('COMMIT');
       } catch (e) {
         this.db.run('ROLLBACK');

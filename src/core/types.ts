@@ -88,6 +88,23 @@ export interface LimitEvent {
   text: string;
 }
 
+/**
+ * A compact_boundary system row: Claude Code compacted the conversation, its context window refills from
+ * here. A subagent's own compaction (isSidechain) is not its session's.
+ */
+export interface CompactBoundary {
+  sessionId: string | null;
+  /** uuid of the row (stable across re-reads). */
+  uuid: string | null;
+  timestampMs: number;
+  isSidechain: boolean;
+  /** compactMetadata.trigger: "auto" or "manual". */
+  trigger: string | null;
+  /** compactMetadata.preTokens / postTokens: the context size just before and after (postTokens: newer 2.1.x only). */
+  preTokens: number | null;
+  postTokens: number | null;
+}
+
 /** Requests and the four token buckets of a stretch of usage (a 5-hour window, a block), with total and cost. */
 export interface UsageFigures {
   requests: number;

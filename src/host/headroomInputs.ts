@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StatusOptions } from '../core/limits/status';
-import { parseStatuslineJson, type OAuthUsageSnapshot, type StatuslineSnapshot } from '../core/limits/readings';
+import { parseStatuslineContext, parseStatuslineJson, type OAuthUsageSnapshot, type StatuslineSnapshot } from '../core/limits/readings';
+import type { StatuslineContextReading } from '../core/limits/context';
 import { detectPlanOffline, type DetectedPlan } from '../core/limits/plan';
 import type { Settings } from './settings';
 
@@ -13,6 +14,11 @@ export class HeadroomInputs {
   oauth: OAuthUsageSnapshot | null = null;
   detectedPlan: DetectedPlan | null = null;
   private captureStamp = '';
+  /**
+   * The latest `context_window` reading of each session. The capture file holds only the session whose
+   * statusline ran last, so readings of other sessions are remembered here (dropped after a day).
+   */
+  private readonly contextReadings = new Map<string, StatuslineContextReading>();
 
   /** The capture file; the demo points it at the sample beside the generated corpus. */
   constructor(public captureFile: string) {}
@@ -37,11 +43,18 @@ export class HeadroomInputs {
     } catch {
       return false;
     }
+    const ctx = parseStatuslineContext(text, Math.round(st.mtimeMs));
+    if (ctx) this.rememberContext(ctx);
     const snap = parseStatuslineJson(text, Math.round(st.mtimeMs));
     // A capture without rate_limits (e.g. before the first response) keeps the previous reading.
-    if (!snap) return false;
+    if (!snap) return ctx !== null;
     this.statusline = snap;
     return true;
+  }
+
+  private rememberContext(r: StatuslineContextReading): void {
+    this.contextReadings.set(r.sessionId, r);
+    for (const [id, old] of this.contextReadings) if (r.capturedAtMs - old.capturedAtMs > 24 * 3_600_000) this.contextReadings.delete(id);
   }
 
   /** Plan fields from the credentials / ~/.claude.json of the roots in use (config dir = parent of projects/). */
@@ -60,6 +73,8 @@ export class HeadroomInputs {
       detectedPlan: this.detectedPlan,
       staleAfterMs: settings.chip.staleAfterMs,
       planPrices: settings.planPrices,
+      contextReadings: [...this.contextReadings.values()],
+      activeSessionMinutes: settings.context.activeMinutes,
     };
   }
 }

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { ScanSummary } from '../core/engine-api';
 import { decideNotifications, EMPTY_NOTIFY_STATE, type NotifyState } from '../core/limits/notify';
+import type { SessionContext } from '../core/limits/context';
+import { decideContextNotifications, EMPTY_CONTEXT_NOTIFY_STATE, type ContextNotifyState } from '../core/limits/contextChip';
 import { validatePriceOverrides, type PriceOverrides } from '../core/pricing';
 import type { Logger } from '../core/types';
 import type { ChipController } from './statusBar';
@@ -20,6 +22,7 @@ import type { WorkerEngineOptions } from './workerProtocol';
 const FIRST_SCAN_NOTIFICATION_DELAY_MS = 2000;
 const STATUS_REFRESH_MS = 30_000;
 const NOTIFY_STATE_KEY = 'claudeCosts.notifyState';
+const CONTEXT_NOTIFY_STATE_KEY = 'claudeCosts.contextNotifyState';
 
 /** The Logger the core writes to: the LogOutputChannel, with repeated identical warnings muted for 10 min. */
 export function channelLogger(channel: vscode.LogOutputChannel): Logger {
@@ -294,8 +297,27 @@ export class HostRuntime implements vscode.Disposable {
           }
         });
       }
+      await this.notifyContext(status.sessions ?? [], status.nowMs);
     } catch (e) {
       this.log.warn(`Status refresh failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Once per session: its context window crossed the context error threshold. */
+  private async notifyContext(sessions: SessionContext[], nowMs: number): Promise<void> {
+    const s = this.settings();
+    const prev = this.context.globalState.get<ContextNotifyState>(CONTEXT_NOTIFY_STATE_KEY) ?? EMPTY_CONTEXT_NOTIFY_STATE;
+    const { toasts, state } = decideContextNotifications(sessions, prev, { enabled: s.context.notify, errorPct: s.chip.contextErrorPct ?? 85 }, nowMs);
+    if (toasts.length > 0 || Object.keys(state.sent).length !== Object.keys(prev.sent).length) {
+      await this.context.globalState.update(CONTEXT_NOTIFY_STATE_KEY, state);
+    }
+    for (const t of toasts) {
+      void this.api.window.showWarningMessage(t.message, 'Open Costs Panel', 'Turn Off Context Notifications').then((choice) => {
+        if (choice === 'Open Costs Panel') void this.api.commands.executeCommand('claudeCosts.openPanel');
+        else if (choice === 'Turn Off Context Notifications') {
+          void this.api.workspace.getConfiguration('claudeCosts').update('context.notify', false, this.api.ConfigurationTarget.Global);
+        }
+      });
     }
   }
 

@@ -19,6 +19,8 @@ export interface Settings {
   useOAuthUsageEndpoint: boolean;
   oauthPollMs: number;
   notifications: NotifySettings;
+  /** Context-window fill of active sessions (issue 17); the chip's part lives in `chip`. */
+  context: { activeMinutes: number; notify: boolean };
 }
 
 type Getter = (key: string) => unknown;
@@ -40,6 +42,7 @@ export function readSettings(get: Getter): Settings {
   const custom = get('customPlanTokenLimit');
   const warningPct = num(get('chip.warningThreshold'), 80, 1, 100);
   const errorPct = Math.max(warningPct, num(get('chip.errorThreshold'), 95, 1, 100));
+  const ctxWarningPct = num(get('context.warningThreshold'), 70, 1, 100);
   const overrides = get('priceOverrides');
   return {
     roots: stringArray(get('roots')),
@@ -58,6 +61,9 @@ export function readSettings(get: Getter): Settings {
       warningPct,
       errorPct,
       staleAfterMs: num(get('chip.staleAfterMinutes'), 15, 1, 24 * 60) * 60_000,
+      showContext: bool(get('context.showInChip'), true),
+      contextWarningPct: ctxWarningPct,
+      contextErrorPct: Math.max(ctxWarningPct, num(get('context.errorThreshold'), 85, 1, 100)),
     },
     useOAuthUsageEndpoint: get('headroom.useOAuthUsageEndpoint') === true,
     oauthPollMs: num(get('headroom.oauthPollSeconds'), 300, 180, 24 * 3600) * 1000,
@@ -66,6 +72,10 @@ export function readSettings(get: Getter): Settings {
       warningPct,
       errorPct,
       cooldownMs: num(get('notifications.cooldownMinutes'), 30, 0, 24 * 60) * 60_000,
+    },
+    context: {
+      activeMinutes: num(get('context.activeMinutes'), 30, 1, 24 * 60),
+      notify: bool(get('context.notify'), true),
     },
   };
 }

@@ -2,8 +2,23 @@
 // StatusBarItem. Click → the costs panel. The tooltip trusts only our own command links.
 import type * as vscode from 'vscode';
 import type { StatusResult } from '../core/limits/status';
-import { CHIP_TOOLTIP_COMMANDS, chipView } from '../core/limits/chip';
+import { CHIP_TOOLTIP_COMMANDS, chipView, type ChipWorkspace } from '../core/limits/chip';
 import type { Settings } from './settings';
+import { canonicalProject } from '../core/sources/claude-code/project';
+
+/**
+ * This window's workspace for the chip: each local folder's canonical project (the repository root with
+ * worktrees collapsed, the same identity sessions are stored under) and the folder itself.
+ */
+export function workspaceOf(api: typeof vscode): ChipWorkspace {
+  const paths = new Set<string>();
+  for (const f of api.workspace.workspaceFolders ?? []) {
+    if (f.uri.scheme !== 'file') continue;
+    paths.add(f.uri.fsPath);
+    paths.add(canonicalProject(f.uri.fsPath, '').path);
+  }
+  return { projectPaths: [...paths] };
+}
 
 export const CHIP_ID = 'claudeCosts.chip';
 export const CHIP_NAME = 'Claude Code Costs';
@@ -17,6 +32,8 @@ export class ChipController implements vscode.Disposable {
   constructor(
     private readonly api: typeof vscode,
     private readonly settings: () => Settings,
+    /** This window's workspace (its folders' canonical project paths): whose session's context the chip shows. */
+    private readonly workspace: () => ChipWorkspace = () => ({ projectPaths: [] }),
   ) {
     this.alignment = settings().chip.alignment;
     this.item = this.create();
@@ -75,7 +92,7 @@ export class ChipController implements vscode.Disposable {
   update(status: StatusResult): void {
     this.last = status;
     const s = this.settings().chip;
-    const view = chipView(status, s);
+    const view = chipView(status, s, this.workspace());
     this.item.text = view.text;
     this.lastText = view.text;
     const md = new this.api.MarkdownString(view.tooltipMarkdown, true);

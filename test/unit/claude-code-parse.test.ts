@@ -611,7 +611,7 @@ test('compact_boundary system rows are recognised; other system rows stay skippe
   assert.equal(mayCarryUsageOrTitle(line), true);
   assert.deepEqual(parseTranscriptLine(line), {
     kind: 'compact',
-    event: { sessionId: '23fe85e9-5544-42fb-8d18-b6a99545ed53', uuid: '6b3f0b7e-8a5e-4f7c-9f0a-2d9d7f7c1a11', timestampMs: Date.UTC(2026, 5, 6, 10), trigger: 'auto', preTokens: 167_012 },
+    event: { sessionId: '23fe85e9-5544-42fb-8d18-b6a99545ed53', uuid: '6b3f0b7e-8a5e-4f7c-9f0a-2d9d7f7c1a11', timestampMs: Date.UTC(2026, 5, 6, 10), isSidechain: false, trigger: 'auto', preTokens: 167_012, postTokens: null },
   });
   const noSession = variant(line, (r) => delete r.sessionId);
   assert.equal((parseTranscriptLine(noSession, 'file-session') as { event: { sessionId: string } }).event.sessionId, 'file-session');

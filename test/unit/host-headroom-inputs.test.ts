@@ -59,3 +59,29 @@ test('detectPlan uses the config dir of each root (<config>/projects)', () => {
   h.detectPlan([path.join(cfg, 'projects')], home, true);
   assert.equal((h.detectedPlan as DetectedPlan | null)?.plan, 'max20');
 });
+
+test('context_window readings: one capture file, the latest reading of each session is remembered (API-key users too)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-inputs-'));
+  const file = path.join(dir, 'statusline.json');
+  const h = new HeadroomInputs(file);
+  const write = (sessionId: string, pct: number, iso: string) => {
+    // No rate_limits (an API-key user): the context figure is still read.
+    fs.writeFileSync(file, JSON.stringify({ session_id: sessionId, model: { id: 'claude-sonnet-4-6' }, context_window: { context_window_size: 200000, used_percentage: pct, current_usage: null } }));
+    const t = new Date(iso);
+    fs.utimesSync(file, t, t);
+    return h.refreshCapture();
+  };
+  assert.equal(write('session-a', 47, '2026-11-22T10:00:00Z'), true);
+  assert.equal(write('session-b', 12, '2026-11-22T10:01:00Z'), true);
+  assert.equal(write('session-a', 52, '2026-11-22T10:02:00Z'), true);
+  const readings = h.build(readSettings(() => undefined)).contextReadings ?? [];
+  assert.deepEqual(readings.map((r) => [r.sessionId, r.usedPct, new Date(r.capturedAtMs).toISOString()]).sort(), [
+    ['session-a', 52, '2026-11-22T10:02:00.000Z'],
+    ['session-b', 12, '2026-11-22T10:01:00.000Z'],
+  ]);
+  assert.equal(h.statusline, null, 'no rate_limits: no headroom reading');
+  // A day later the other session's reading is dropped.
+  write('session-a', 60, '2026-11-23T10:05:00Z');
+  assert.deepEqual((h.build(readSettings(() => undefined)).contextReadings ?? []).map((r) => r.sessionId), ['session-a']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -72,7 +72,8 @@ test('settings reader: defaults, clamping, bad values ignored', () => {
   assert.equal(d.oauthPollMs, 300_000);
   assert.deepEqual(
     { ...d.chip },
-    { alignment: 'left', showTokens: true, showCost: false, showHeadroom: true, showReset: true, warningPct: 80, errorPct: 95, staleAfterMs: 900_000 },
+    { alignment: 'left', showTokens: true, showCost: false, showHeadroom: true, showReset: true, warningPct: 80, errorPct: 95, staleAfterMs: 900_000,
+      showContext: true, contextWarningPct: 70, contextErrorPct: 85 },
   );
   assert.equal(d.notifications.enabled, true);
   const values: Record<string, unknown> = {

@@ -15,7 +15,7 @@ import {
   removeStatuslineCapture,
   shQuote,
 } from '../../src/host/statuslineCapture';
-import { parseStatuslineJson } from '../../src/core/limits/readings';
+import { parseStatuslineContext, parseStatuslineJson } from '../../src/core/limits/readings';
 
 function tempHome(): { home: string; settingsPath: string; captureDir: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-capture-'));
@@ -30,7 +30,10 @@ function runStatusLine(settingsPath: string, input: string): string {
   return execFileSync('sh', ['-c', cmd], { input, encoding: 'utf8' });
 }
 
-const INPUT = JSON.stringify({ session_id: 's1', version: '2.1.90', rate_limits: { five_hour: { used_percentage: 42, resets_at: 1795428000 } } });
+const INPUT = JSON.stringify({
+  session_id: 's1', version: '2.1.90', rate_limits: { five_hour: { used_percentage: 42, resets_at: 1795428000 } },
+  context_window: { context_window_size: 200000, used_percentage: 47, current_usage: { input_tokens: 4, output_tokens: 120, cache_creation_input_tokens: 996, cache_read_input_tokens: 93000 } },
+});
 
 test('claudeSettingsPath honours CLAUDE_CONFIG_DIR', () => {
   assert.equal(claudeSettingsPath({ CLAUDE_CONFIG_DIR: '/x/cfg' }, '/home/u'), '/x/cfg/settings.json');
@@ -67,6 +70,9 @@ test('install chains to an existing statusLine: output unchanged, JSON captured;
   const captured = fs.readFileSync(captureFilePath(captureDir), 'utf8');
   assert.equal(captured, INPUT);
   assert.equal(parseStatuslineJson(captured, Date.parse('2026-11-22T12:00:00Z'))?.fiveHour?.usedPct, 42);
+  // The capture keeps the whole JSON: the session id and context_window too (issue 17).
+  const ctx = parseStatuslineContext(captured, Date.parse('2026-11-22T12:00:00Z'));
+  assert.deepEqual([ctx?.sessionId, ctx?.usedPct, ctx?.tokens, ctx?.windowSize], ['s1', 47, 94000, 200000]);
   assert.deepEqual(fs.readdirSync(captureDir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
 
   const removed = removeStatuslineCapture({ settingsPath, captureDir });

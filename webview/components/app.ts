@@ -350,6 +350,10 @@ export class CostsApp extends LitElement {
       { key: 'models', label: t('Models'), value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
       { key: 'first', label: t('First'), value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
       { key: 'last', label: t('Last'), value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      { key: 'context', label: t('Context now · peak'), numeric: true, value: (r) => r.context?.peakPct ?? -1,
+        render: (r) => (r.context ? `${r.context.currentPct === null ? t('compacted') : pct(r.context.currentPct, 0)} · ${pct(r.context.peakPct, 0)}` : '—'),
+        title: (r) => contextTitle(r),
+        bar: (r) => Math.min(100, r.context?.currentPct ?? 0) },
       num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
       num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<SessionRow>(),
@@ -381,4 +385,14 @@ export class CostsApp extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap { 'costs-app': CostsApp }
+}
+
+/** The exact figures behind a session's context cell (its tooltip). */
+function contextTitle(r: SessionRow): string {
+  const c = r.context;
+  if (!c) return t('No Claude Code main-thread response recorded for this session');
+  const now = c.currentTokens === null ? t('compacted; the size is known at the next response') : t('{0} of {1} tokens now', full(c.currentTokens), full(c.window));
+  const peak = t('peak {0} ({1})', full(c.peakTokens), pct(c.peakPct, 0));
+  const compactions = c.compactions > 0 ? ` · ${t('compacted {0}×', c.compactions)}` : '';
+  return `${t('Context window:')} ${now} · ${peak}${compactions}`;
 }

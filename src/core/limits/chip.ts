@@ -3,6 +3,17 @@
 // unit-tested without VS Code.
 import type { StatusResult } from './status';
 import { describePlanValue } from './plan';
+import type { SessionContext } from './context';
+import {
+  contextAccessibilityText,
+  contextChipText,
+  contextLevel,
+  contextPlainLines,
+  contextTooltipLines,
+  DEFAULT_CONTEXT_CHIP_SETTINGS,
+  workspaceSessions,
+  type ContextChipSettings,
+} from './contextChip';
 
 export interface ChipSettings {
   showTokens: boolean;
@@ -13,6 +24,29 @@ export interface ChipSettings {
   warningPct: number;
   /** % used at which the chip turns to the error background. */
   errorPct: number;
+  /** Context-window fill of this workspace's active session (issue 17); defaults: shown, 70 % / 85 %. */
+  showContext?: boolean;
+  contextWarningPct?: number;
+  contextErrorPct?: number;
+}
+
+/** This window's workspace, as the chip needs it: the canonical project paths of its folders. */
+export interface ChipWorkspace {
+  projectPaths: string[];
+}
+
+function contextSettings(settings: ChipSettings): ContextChipSettings {
+  return {
+    showContext: settings.showContext ?? DEFAULT_CONTEXT_CHIP_SETTINGS.showContext,
+    contextWarningPct: settings.contextWarningPct ?? DEFAULT_CONTEXT_CHIP_SETTINGS.contextWarningPct,
+    contextErrorPct: settings.contextErrorPct ?? DEFAULT_CONTEXT_CHIP_SETTINGS.contextErrorPct,
+  };
+}
+
+/** The session whose context the chip shows: this workspace's most recently updated active session. */
+export function chipContextSession(status: StatusResult, settings: ChipSettings, workspace: ChipWorkspace | undefined): SessionContext | null {
+  if (!contextSettings(settings).showContext || !workspace) return null;
+  return workspaceSessions(status.sessions ?? [], workspace.projectPaths)[0] ?? null;
 }
 
 export const DEFAULT_CHIP_SETTINGS: ChipSettings = {
@@ -117,8 +151,14 @@ export function thresholdLevel(status: StatusResult, settings: { warningPct: num
   return 'normal';
 }
 
-export function chipColor(status: StatusResult, settings: ChipSettings): ChipColor {
-  return thresholdLevel(status, settings);
+const SEVERITY: Record<ChipColor, number> = { normal: 0, warning: 1, error: 2 };
+
+/** The chip's colour: the worse of the 5-hour headroom level and this workspace's context fill. */
+export function chipColor(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace): ChipColor {
+  const headroom = thresholdLevel(status, settings);
+  const ctx = chipContextSession(status, settings, workspace);
+  const ctxLevel = ctx ? contextLevel(ctx.context_pct, contextSettings(settings)) : 'normal';
+  return SEVERITY[ctxLevel] > SEVERITY[headroom] ? ctxLevel : headroom;
 }
 
 function headroomText(status: StatusResult): string | null {
@@ -131,7 +171,13 @@ function headroomText(status: StatusResult): string | null {
   return t;
 }
 
-export function chipText(status: StatusResult, settings: ChipSettings): string {
+export function chipText(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace): string {
+  const ctx = chipContextSession(status, settings, workspace);
+  const text = headroomChipText(status, settings);
+  return ctx ? `${text} · ${contextChipText(ctx)}` : text;
+}
+
+function headroomChipText(status: StatusResult, settings: ChipSettings): string {
   const b = status.activeBlock;
   const parts: string[] = [];
   if (!b) {
@@ -156,7 +202,13 @@ export function chipText(status: StatusResult, settings: ChipSettings): string {
   return `$(pulse) ${parts.join(' · ')}`;
 }
 
-export function chipAccessibilityLabel(status: StatusResult): string {
+export function chipAccessibilityLabel(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace): string {
+  const ctx = chipContextSession(status, settings, workspace);
+  const label = headroomAccessibilityLabel(status);
+  return ctx ? `${label}; this workspace's Claude Code session: ${contextAccessibilityText(ctx)}` : label;
+}
+
+function headroomAccessibilityLabel(status: StatusResult): string {
   const b = status.activeBlock;
   const h = status.headroom;
   if (!b) {
@@ -185,7 +237,7 @@ export function basisNote(status: StatusResult): string {
   return `${base}; % left is Anthropic's figure for the same limit, usage on other devices included.`;
 }
 
-export function chipTooltip(status: StatusResult, settings: ChipSettings): string {
+export function chipTooltip(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace): string {
   const tz = status.today.tz;
   const now = status.nowMs;
   const lines: string[] = [];
@@ -263,19 +315,25 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     }
     if (limits.length > 5) lines.push(`… and ${limits.length - 5} more in the costs panel  `);
   }
+  const sessions = status.sessions ?? [];
+  const ctx = contextSettings(settings);
+  const mine = new Set(workspace ? workspaceSessions(sessions, workspace.projectPaths).map((x) => x.session_id) : []);
+  lines.push(...contextTooltipLines(sessions, mine, now, { age: formatAge, escape: escapeMarkdown }));
   lines.push('');
-  lines.push(`Warning at ${settings.warningPct}% used, error at ${settings.errorPct}%.  `);
+  lines.push(`Warning at ${settings.warningPct}% used, error at ${settings.errorPct}%${sessions.length > 0 && ctx.showContext ? `; context: warning at ${ctx.contextWarningPct}%, error at ${ctx.contextErrorPct}%` : ''}.  `);
   lines.push('[Open Costs Panel](command:claudeCosts.openPanel) · [Rescan](command:claudeCosts.rescan)');
   return lines.join('\n');
 }
 
-export function chipView(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS): ChipView {
+export function chipView(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace): ChipView {
+  const color = chipColor(status, settings, workspace);
   return {
-    text: chipText(status, settings),
-    color: chipColor(status, settings),
-    dimmed: status.headroom.stale,
-    tooltipMarkdown: chipTooltip(status, settings),
-    accessibilityLabel: chipAccessibilityLabel(status),
+    text: chipText(status, settings, workspace),
+    color,
+    // Stale headroom dims the chip (never coloured) unless this workspace's fresh context figure colours it.
+    dimmed: status.headroom.stale && color === 'normal',
+    tooltipMarkdown: chipTooltip(status, settings, workspace),
+    accessibilityLabel: chipAccessibilityLabel(status, settings, workspace),
   };
 }
 
@@ -304,5 +362,6 @@ export function renderStatusText(status: StatusResult): string {
   out.push(`headroom: ${hText} — ${h.sourceLabel}${h.ageMs !== null && !h.estimate ? `, ${formatAge(h.ageMs)}` : ''}${h.stale ? ' (stale)' : ''}`);
   for (const w of status.weekly) out.push(`${w.label}: ${w.usedPct === null ? 'unknown' : `${formatPct(w.usedPct)} used`} (${w.source})`);
   if (status.latestLimitEvent) out.push(`last limit message: ${new Date(status.latestLimitEvent.timestampMs).toISOString()} ${status.latestLimitEvent.text}`);
+  out.push(...contextPlainLines(status.sessions ?? [], status.nowMs, formatAge));
   return out.join('\n');
 }

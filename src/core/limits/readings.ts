@@ -2,6 +2,7 @@
 // usage endpoint report. Pure parsers: no file, no network. Both produce the same `LimitWindowReading`s
 // so the status builder can rank sources without caring where a figure came from.
 // Field facts: peers-and-headroom.md §3.2 / §3.3 (OAuth shapes) and §3.5(a) / §4 (statusline).
+import type { StatuslineContextReading } from './context';
 
 /** One rate-limit window as an official source reports it. */
 export interface LimitWindowReading {
@@ -300,4 +301,44 @@ export function classifyUsageHttpStatus(status: number, retryAfterHeader: string
     return { kind: 'retry_later', retryAfterMs: Math.max(after ?? 0, MIN_OAUTH_POLL_MS), message: `usage endpoint busy (HTTP ${status})` };
   }
   return { kind: 'error', message: `usage endpoint answered HTTP ${status}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statusline `context_window` (issue 17): the session's context fill as Claude Code itself computes it.
+
+/**
+ * The context part of one statusline JSON document, or null when it has no session id or no figure yet
+ * (`current_usage` is null before the first response). Independent of `rate_limits` (API-key users have none).
+ */
+export function parseStatuslineContext(text: string, capturedAtMs: number): StatuslineContextReading | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(doc) || typeof doc.session_id !== 'string' || doc.session_id === '' || !isRecord(doc.context_window)) return null;
+  const cw = doc.context_window;
+  const pct = finiteNumber(cw.used_percentage);
+  const size = finiteNumber(cw.context_window_size);
+  let tokens: number | null = null;
+  if (isRecord(cw.current_usage)) {
+    const u = cw.current_usage;
+    const parts = [u.input_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens].map(finiteNumber);
+    if (parts.some((p) => p !== null)) tokens = parts.reduce<number>((a, p) => a + Math.max(0, p ?? 0), 0);
+  }
+  const usedPct = pct !== null && pct >= 0 && pct <= 1000 ? pct : null;
+  if (usedPct === null && tokens === null) return null;
+  const model = isRecord(doc.model) && typeof doc.model.id === 'string' && doc.model.id !== '' ? doc.model.id : null;
+  const ws = isRecord(doc.workspace) ? doc.workspace : {};
+  const projectDir = typeof ws.project_dir === 'string' && ws.project_dir ? ws.project_dir : typeof doc.cwd === 'string' && doc.cwd ? doc.cwd : null;
+  return {
+    sessionId: doc.session_id,
+    capturedAtMs: parseResetInstant(doc.captured_at) ?? capturedAtMs,
+    usedPct,
+    windowSize: size !== null && size > 0 ? Math.round(size) : null,
+    tokens,
+    model,
+    projectDir,
+  };
 }

@@ -23,6 +23,7 @@ import {
 import { pace as computePace, project, type Pace, type Projection } from './forecast';
 import { activeBlock, burnRate, loadBlocks, p90BlockTokens, type BurnRate } from './blocks';
 import { latestRateLimits, type LatestRateLimit } from './apiRateLimits';
+import { activeSessionContexts, type SessionContext, type StatuslineContextReading } from './context';
 
 export interface StatusOptions {
   /** The latest statusline capture (parsed by parseStatuslineJson), if the capture is installed. */
@@ -41,6 +42,10 @@ export interface StatusOptions {
   tz?: string;
   /** claudeCosts.planPrices (monthly USD); default the list prices. */
   planPrices?: PlanPrices;
+  /** The latest statusline `context_window` reading of each session (parseStatuslineContext). */
+  contextReadings?: StatuslineContextReading[];
+  /** A session is active (its context fill is listed) when it did something this recent. Default 30 min. */
+  activeSessionMinutes?: number;
 }
 
 export interface StatusBlock extends UsageFigures {
@@ -78,6 +83,8 @@ export interface StatusResult {
   apiRateLimits: LatestRateLimit[];
   /** This month's API-equivalent cost against the plan's price; null when the plan is not known. */
   planValue: PlanValue | null;
+  /** Context-window fill of every active Claude Code session, most recently updated first. */
+  sessions: SessionContext[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -219,6 +226,11 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
     apiRateLimits: latestRateLimits(db, nowMs),
     // A query over the month's requests: query/planValue.ts statusWithPlanValue fills it in (the engine uses that).
     planValue: null,
+    sessions: activeSessionContexts(db, nowMs, {
+      activeMinutes: opts.activeSessionMinutes,
+      statusline: opts.contextReadings,
+      staleAfterMs,
+    }),
   };
 }
 

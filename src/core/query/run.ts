@@ -2,6 +2,7 @@
 // SQL is assembled only from fixed fragments chosen by whitelisted values; every user value
 // (dates, ids) is a bound parameter. Project and model names are matched in JS against the
 // dictionaries and only their integer ids reach the SQL.
+import { sessionFills } from '../limits/context';
 import { loadProjects, projectMatches } from './projects';
 import type { Metrics } from '../types';
 import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../store/schema';
@@ -321,6 +322,23 @@ function totalsFor(db: Database, q: QueryParams, startMs: number, endMs: number,
   return rows[0] ?? { keys: [], labels: [], metrics: emptyMetrics(), outcome: emptyOutcome(), cache: emptyCacheSums() };
 }
 
+/** Session groups carry the session's context-window fill (issue 17), read from session_context by row id. */
+function addSessionContext(db: Database, groups: GroupRow[]): void {
+  if (groups.length === 0) return;
+  const keys = groups.map((g) => g.key);
+  const ids = new Map<string, number>();
+  for (const r of selectAll<{ id: number; k: string }>(db, `SELECT id, session_key AS k FROM sessions WHERE session_key IN (${keys.map(() => '?').join(',')})`, keys)) ids.set(String(r.k), r.id);
+  const fills = sessionFills(db, [...ids.values()]);
+  for (const g of groups) {
+    const f = fills.get(ids.get(g.key) ?? -1);
+    if (!f) continue;
+    Object.assign(g, {
+      context_tokens: f.current_tokens, context_window: f.context_window, context_pct: f.current_pct,
+      peak_context_tokens: f.peak_tokens, peak_context_pct: f.peak_pct, compactions: f.compactions,
+    });
+  }
+}
+
 /**
  * llm_costs_query over `db` at instant `nowMs`. Throws QueryParamError for bad params.
  * `opts.table` pins the source table (tests compare both paths; default auto).
@@ -357,6 +375,7 @@ export function runValidatedQuery(db: Database, q: QueryParams, opts: RunOptions
       ...callStats(r.outcome),
       share_of_cost: totalCost > 0 ? r.metrics.cost_usd / totalCost : 0,
     }));
+    if (q.groupBy === 'session') addSessionContext(db, result.groups);
   }
   result.totals = { ...roundedMetrics(totals.metrics), ...cacheEconomics(totals.cache), ...callStats(totals.outcome) };
   if (q.compare) {

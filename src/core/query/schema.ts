@@ -26,7 +26,7 @@ export const QUERY_PARAMS_SCHEMA = {
     },
     start_date: { type: 'string', pattern: DAY_PATTERN, description: 'YYYY-MM-DD, inclusive, in tz (instead of window; alone: through today)' },
     end_date: { type: 'string', pattern: DAY_PATTERN, description: 'YYYY-MM-DD, inclusive, in tz (instead of window; alone: from the first stored day)' },
-    group_by: { type: 'string', enum: [...GROUP_BYS], description: 'Split the totals into groups (default none); provider and feature come from your own API logs; branch is the git branch Claude Code recorded ("(no branch)" when none)' },
+    group_by: { type: 'string', enum: [...GROUP_BYS], description: 'Split the totals into groups (default none); provider and feature come from your own API logs; branch is the git branch Claude Code recorded ("(no branch)" when none); session groups also carry the session context-window fill (context_tokens, context_window, context_pct, peak_context_tokens, peak_context_pct, compactions)' },
     source: { type: 'string', enum: [...SOURCES], description: 'Claude Code transcripts, your own API logs, or both (default all)' },
     project: { type: 'string', maxLength: MAX_PROJECT_LENGTH, description: 'Substring of the project\'s name or repository path' },
     models: {

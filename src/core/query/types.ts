@@ -71,7 +71,21 @@ export type MetricsWithStats = Metrics & CacheEconomics & CallStats;
 export type GroupRow = Metrics & CacheEconomics & {
   key: string; label: string; share_of_cost: number;
   success_rate?: number; avg_duration_ms?: number; tokens_per_second?: number;
-};
+} & Partial<SessionContextFields>;
+
+/**
+ * group_by "session" (Claude Code sessions): the session's context-window fill as last recorded, whatever
+ * the window: the last main-thread response's context (null right after a compaction of unknown size),
+ * the peak, the window (200k or 1M) and the number of compactions.
+ */
+export interface SessionContextFields {
+  context_tokens: number | null;
+  context_window: number;
+  context_pct: number | null;
+  peak_context_tokens: number;
+  peak_context_pct: number;
+  compactions: number;
+}
 
 export interface QueryResult {
   window: QueryWindow;

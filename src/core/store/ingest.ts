@@ -444,6 +444,18 @@ export class Ingestor {
     });
   }
 
+  /** The span [fromMs, toMs) of the hours touched since the last refreshRollups(); null when none. */
+  touchedSpan(): { fromMs: number; toMs: number } | null {
+    if (this.touchedHours.size === 0) return null;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const h of this.touchedHours) {
+      if (h < lo) lo = h;
+      if (h > hi) hi = h;
+    }
+    return { fromMs: lo * HOUR_MS, toMs: (hi + 1) * HOUR_MS };
+  }
+
   /** Rebuilds rollup_hour for every hour touched since the last call. Returns the number of hours. */
   refreshRollups(): number {
     if (this.indexesDropped) {

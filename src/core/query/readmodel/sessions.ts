@@ -9,6 +9,7 @@ import type { CompiledFilter, Dictionaries } from './compileFilter';
 import { byCostThenTokens, nameOf } from './figures';
 import type { FactSums, SessionAcc } from './fold';
 import type { SessionRow, Table } from './types';
+import { sessionFills } from '../../limits/context';
 
 /** A session counts as active when its last request is this recent. */
 export const ACTIVE_SESSION_MS = 10 * 60_000;
@@ -46,14 +47,20 @@ export function sessionTable(
   // may be active (the dot) and the costliest few. The rest keep the rollup's hour precision.
   const exactFor = ranked.shown.filter(([, s], i) => i < EXACT_SESSION_TIMES || s.lastHour >= nowMs - 2 * HOUR_MS);
   const exact = exactSessionTimes(db, compiled, exactFor.map(([id, s]) => ({ id, firstHour: s.firstHour, lastHour: s.lastHour })), startMs, endMs);
+  // Context fill: one indexed read per shown session from the small session_context / compactions tables.
+  const fills = sessionFills(db, ranked.shown.map(([id]) => id));
   const rows: SessionRow[] = ranked.shown.map(([id, s]) => {
     const t = exact.get(id);
+    const f = fills.get(id);
     const firstMs = t?.first ?? Math.max(startMs, s.firstHour);
     const lastMs = t?.last ?? Math.max(firstMs, s.lastHour);
     return {
       ...s.m, sessionKey: ranked.meta.get(id)?.key ?? `(unknown #${id})`, title: ranked.meta.get(id)?.title ?? null,
       project: nameOf(dict.projects, s.project), models: [...s.models].map((m) => nameOf(dict.models, m)).sort(),
       firstMs, lastMs, exactTimes: t !== undefined, active: nowMs - lastMs <= ACTIVE_SESSION_MS && lastMs <= nowMs + 60_000, subagentRequests: s.sub,
+      context: f
+        ? { currentTokens: f.current_tokens, currentPct: f.current_pct, peakTokens: f.peak_tokens, peakPct: f.peak_pct, window: f.context_window, compactions: f.compactions }
+        : null,
     };
   });
   return { rows, totals: { ...totals }, omitted: ranked.omitted };

@@ -99,6 +99,19 @@ export interface SessionRow extends Metrics {
   /** Last activity within 10 minutes of generation time. */
   active: boolean;
   subagentRequests: number;
+  /** Context-window fill of the session's main thread as last recorded (issue 17); null without one (API logs). */
+  context: SessionContextFill | null;
+}
+
+/** A session's context: the last response's (null right after a compaction of unknown size) and the peak. */
+export interface SessionContextFill {
+  currentTokens: number | null;
+  currentPct: number | null;
+  peakTokens: number;
+  peakPct: number;
+  /** 200,000, or 1,000,000 for a 1M-context session. */
+  window: number;
+  compactions: number;
 }
 
 export interface Table<R> {

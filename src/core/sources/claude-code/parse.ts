@@ -8,6 +8,8 @@ import { inferLimitType, isLimitText, parseLegacyResetEpoch, parseResetText } fr
 export type ParsedLine =
   | { kind: 'usage'; event: UsageEvent }
   | { kind: 'limit'; event: LimitEvent }
+  /** A compact_boundary system row: the context window of its session starts afresh here. */
+  | { kind: 'compact'; event: CompactBoundary }
   | {
       kind: 'title';
       sessionId: string;
@@ -81,19 +83,6 @@ export function parseTranscriptLine(line: string, fallbackSessionId?: string): P
   }
 }
 
-function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
-  const meta = isRecord(row.compactMetadata) ? row.compactMetadata : null;
-  const preTokens = meta !== null && typeof meta.preTokens === 'number' && Number.isInteger(meta.preTokens) && meta.preTokens >= 0 ? meta.preTokens : null;
-  const event: CompactBoundary = {
-    sessionId: nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId),
-    uuid: nonEmptyString(row.uuid),
-    timestampMs: readTimestamp(row.timestamp),
-    trigger: meta !== null ? nonEmptyString(meta.trigger) : null,
-    preTokens,
-  };
-  return { kind: 'compact', event };
-}
-
 /** Thrown inside the parser when a field has the wrong type; turned into `malformed` at the top. */
 class BadField extends Error {}
 
@@ -113,6 +102,23 @@ function parseTitle(row: Json, key: string, source: 'custom-title' | 'ai-title' 
   const sessionId = nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId);
   if (sessionId === null) return SKIP;
   return { kind: 'title', sessionId, title: title.trim(), titleSource: source };
+}
+
+/** A compact_boundary system row (transcripts reference §3): when and how the session's context was compacted. */
+function parseCompactBoundary(row: Json, fallbackSessionId?: string): ParsedLine {
+  const meta = isRecord(row.compactMetadata) ? row.compactMetadata : {};
+  // Descriptive figures: a missing or odd value is left out (null), never a reason to lose the boundary.
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TOKENS ? v : null);
+  const event: CompactBoundary = {
+    sessionId: nonEmptyString(row.sessionId) ?? nonEmptyString(fallbackSessionId),
+    uuid: nonEmptyString(row.uuid),
+    timestampMs: readTimestamp(row.timestamp),
+    isSidechain: row.isSidechain === true,
+    trigger: nonEmptyString(meta.trigger),
+    preTokens: count(meta.preTokens),
+    postTokens: count(meta.postTokens),
+  };
+  return { kind: 'compact', event };
 }
 
 function parseAssistant(row: Json, line: string, fallbackSessionId?: string): ParsedLine {

@@ -10,6 +10,7 @@ import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileSt
 import { canonicalProject, listTranscriptFiles, type TranscriptFile } from './index';
 import type { FileJob, ParsedFile } from './fileParser';
 import { parseFilesInOrder, type ParallelParse } from './parserPool';
+import { recordCompaction } from '../../store/contextStore';
 
 
 const BLOCK_MS = 5 * 3_600_000;
@@ -183,6 +184,11 @@ export class ClaudeCodeScanner {
     batch.flushIfFull();
     const project = fileProject ?? this.project(null, encodedDir);
     for (const t of parsed.titles) this.ingestor.setSessionTitle(t.sessionId, t.title, t.rank, project.name, project.path, 'claude_code');
+    // Compactions of the main thread only: a subagent's own compaction does not empty the session's context.
+    for (const c of parsed.compactions) {
+      if (c.isSidechain || c.sessionId === null) continue;
+      recordCompaction(this.db, this.ingestor.sessionId(c.sessionId, this.ingestor.projectId(project.name, project.path), 'claude_code'), c);
+    }
     if (parsed.badLines > 0) this.log.warn(`${file.path}: skipped ${parsed.badLines} malformed line(s)`);
     summary.badLines += parsed.badLines;
     summary.duplicateLines += parsed.mergedCopies;
