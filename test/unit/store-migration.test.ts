@@ -36,7 +36,7 @@ async function figures(engine: Engine, source = 'all'): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const q of queries(source)) {
     const r = await engine.query(q, NOW);
-    for (const g of (r.groups ?? []) as Array<Record<string, unknown>>) delete g.compactions;
+    for (const g of (r.groups ?? []) as unknown as Array<Record<string, unknown>>) delete g.compactions;
     out.push(r);
   }
   out.push(await engine.withDatabase((db) => selectAll(db, 'SELECT session_key, ts, limit_type, resets_at, text FROM limit_events ORDER BY event_key')));
