@@ -1,6 +1,7 @@
 // The core facade: one sql.js database, the sources that feed it, and the read side (query, status,
 // panel read model). Calls are serialised: sql.js is single-threaded and a scan must not interleave with
 // a read. Used in-process by the CLI and the benchmark, and inside a worker thread by the extension.
+import { findAnomalies, type AnomalyReport } from './query/anomalies';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineApi, ScanOptions, ScanSummary } from './engine-api';
@@ -208,6 +209,12 @@ export class Engine implements EngineApi {
 
   query(params: unknown, nowMs: number = Date.now()): Promise<QueryResult> {
     return this.serial(() => runQuery(this.db, params, nowMs));
+  }
+
+  /** Unusual days and sessions (`report anomalies`, the panel's insight strip, the once-a-day notification). */
+  anomalies(opts: { tz: string; since: string | null }, nowMs: number = Date.now()): Promise<AnomalyReport> {
+    const filter = { source: 'all', project: null, models: null, executionMode: null, tz: opts.tz } as const;
+    return this.serial(() => findAnomalies(this.db, filter, nowMs, opts.since));
   }
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
