@@ -1,84 +1,196 @@
 // claude-costs: the headless CLI over the same core as the extension (design.md "CLI").
+// Arguments are parsed by node:util parseArgs against one option table; each command lists the options
+// it takes and runs from the COMMANDS table, so a new command is one entry.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { Engine, defaultCliDbPath } from './core/engine';
 import type { ScanSummary } from './core/engine-api';
 import { QueryParamError } from './core/query/types';
-import { buildReport, renderReportTable, type ReportKind } from './core/query/report';
+import { parseParamsJson } from './core/query/paramsJson';
+import { buildReport, renderReportTable, REPORT_KINDS, type ReportKind } from './core/query/report';
 import { validatePriceOverrides } from './core/pricing';
 import { detectPlanOffline } from './core/limits/plan';
 import type { Logger } from './core/types';
 
-const USAGE = `Usage:
-  claude-costs scan   [--config-dir DIR]... [--db FILE]
-  claude-costs query  [--config-dir DIR]... [--db FILE] [--params JSON] [--now ISO] [--no-scan]
-  claude-costs status [--config-dir DIR]... [--db FILE] [--now ISO] [--json] [--no-scan]
-  claude-costs report daily|weekly|monthly|session|blocks [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--tz ZONE] [--now ISO]
-Common: --price-overrides FILE (JSON map model → rates per 1M tokens), --verbose,
-  --api-log PATH_OR_GLOB (repeatable; your own API-call logs, see docs/api-logs.md)`;
-
 /** A problem with what the user typed: printed as one line, exit code 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-interface CliArgs {
-  command: string;
-  positional: string[];
-  configDirs: string[];
-  apiLogs: string[];
-  db: string | null;
-  params: string | null;
-  now: number | null;
-  json: boolean;
-  noScan: boolean;
-  since: string | null;
-  until: string | null;
-  tz: string | null;
-  priceOverrides: string | null;
-  verbose: boolean;
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** Placeholder of the value in the usage text. */
+  value?: string;
+  help: string;
 }
 
-const VALUE_FLAGS = new Set(['--config-dir', '--api-log', '--db', '--params', '--now', '--since', '--until', '--tz', '--price-overrides']);
+/** Every option of every command; which command takes which is in COMMANDS. */
+const OPTIONS = {
+  'config-dir': { type: 'string', multiple: true, value: 'DIR', help: 'Claude Code config folder to read (repeatable; replaces discovery)' },
+  'api-log': { type: 'string', multiple: true, value: 'PATH_OR_GLOB', help: 'your own API-call logs (repeatable; see docs/api-logs.md)' },
+  db: { type: 'string', value: 'FILE', help: 'the database (default under $XDG_DATA_HOME/claude-code-costs)' },
+  'price-overrides': { type: 'string', value: 'FILE', help: 'JSON map model → rates per 1M tokens' },
+  params: { type: 'string', value: 'JSON', help: 'llm_costs_query params as a JSON object' },
+  now: { type: 'string', value: 'ISO', help: 'pin the clock (reproducible output)' },
+  since: { type: 'string', value: 'YYYY-MM-DD', help: 'first day of a report' },
+  until: { type: 'string', value: 'YYYY-MM-DD', help: 'last day of a report' },
+  tz: { type: 'string', value: 'ZONE', help: 'IANA time zone of a report\'s days' },
+  json: { type: 'boolean', help: 'machine-readable output' },
+  'no-scan': { type: 'boolean', help: 'answer from the database without reading new transcript lines' },
+  verbose: { type: 'boolean', help: 'log what the engine does to stderr' },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+} as const satisfies Record<string, OptionSpec>;
 
-export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = {
-    command: '', positional: [], configDirs: [], apiLogs: [], db: null, params: null, now: null, json: false,
-    noScan: false, since: null, until: null, tz: null, priceOverrides: null, verbose: false,
+type OptionName = keyof typeof OPTIONS;
+const optionSpec = (name: OptionName): OptionSpec => OPTIONS[name];
+type OptionValues = {
+  [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean
+    : (typeof OPTIONS)[K] extends { multiple: true } ? string[] : string;
+};
+
+export interface CliArgs {
+  command: string;
+  positional: string[];
+  options: OptionValues;
+  /** --now as epoch ms, when given. */
+  now: number | null;
+}
+
+/** Options every engine command takes. */
+const ENGINE_OPTIONS: readonly OptionName[] = ['config-dir', 'api-log', 'db', 'price-overrides', 'verbose'];
+
+interface CommandContext {
+  args: CliArgs;
+  out: (s: string) => void;
+  /** Opens the engine on the common options (closed by main when the command returns). */
+  openEngine(): Promise<Engine>;
+  /** --now, else the process clock. */
+  now(): number;
+}
+
+interface CliCommand {
+  /** What follows the command name in the usage text (positionals). */
+  operands?: string;
+  options: readonly OptionName[];
+  run(ctx: CommandContext): Promise<void>;
+}
+
+function reportRunner(kind: ReportKind) {
+  return async (ctx: CommandContext, engine: Engine): Promise<void> => {
+    const { options } = ctx.args;
+    const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const data = await engine.withDatabase((db) =>
+      buildReport(db, kind, { sinceDay: options.since, untilDay: options.until, tz, nowMs: ctx.now() }),
+    );
+    ctx.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${renderReportTable(data)}\n`);
   };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let inlineValue: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inlineValue = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    if (VALUE_FLAGS.has(a)) {
-      const v = inlineValue ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      switch (a) {
-        case '--config-dir': args.configDirs.push(v); break;
-        case '--api-log': args.apiLogs.push(v); break;
-        case '--db': args.db = v; break;
-        case '--params': args.params = v; break;
-        case '--now': {
-          const t = Date.parse(v);
-          if (!Number.isFinite(t)) throw new UsageError(`--now: not an ISO date-time: ${v}`);
-          args.now = t;
-          break;
-        }
-        case '--since': args.since = v; break;
-        case '--until': args.until = v; break;
-        case '--tz': args.tz = v; break;
-        case '--price-overrides': args.priceOverrides = v; break;
-      }
-    } else if (a === '--json') args.json = true;
-    else if (a === '--no-scan') args.noScan = true;
-    else if (a === '--verbose') args.verbose = true;
-    else if (a === '--help' || a === '-h') args.command = 'help';
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (!args.command) args.command = a;
-    else args.positional.push(a);
+}
+
+/** `report <kind>`: one runner per kind (a new report is one entry). */
+const REPORTS: Record<string, (ctx: CommandContext, engine: Engine) => Promise<void>> = Object.fromEntries(
+  REPORT_KINDS.map((kind) => [kind, reportRunner(kind)]),
+);
+
+async function scannedEngine(ctx: CommandContext, always = false): Promise<{ engine: Engine; summary: ScanSummary | null }> {
+  const engine = await ctx.openEngine();
+  const summary = always || !ctx.args.options['no-scan'] ? await engine.scan() : null;
+  return { engine, summary };
+}
+
+const COMMANDS: Record<string, CliCommand> = {
+  scan: {
+    options: [...ENGINE_OPTIONS, 'json'],
+    async run(ctx) {
+      const { summary } = await scannedEngine(ctx, true);
+      ctx.out(`${ctx.args.options.json ? JSON.stringify(summary, null, 2) : formatScan(summary!)}\n`);
+    },
+  },
+  query: {
+    options: [...ENGINE_OPTIONS, 'params', 'now', 'no-scan'],
+    async run(ctx) {
+      const text = ctx.args.options.params;
+      // Parsed before the engine opens, so a typo costs no scan.
+      const params = text === undefined ? undefined : parseParamsJson(text, '--params');
+      const { engine } = await scannedEngine(ctx);
+      ctx.out(`${JSON.stringify(await engine.query(params, ctx.now()), null, 2)}\n`);
+    },
+  },
+  status: {
+    options: [...ENGINE_OPTIONS, 'now', 'json', 'no-scan'],
+    async run(ctx) {
+      const { engine } = await scannedEngine(ctx);
+      // Same inputs as the chip, less the statusline capture (it lives in VS Code's storage).
+      engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: ctx.args.options['config-dir'] }) });
+      const status = await engine.status(ctx.now());
+      ctx.out(ctx.args.options.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/chip')).renderStatusText(status)}\n`);
+    },
+  },
+  report: {
+    operands: Object.keys(REPORTS).join('|'),
+    options: [...ENGINE_OPTIONS, 'json', 'since', 'until', 'tz', 'now', 'no-scan'],
+    async run(ctx) {
+      const kind = ctx.args.positional[0];
+      const runReport = kind === undefined ? undefined : REPORTS[kind];
+      if (!runReport || ctx.args.positional.length > 1) throw new UsageError(`report: expected one of ${Object.keys(REPORTS).join(', ')}`);
+      const { engine } = await scannedEngine(ctx);
+      await runReport(ctx, engine);
+    },
+  },
+};
+
+function usageText(): string {
+  const lines = ['Usage:'];
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  for (const [name, cmd] of Object.entries(COMMANDS)) {
+    const opts = cmd.options.filter((o) => o !== 'verbose').map((o) => {
+      const spec = optionSpec(o);
+      return `[--${o}${spec.value ? ` ${spec.value}` : ''}]${spec.multiple ? '...' : ''}`;
+    });
+    lines.push(`  claude-costs ${name.padEnd(width)} ${cmd.operands ? `${cmd.operands} ` : ''}${opts.join(' ')}`);
   }
-  return args;
+  lines.push('Options:');
+  const rows = (Object.keys(OPTIONS) as OptionName[]).map((name) => {
+    const s = optionSpec(name);
+    return [`${s.short ? `-${s.short}, ` : ''}--${name}${s.value ? ` ${s.value}` : ''}`, s.help];
+  });
+  const left = Math.max(...rows.map(([l]) => l.length));
+  for (const [l, help] of rows) lines.push(`  ${l.padEnd(left)}  ${help}`);
+  return lines.join('\n');
+}
+
+/** The command line as typed → command, positionals, options. Bad input → UsageError (one line). */
+export function parseArgs(argv: string[]): CliArgs {
+  let parsed: ReturnType<typeof parseNodeArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; tokens: true; strict: true }>>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    // node's messages are good but some run on with a hint over several lines: keep the first.
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const options = parsed.values as OptionValues;
+  const [command = '', ...positional] = parsed.positionals;
+  if (options.help) return { command: 'help', positional: [], options, now: null };
+
+  // A single-valued option given twice would silently keep the last value.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name) && !optionSpec(token.name as OptionName).multiple) throw new UsageError(`--${token.name} given more than once`);
+    seen.add(token.name);
+  }
+  const spec = COMMANDS[command];
+  if (spec) {
+    for (const name of seen) {
+      if (!spec.options.includes(name as OptionName)) throw new UsageError(`${command}: --${name} does not apply (see --help)`);
+    }
+  }
+  let now: number | null = null;
+  if (options.now !== undefined) {
+    now = Date.parse(options.now);
+    if (!Number.isFinite(now)) throw new UsageError(`--now: not an ISO date-time: ${options.now}`);
+  }
+  return { command, positional, options, now };
 }
 
 function stderrLogger(verbose: boolean): Logger {
@@ -101,8 +213,30 @@ function formatScan(s: ScanSummary): string {
   return lines.join('\n');
 }
 
-function loadOverrides(file: string | null) {
-  if (!file) return undefined;
+/**
+ * An explicit --config-dir replaces discovery, so one that cannot be read would make every figure
+ * silently zero: it must exist and hold a projects/ folder (or be one).
+ */
+function checkConfigDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    const abs = path.resolve(dir);
+    if (!isDirectory(abs)) throw new UsageError(`--config-dir ${dir}: no such folder`);
+    if (path.basename(abs) !== 'projects' && !isDirectory(path.join(abs, 'projects'))) {
+      throw new UsageError(`--config-dir ${dir}: no projects/ folder there (expected a Claude Code config folder such as ~/.claude)`);
+    }
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function loadOverrides(file: string | undefined) {
+  if (file === undefined) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -116,6 +250,11 @@ function loadOverrides(file: string | null) {
   }
 }
 
+function isUsageProblem(e: unknown): boolean {
+  const name = (e as Error | null)?.name;
+  return e instanceof UsageError || e instanceof QueryParamError || name === 'QueryParamError' || name === 'ReportParamError';
+}
+
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   let args: CliArgs;
   try {
@@ -125,76 +264,51 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 2;
   }
   if (!args.command || args.command === 'help') {
-    out(`${USAGE}\n`);
+    out(`${usageText()}\n`);
     return args.command === 'help' ? 0 : 2;
   }
-  if (!['scan', 'query', 'status', 'report'].includes(args.command)) {
-    process.stderr.write(`claude-costs: unknown command "${args.command}"\n${USAGE}\n`);
+  const command = COMMANDS[args.command];
+  if (!command) {
+    process.stderr.write(`claude-costs: unknown command "${args.command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)\n`);
     return 2;
   }
   let engine: Engine | null = null;
+  const { options } = args;
+  const ctx: CommandContext = {
+    args,
+    out,
+    now: () => args.now ?? Date.now(),
+    async openEngine() {
+      if (engine) return engine;
+      const configDirs = options['config-dir'] ?? [];
+      checkConfigDirs(configDirs);
+      const priceOverrides = loadOverrides(options['price-overrides']);
+      engine = await Engine.open({
+        dbPath: options.db ?? defaultCliDbPath(),
+        configDirs: configDirs.length ? configDirs : undefined,
+        apiLogPaths: options['api-log']?.length ? options['api-log'] : undefined,
+        priceOverrides,
+        log: stderrLogger(options.verbose ?? false),
+        persistDebounceMs: 0,
+        // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
+        parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
+      });
+      if (engine.movedAside) process.stderr.write(`claude-costs: the database was unusable (${engine.movedAside.reason}); moved to ${engine.movedAside.path} and rebuilt.\n`);
+      return engine;
+    },
+  };
   try {
-    let params: unknown = undefined;
-    if (args.params !== null) {
-      try {
-        params = JSON.parse(args.params);
-      } catch (e) {
-        throw new UsageError(`--params: not valid JSON (${(e as Error).message})`);
-      }
-    }
-    const priceOverrides = loadOverrides(args.priceOverrides);
-    engine = await Engine.open({
-      dbPath: args.db ?? defaultCliDbPath(),
-      configDirs: args.configDirs.length ? args.configDirs : undefined,
-      apiLogPaths: args.apiLogs.length ? args.apiLogs : undefined,
-      priceOverrides,
-      log: stderrLogger(args.verbose),
-      persistDebounceMs: 0,
-      // For benchmarks: force or forbid the parse worker (default: auto, by the size of the read).
-      parallelParse: (['auto', 'always', 'never'] as const).find((m) => m === process.env.CLAUDE_COSTS_PARALLEL_PARSE),
-    });
-    if (engine.movedAside) process.stderr.write(`claude-costs: the database was unusable (${engine.movedAside.reason}); moved to ${engine.movedAside.path} and rebuilt.\n`);
-    const now = args.now ?? Date.now();
-    const scanFirst = args.command === 'scan' || !args.noScan;
-    let summary: ScanSummary | null = null;
-    if (scanFirst) summary = await engine.scan();
-    switch (args.command) {
-      case 'scan':
-        out(`${args.json ? JSON.stringify(summary, null, 2) : formatScan(summary!)}\n`);
-        break;
-      case 'query':
-        out(`${JSON.stringify(await engine.query(params, now), null, 2)}\n`);
-        break;
-      case 'status': {
-        // Same inputs as the chip, less the statusline capture (it lives in VS Code's storage).
-        engine.setStatusOptions({ detectedPlan: detectPlanOffline({ configDirs: args.configDirs.length ? args.configDirs : undefined }) });
-        const status = await engine.status(now);
-        out(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${(await import('./core/limits/status')).renderStatusText(status)}\n`);
-        break;
-      }
-      case 'report': {
-        const kind = args.positional[0] as ReportKind | undefined;
-        if (!kind || !['daily', 'weekly', 'monthly', 'session', 'blocks'].includes(kind)) {
-          throw new UsageError('report: expected one of daily, weekly, monthly, session, blocks');
-        }
-        const tz = args.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-        const data = await engine.withDatabase((db) =>
-          buildReport(db, kind, { sinceDay: args.since ?? undefined, untilDay: args.until ?? undefined, tz, nowMs: now }),
-        );
-        out(args.json ? `${JSON.stringify(data, null, 2)}\n` : `${renderReportTable(data)}\n`);
-        break;
-      }
-    }
+    await command.run(ctx);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof QueryParamError || (e as Error).name === 'QueryParamError' || (e as Error).name === 'ReportParamError') {
+    if (isUsageProblem(e)) {
       process.stderr.write(`claude-costs: ${(e as Error).message}\n`);
       return 2;
     }
     process.stderr.write(`claude-costs: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   } finally {
-    await engine?.close();
+    await (engine as Engine | null)?.close();
   }
 }
 

@@ -4,7 +4,7 @@
 import { findAnomalies, type AnomalyReport } from './query/anomalies';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineApi, ScanOptions, ScanSummary } from './engine-api';
+import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from './engine-api';
 import type { Logger } from './types';
 import { silentLogger } from './types';
 import { priceTableFingerprint, type PriceOverrides } from './pricing';
@@ -20,7 +20,8 @@ import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
-import type { PanelFilter, PanelReadModel } from '../protocol';
+import type { PanelFilter } from './query/readmodel/filterState';
+import type { PanelReadModel } from './query/readmodel/types';
 
 export interface EngineOptions {
   /** The DB file; null keeps everything in memory (tests). */
@@ -207,8 +208,12 @@ export class Engine implements EngineApi {
     });
   }
 
-  query(params: unknown, nowMs: number = Date.now()): Promise<QueryResult> {
-    return this.serial(() => runQuery(this.db, params, nowMs));
+  query(params: unknown, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<QueryResult> {
+    return this.serial(() => {
+      // Queued behind a scan, the caller may have given up: skip the work then.
+      opts.signal?.throwIfAborted();
+      return runQuery(this.db, params, nowMs);
+    });
   }
 
   /** Unusual days and sessions (`report anomalies`, the panel's insight strip, the once-a-day notification). */
@@ -221,14 +226,16 @@ export class Engine implements EngineApi {
     return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
   }
 
-  readModel(filter: PanelFilter, nowMs: number = Date.now()): Promise<PanelReadModel> {
-    return this.serial(() =>
-      buildReadModel(this.db, filter, nowMs, {
+  readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {
+    return this.serial(() => {
+      // A newer panel filter superseded this one while it waited: skip the whole build.
+      opts.signal?.throwIfAborted();
+      return buildReadModel(this.db, filter, nowMs, {
         roots: this.lastScan.roots.length ? this.lastScan.roots : this.roots(),
         files: this.lastScan.files,
         demoMode: this.opts.demoMode ?? false,
-      }),
-    );
+      });
+    });
   }
 
   /** Runs `fn` against the database inside the queue (benchmarks and tests). */

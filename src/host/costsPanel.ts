@@ -1,6 +1,7 @@
 // The costs panel's host side: one WebviewPanel (`claudeCosts.panel`), a strict CSP with a nonce,
 // validated messages, a read model per filter state, pushes after rescans, export through a save
-// dialog, and a serializer so the panel (and its filter) survives a window reload.
+// dialog, and a serializer so the panel (and its filter) survives a window reload. Requests and answers
+// are paired per webview instance by LatestRequestRunner (panelRequests.ts): only the newest one runs.
 // The host computes nothing itself: every figure comes from the engine's read model.
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
@@ -8,9 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
 import { readModelToCsv, readModelToJson } from '../core/query/readModel';
+import { budgetsFor } from '../core/query/readmodel/budgets';
 import {
-  DEFAULT_PANEL_FILTER, budgetsFor, mergePanelFilter, parsePanelFilter, parseWebviewMessage,
+  DEFAULT_PANEL_FILTER, mergePanelFilter, parsePanelFilter, parseWebviewMessage, requestIdOfInvalid,
 } from '../protocol';
+import { isCancellation } from './engineClient';
+import { LatestRequestRunner, type PanelRun } from './panelRequests';
 import type {
   BudgetLimits, ExportFormat, HostToWebview, PanelFilter, PanelReadModel, PanelWebviewState, SettingsTarget,
 } from '../protocol';
@@ -87,7 +91,7 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
   let panel: vscode.WebviewPanel | undefined;
   let panelDisposables: vscode.Disposable[] = [];
   let lastModel: PanelReadModel | undefined;
-  let latestRequest = 0;
+  let runner: LatestRequestRunner | undefined;
   let debounce: NodeJS.Timeout | undefined;
 
   const storedFilter = (): PanelFilter => {
@@ -105,27 +109,37 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
     if (panel) void panel.webview.postMessage(msg);
   };
 
-  /** Builds the model for the current filter and posts it; `requestId` null = a push. */
-  const sendModel = async (requestId: number | null) => {
+  /** One run of the panel's runner: builds the model for the filter as it is now and posts it if still wanted. */
+  const buildAndPost = async (run: PanelRun) => {
     if (!panel) return;
     const forFilter = filter;
-    if (requestId !== null) latestRequest = Math.max(latestRequest, requestId);
+    const { requestId } = run;
     post({ type: 'loading', requestId });
+    const t0 = Date.now();
     try {
-      const t0 = Date.now();
-      const model = await engine.readModel(forFilter, Date.now());
+      const model = await engine.readModel(forFilter, Date.now(), { signal: run.signal });
       // The engine has no access to settings: budgets are applied here from the model's spend.
       model.budgets = budgetsFor(model.spend, budgetLimitsFromSettings());
-      // A newer request superseded this one while it was computed: its answer is on the way.
-      if (requestId !== null && requestId < latestRequest) return;
+      // A newer request (or a rebuilt webview) made this answer obsolete: the next run answers instead.
+      if (!run.current()) return;
       lastModel = model;
       post({ type: 'readModel', requestId, model });
       log.debug(`panel: read model for ${forFilter.range} in ${Date.now() - t0} ms (${model.totals.requests} requests)`);
     } catch (err) {
+      if (isCancellation(err) || !run.current()) {
+        log.debug(`panel: dropped a superseded read model for ${forFilter.range}`);
+        return;
+      }
       const message = err instanceof Error ? err.message : String(err);
       log.error(`panel: read model failed: ${message}`);
       post({ type: 'error', requestId, message: `Could not load the figures: ${message}` });
     }
+  };
+
+  /** Asks for a model: `requestId` from the webview, null for a push (new data, a host-side filter change). */
+  const sendModel = (requestId: number | null) => {
+    if (!runner) return;
+    if (!runner.submit(requestId)) log.warn(`panel: ignored request ${requestId}: not newer than the last one`);
   };
 
   const exportView = async (format: ExportFormat) => {
@@ -156,21 +170,26 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
   };
 
   const onMessage = async (raw: unknown) => {
-    const msg = parseWebviewMessage(raw);
+    const msg = parseWebviewMessage(raw, Date.now());
     if ('error' in msg) {
       log.warn(`panel: ignored an invalid message from the webview: ${msg.error}`);
+      // A request the webview waits for gets its answer: the error, so it never loads forever.
+      const requestId = requestIdOfInvalid(raw);
+      if (requestId !== null && runner?.supersede(requestId)) post({ type: 'error', requestId, message: `Invalid request: ${msg.error}` });
       return;
     }
     switch (msg.type) {
       case 'ready':
-        await sendModel(null);
+        // A new webview instance (first open, tab switch back, reopen): its request ids start over.
+        runner?.reset();
+        sendModel(null);
         return;
       case 'setFilter':
         setFilter(msg.filter);
-        await sendModel(msg.requestId);
+        sendModel(msg.requestId);
         return;
       case 'refresh':
-        await sendModel(msg.requestId);
+        sendModel(msg.requestId);
         return;
       case 'export':
         await exportView(msg.format);
@@ -179,13 +198,13 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
         await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_QUERY[msg.target]);
         return;
       case 'rescan':
-        post({ type: 'loading', requestId: null });
+        post({ type: 'loading', requestId: runner?.currentRequestId ?? null });
         try {
           await deps.rescan();
         } catch (err) {
           log.error(`panel: rescan failed: ${err instanceof Error ? err.message : String(err)}`);
         }
-        await sendModel(null);
+        sendModel(null);
         return;
     }
   };
@@ -199,12 +218,16 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
     };
     p.iconPath = vscode.Uri.joinPath(root, 'media', 'icon.png');
     p.webview.html = panelHtml(p.webview, root);
+    const panelRunner = new LatestRequestRunner(buildAndPost, (e) => log.error(`panel: ${e instanceof Error ? e.message : String(e)}`));
+    runner = panelRunner;
     panelDisposables = [
+      { dispose: () => panelRunner.dispose() },
       p.webview.onDidReceiveMessage((m) => void onMessage(m)),
       p.onDidDispose(() => {
         for (const d of panelDisposables) d.dispose();
         panelDisposables = [];
         panel = undefined;
+        runner = undefined;
         lastModel = undefined;
       }),
     ];
@@ -224,13 +247,15 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
       debounce = setTimeout(() => {
         debounce = undefined;
         // A hidden panel has no live webview (retainContextWhenHidden is off): it asks again on 'ready'.
-        if (panel?.visible) void sendModel(null);
+        if (panel?.visible) sendModel(null);
       }, DATA_CHANGE_DEBOUNCE_MS);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (panel && lastModel && e.affectsConfiguration('claudeCosts.budget')) {
+      if (panel && runner && lastModel && e.affectsConfiguration('claudeCosts.budget')) {
+        // A build in flight applies the new budgets itself; otherwise re-send the last model with them.
+        if (runner.busy) return;
         lastModel.budgets = budgetsFor(lastModel.spend, budgetLimitsFromSettings());
-        post({ type: 'readModel', requestId: null, model: lastModel });
+        post({ type: 'readModel', requestId: runner.currentRequestId, model: lastModel });
       }
     }),
   );
@@ -244,7 +269,7 @@ export function registerCostsPanel(context: vscode.ExtensionContext, deps: Costs
       }
       if (panel) {
         panel.reveal();
-        if (partial) void sendModel(null);
+        if (partial) sendModel(null);
         return;
       }
       adopt(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, {

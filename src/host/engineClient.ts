@@ -1,15 +1,54 @@
 // The extension host's handle on the engine: the same EngineApi, forwarded by message to a worker thread
 // that is started lazily (never on the activation path). Errors come back with their name and, for a bad
-// query param, the param, so callers can tell the user which key was wrong.
+// query param, the param, so callers can tell the user which key was wrong. Every call has a time bound
+// (EngineTimeoutError names the call and the bound); a query or read model can be cancelled (a newer panel
+// filter, a cancelled chat tool): the worker then skips it if it has not started.
 // Imports only types from `vscode`: unit-testable in plain Node.
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { EngineApi, ScanOptions, ScanSummary } from '../core/engine-api';
+import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from '../core/engine-api';
 import type { StatusOptions, StatusResult } from '../core/limits/status';
 import { QueryParamError, type QueryResult } from '../core/query/types';
 import type { Logger } from '../core/types';
 import type { PanelFilter, PanelReadModel } from '../protocol';
-import type { EngineInfo, SerializedError, WorkerEngineOptions, WorkerMessage, WorkerMethod, WorkerMethods } from './workerProtocol';
+import type { EngineInfo, SerializedError, WorkerCancel, WorkerEngineOptions, WorkerMessage, WorkerMethod, WorkerMethods, WorkerRequest } from './workerProtocol';
+
+/**
+ * How long each call may take before the client gives up on it. A read waits behind a running scan
+ * (the engine serialises calls), so the bounds leave room for one; a scan's bound restarts at every
+ * progress report. Closing waits for the final save of a large DB.
+ */
+export const CALL_TIMEOUT_MS: Readonly<Record<WorkerMethod, number>> = {
+  open: 120_000,
+  scan: 600_000,
+  query: 60_000,
+  status: 30_000,
+  readModel: 60_000,
+  setStatusOptions: 30_000,
+  info: 30_000,
+  persist: 120_000,
+  close: 120_000,
+};
+
+/** A call the engine did not answer in time. The worker keeps running; a later call may succeed. */
+export class EngineTimeoutError extends Error {
+  constructor(readonly method: WorkerMethod, readonly timeoutMs: number) {
+    super(`the engine did not answer ${method} within ${Math.round(timeoutMs / 1000)} s (it may be busy with a long scan or save); try again`);
+    this.name = 'EngineTimeoutError';
+  }
+}
+
+/** The caller gave up on a call (its AbortSignal fired). */
+export function engineCancelledError(method: WorkerMethod): Error {
+  const e = new Error(`the ${method} call was cancelled`);
+  e.name = 'AbortError';
+  return e;
+}
+
+/** True for the rejection of a cancelled call (on either side of the thread). */
+export function isCancellation(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
 
 /** A minimal event emitter whose `event` has vscode.Event's shape (so the host can pass it anywhere one is expected). */
 export class Emitter<T> {
@@ -54,6 +93,15 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Restarts the time bound (a scan's progress shows it is alive). */
+  rearm: () => void;
+  /** Stops the time bound and the abort listener. */
+  settle: () => void;
+}
+
+interface SendOptions {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
 export interface EngineClientOptions {
@@ -63,6 +111,8 @@ export interface EngineClientOptions {
   /** Read when the worker starts (and restarts), so settings changes apply. */
   engineOptions: () => WorkerEngineOptions;
   log: Logger;
+  /** Overrides of CALL_TIMEOUT_MS (tests). */
+  timeoutsMs?: Partial<Record<WorkerMethod, number>>;
 }
 
 /** True when a scan changed what the chip or panel would show. */
@@ -128,7 +178,10 @@ export class EngineClient implements EngineApi {
     if (this.worker !== worker) return;
     this.worker = null;
     this.opening = null;
-    for (const p of this.pending.values()) p.reject(reason);
+    for (const p of this.pending.values()) {
+      p.settle();
+      p.reject(reason);
+    }
     this.pending.clear();
   }
 
@@ -141,10 +194,12 @@ export class EngineClient implements EngineApi {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.kind === 'progress') {
+      p.rearm();
       p.onProgress?.(m.done, m.total);
       return;
     }
     this.pending.delete(m.id);
+    p.settle();
     if (m.ok) p.resolve(m.value);
     else p.reject(deserializeError(m.error));
   }
@@ -153,39 +208,74 @@ export class EngineClient implements EngineApi {
     worker: Worker,
     method: M,
     args: WorkerMethods[M]['args'],
-    onProgress?: (done: number, total: number) => void,
+    opts: SendOptions = {},
   ): Promise<WorkerMethods[M]['result']> {
+    const { signal, onProgress } = opts;
+    if (signal?.aborted) return Promise.reject(engineCancelledError(method));
     const id = this.nextId++;
+    const timeoutMs = this.opts.timeoutsMs?.[method] ?? CALL_TIMEOUT_MS[method];
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
-      worker.postMessage({ id, method, args });
+      let timer: NodeJS.Timeout | undefined;
+      // Giving up: forget the call here and tell the worker to skip it if it has not started.
+      const abandon = (error: Error) => {
+        if (this.pending.get(id) !== pending) return;
+        this.pending.delete(id);
+        pending.settle();
+        worker.postMessage({ cancel: id } satisfies WorkerCancel);
+        reject(error);
+      };
+      const onAbort = () => abandon(engineCancelledError(method));
+      const rearm = () => {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.opts.log.warn(`Engine: ${method} gave no answer within ${Math.round(timeoutMs / 1000)} s.`);
+          abandon(new EngineTimeoutError(method, timeoutMs));
+        }, timeoutMs);
+        timer.unref?.();
+      };
+      const pending: Pending = {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress,
+        rearm,
+        settle: () => {
+          if (timer) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      this.pending.set(id, pending);
+      rearm();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.postMessage({ id, method, args } satisfies WorkerRequest<M>);
     });
   }
 
-  private async call<M extends WorkerMethod>(method: M, args: WorkerMethods[M]['args'], onProgress?: (done: number, total: number) => void): Promise<WorkerMethods[M]['result']> {
+  private async call<M extends WorkerMethod>(method: M, args: WorkerMethods[M]['args'], opts?: SendOptions): Promise<WorkerMethods[M]['result']> {
     await this.start();
+    if (opts?.signal?.aborted) throw engineCancelledError(method);
     const worker = this.worker;
     if (!worker) throw new Error('the engine worker is not running');
-    return this.send(worker, method, args, onProgress);
+    return this.send(worker, method, args, opts);
   }
 
   async scan(opts: ScanOptions = {}): Promise<ScanSummary> {
-    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: !!opts.onProgress }], opts.onProgress);
+    // Progress is always reported (throttled): it keeps the scan's time bound from firing on a long first read.
+    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: true }], { onProgress: opts.onProgress });
     // A reload means another window wrote new data: this window's chip and panel must repaint too.
     if (reloaded || scanChangedData(summary)) this.changeEmitter.fire(summary);
     return summary;
   }
 
-  query(params: unknown, nowMs?: number): Promise<QueryResult> {
-    return this.call('query', [params, nowMs]);
+  query(params: unknown, nowMs?: number, opts: CallOptions = {}): Promise<QueryResult> {
+    return this.call('query', [params, nowMs], { signal: opts.signal });
   }
 
   status(nowMs?: number): Promise<StatusResult> {
     return this.call('status', [nowMs]);
   }
 
-  readModel(filter: PanelFilter, nowMs?: number): Promise<PanelReadModel> {
-    return this.call('readModel', [filter, nowMs]);
+  readModel(filter: PanelFilter, nowMs?: number, opts: CallOptions = {}): Promise<PanelReadModel> {
+    return this.call('readModel', [filter, nowMs], { signal: opts.signal });
   }
 
   /** Inputs of the status from outside the DB; remembered and re-sent when the worker restarts. */
@@ -212,7 +302,9 @@ export class EngineClient implements EngineApi {
     if (!worker) return;
     this.closed = true; // no restart while stopping
     try {
-      await Promise.race([this.send(worker, 'close', []), new Promise((r) => setTimeout(r, 5000))]);
+      // Closing saves the DB (after whatever the engine is still doing): wait for that answer, within
+      // close's long bound, before terminating — a worker terminated mid-save loses the save.
+      await this.send(worker, 'close', []);
     } catch (e) {
       this.opts.log.warn(`Closing the engine: ${(e as Error).message}`);
     } finally {

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Engine } from '../core/engine';
 import type { Logger } from '../core/types';
-import { serializeError, type EngineInfo, type WorkerMessage, type WorkerMethods, type WorkerRequest } from './workerProtocol';
+import { CANCELLABLE_METHODS, serializeError, type EngineInfo, type WorkerCancel, type WorkerMessage, type WorkerMethods, type WorkerRequest } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
@@ -21,6 +21,12 @@ const log: Logger = {
 };
 
 let engine: Engine | null = null;
+/** Signals of the cancellable requests still waiting or running, by request id. */
+const signals = new Map<number, AbortController>();
+
+function signalOf(id: number): AbortSignal | undefined {
+  return signals.get(id)?.signal;
+}
 
 function requireEngine(): Engine {
   if (!engine) throw new Error('the engine is not open');
@@ -64,9 +70,9 @@ const handlers: Handlers = {
     const after = await e.withDatabase((db) => db);
     return { summary, reloaded: before !== after };
   },
-  query: (req) => requireEngine().query(req.args[0], req.args[1]),
+  query: (req) => requireEngine().query(req.args[0], req.args[1], { signal: signalOf(req.id) }),
   status: (req) => requireEngine().status(req.args[0]),
-  readModel: (req) => requireEngine().readModel(req.args[0], req.args[1]),
+  readModel: (req) => requireEngine().readModel(req.args[0], req.args[1], { signal: signalOf(req.id) }),
   setStatusOptions(req) {
     requireEngine().setStatusOptions(req.args[0]);
   },
@@ -81,7 +87,12 @@ const handlers: Handlers = {
   },
 };
 
-port.on('message', async (req: WorkerRequest) => {
+port.on('message', async (req: WorkerRequest | WorkerCancel) => {
+  if ('cancel' in req) {
+    signals.get(req.cancel)?.abort();
+    return;
+  }
+  if (CANCELLABLE_METHODS.has(req.method)) signals.set(req.id, new AbortController());
   try {
     const handler = handlers[req.method] as (r: WorkerRequest) => unknown;
     if (!handler) throw new Error(`unknown engine method: ${String(req.method)}`);
@@ -89,5 +100,7 @@ port.on('message', async (req: WorkerRequest) => {
     post({ kind: 'result', id: req.id, ok: true, value });
   } catch (e) {
     post({ kind: 'result', id: req.id, ok: false, error: serializeError(e) });
+  } finally {
+    signals.delete(req.id);
   }
 });

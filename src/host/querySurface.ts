@@ -82,30 +82,5 @@ export function panelFilterForQuery(params: { window?: unknown; project?: unknow
   return filter;
 }
 
-/** The JSON schema of the params (contributes.languageModelTools[].inputSchema mirrors it). */
-export const QUERY_PARAMS_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    window: {
-      description: 'Time window (default last_30d). A name, or {start, end} ISO-8601 instants.',
-      anyOf: [
-        { type: 'string', enum: ['today', 'yesterday', 'last_5h', 'last_24h', 'last_7d', 'last_30d', 'this_week', 'this_month', 'last_month', 'all'] },
-        { type: 'object', required: ['start', 'end'], additionalProperties: false, properties: { start: { type: 'string', description: 'ISO-8601 start (inclusive)' }, end: { type: 'string', description: 'ISO-8601 end (exclusive)' } } },
-      ],
-    },
-    start_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, inclusive, in tz (overrides window)' },
-    end_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, inclusive, in tz (overrides window)' },
-    group_by: { type: 'string', enum: ['none', 'project', 'model', 'session', 'day', 'hour', 'tool', 'source', 'provider', 'feature'], description: 'Split the totals into groups (default none); provider and feature come from your own API logs' },
-    source: { type: 'string', enum: ['all', 'claude_code', 'internal'], description: 'Claude Code transcripts, your own API logs, or both (default all)' },
-    project: { type: 'string', description: 'Substring of the canonical project name' },
-    models: {
-      description: 'Only these model ids as written in transcripts: an array or a comma-separated string. Missing = all models; [] or "" = none.',
-      anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
-    },
-    execution_mode: { type: 'string', enum: ['cloud', 'local'], description: 'Only meaningful for internal API logs' },
-    compare: { type: 'boolean', description: 'Also return the previous window of equal length with per-metric delta %' },
-    tz: { type: 'string', description: 'IANA time zone for day/hour boundaries (default: the machine zone)' },
-    limit: { type: 'integer', minimum: 1, description: 'Max groups returned (default 50), sorted by cost' },
-  },
-} as const;
+/** The JSON schema of the params: defined in core next to the validator; package.json is generated from it. */
+export { QUERY_PARAMS_SCHEMA } from '../core/query/schema';

@@ -45,6 +45,14 @@ export interface WorkerRequest<M extends WorkerMethod = WorkerMethod> {
   args: WorkerMethods[M]['args'];
 }
 
+/** The client gave up on request `cancel` (superseded or timed out): skip it if it has not started. */
+export interface WorkerCancel {
+  cancel: number;
+}
+
+/** Methods the client can cancel while they wait in the engine's queue. */
+export const CANCELLABLE_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['query', 'readModel']);
+
 /** An error as it crosses the thread: name and message, plus the offending param of a QueryParamError. */
 export interface SerializedError {
   name: string;

@@ -9,7 +9,7 @@ import { Engine } from '../../src/core/engine';
 import { main } from '../../src/cli';
 import { selectAll, selectOne } from '../../src/core/store/sqljs';
 import { apiLogTarget, expandApiLogPaths } from '../../src/core/sources/api-log/paths';
-import { latestRateLimits } from '../../src/core/sources/api-log/scanner';
+import { latestRateLimits } from '../../src/core/limits/apiRateLimits';
 import { chipView } from '../../src/core/limits/chip';
 import { readNewLines } from '../../src/core/sources/incremental';
 import { assistantLine, tempConfigRoot, writeLines, SESSION_A } from './helpers/lines';

@@ -164,18 +164,21 @@ test('llm_costs_query from the palette: quick picks, JSON in an untitled editor,
   assert.ok(note, 'notification with the panel button');
 });
 
+/** A CancellationToken that is never cancelled (VS Code always passes one to a tool). */
+const neverCancelled = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+
 test('language-model tool: summary + JSON; bad params come back as a message naming the param', async () => {
   await api.firstScanDone;
   const tool = stub.tools.get('llm_costs_query')!;
-  const ok = (await tool.invoke({ input: { window: 'last_7d', group_by: 'project' }, toolInvocationToken: undefined }, {})) as { content: { value: string }[] };
+  const ok = (await tool.invoke({ input: { window: 'last_7d', group_by: 'project' }, toolInvocationToken: undefined }, neverCancelled)) as { content: { value: string }[] };
   assert.equal(ok.content.length, 2);
   assert.match(ok.content[0].value, /^last_7d|Last 7 days/i);
   assert.match(ok.content[0].value, /3 requests, 2\.0M tokens/);
   assert.equal(JSON.parse(ok.content[1].value).totals.requests, 3);
-  const bad = (await tool.invoke({ input: { group_by: 'colour' }, toolInvocationToken: undefined }, {})) as { content: { value: string }[] };
+  const bad = (await tool.invoke({ input: { group_by: 'colour' }, toolInvocationToken: undefined }, neverCancelled)) as { content: { value: string }[] };
   assert.equal(bad.content.length, 1);
   assert.match(bad.content[0].value, /^Error: invalid parameter "group_by"/);
-  const prep = (await tool.prepareInvocation!({ input: { window: 'today' } }, {})) as { invocationMessage: string };
+  const prep = (await tool.prepareInvocation!({ input: { window: 'today' } }, neverCancelled)) as { invocationMessage: string };
   assert.equal(prep.invocationMessage, 'Querying Claude Code usage (window: today)');
 });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMAND_IDS } from '../../src/host/commands';
-import { QUERY_PARAMS_SCHEMA } from '../../src/host/querySurface';
+import { QUERY_PARAMS_SCHEMA } from '../../src/core/query/schema';
 import { runQuery } from '../../src/core/query/run';
 import { createStore } from './helpers/store-fixture';
 import { localizedManifest, settingsOf } from './helpers/manifest';
@@ -33,6 +33,8 @@ test('language-model tool: name, descriptions, schema identical to the code\'s',
   assert.ok(pkg.activationEvents.includes('onLanguageModelTool:llm_costs_query'));
 });
 
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+
 test('the schema lists exactly the params the validator accepts', async () => {
   const db = await createStore();
   const samples: Record<string, unknown> = {
@@ -40,8 +42,8 @@ test('the schema lists exactly the params the validator accepts', async () => {
     models: ['a'], execution_mode: 'cloud', compare: true, tz: 'UTC', limit: 5,
   };
   assert.deepEqual(Object.keys(QUERY_PARAMS_SCHEMA.properties).sort(), Object.keys(samples).sort());
-  for (const [k, v] of Object.entries(samples)) assert.doesNotThrow(() => runQuery(db, { [k]: v }, Date.now()), `param ${k}`);
-  assert.throws(() => runQuery(db, { colour: 'red' }, Date.now()), /colour/);
+  for (const [k, v] of Object.entries(samples)) assert.doesNotThrow(() => runQuery(db, { [k]: v }, NOW), `param ${k}`);
+  assert.throws(() => runQuery(db, { colour: 'red' }, NOW), /colour/);
 });
 
 test('every setting the host reads is declared; OAuth is off by default', () => {

@@ -118,7 +118,7 @@ test('host with default settings (engine in its worker thread): first scan, resc
     assert.doesNotMatch(chip.lastStatus?.headroom.sourceLabel ?? '', /detected/, 'the credentials file was read without opt-in');
     await stub.vscode.commands.executeCommand('claudeCosts.rescan');
     await stub.vscode.commands.executeCommand('llm_costs_query', { window: 'today' });
-    await stub.tools.get('llm_costs_query')!.invoke({ input: { window: 'last_7d' } }, {});
+    await stub.tools.get('llm_costs_query')!.invoke({ input: { window: 'last_7d' } }, new stub.vscode.CancellationTokenSource().token);
     await rt.refreshStatus();
   } finally {
     rt.dispose();

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStore, insertRequests, type FixtureRequest } from './helpers/store-fixture';
-import { buildStatus, renderStatusText } from '../../src/core/limits/status';
+import { buildStatus } from '../../src/core/limits/status';
+import { renderStatusText } from '../../src/core/limits/chip';
 import { parseOAuthUsage, parseStatuslineJson } from '../../src/core/limits/readings';
 import type { Database } from '../../src/core/store/sqljs';
 

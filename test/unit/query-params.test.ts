@@ -18,7 +18,7 @@ function rejects(input: unknown, key: string, messagePart?: RegExp) {
 }
 
 test('defaults: last_30d, group none, source all, limit 50, machine tz', () => {
-  for (const input of [undefined, null, {}]) {
+  for (const input of [undefined, {}]) {
     const q = validateQueryParams(input, NOW);
     assert.equal(q.label, 'last_30d');
     assert.equal(q.groupBy, 'none');
@@ -56,8 +56,8 @@ test('models trichotomy: missing → all, [] or "" → none, list or "a,b" → t
   assert.deepEqual(validateQueryParams({ models: ['a', 'b'] }, NOW).models, ['a', 'b']);
 });
 
-test('start_date / end_date are inclusive local days and override window', () => {
-  const q = validateQueryParams({ window: 'today', start_date: '2026-03-07', end_date: '2026-03-08', tz: 'America/New_York' }, NOW);
+test('start_date / end_date are inclusive local days', () => {
+  const q = validateQueryParams({ start_date: '2026-03-07', end_date: '2026-03-08', tz: 'America/New_York' }, NOW);
   assert.equal(iso(q.startMs), '2026-03-07T05:00:00.000Z');
   assert.equal(iso(q.endMs), '2026-03-09T04:00:00.000Z');
   assert.equal(q.label, '2026-03-07..2026-03-08');
@@ -114,7 +114,17 @@ test('unknown keys and bad values name the key', () => {
   rejects({ start_date: '2027-01-01', tz: 'UTC' }, 'start_date', /today/);
 });
 
-test('params must be an object: a JSON string, an array or a number is rejected', () => {
+test('window with start_date or end_date is an error naming both keys (never a silent choice)', () => {
+  rejects({ window: 'today', start_date: '2026-03-07' }, 'window', /start_date/);
+  rejects({ window: 'all', end_date: '2026-03-07' }, 'window', /end_date/);
+  rejects({ window: { start: '2026-11-01', end: '2026-11-02' }, start_date: '2026-03-07', end_date: '2026-03-08' }, 'window', /start_date/);
+  // null counts as missing, so a caller clearing one of them is fine
+  assert.equal(validateQueryParams({ window: null, start_date: '2026-11-20', tz: 'UTC' }, NOW).label, '2026-11-20..2026-11-22');
+  assert.equal(validateQueryParams({ window: 'today', start_date: null, end_date: null }, NOW).label, 'today');
+});
+
+test('params must be an object: null, a JSON string, an array or a number is rejected', () => {
+  rejects(null, 'params', /got null/);
   rejects('{"window":"today"}', 'params');
   rejects(['today'], 'params');
   rejects(3, 'params');

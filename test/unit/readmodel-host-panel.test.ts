@@ -91,9 +91,14 @@ const logs: { level: string; message: string }[] = [];
 const state = new Map<string, unknown>();
 let fireDataChange: (() => void) | undefined;
 
+/** While set, builds wait for it (the engine is busy with something else). */
+let engineGate: Promise<void> | null = null;
 const engine = {
-  async readModel(filter: PanelFilter, nowMs?: number): Promise<PanelReadModel> {
+  async readModel(filter: PanelFilter, nowMs?: number, opts?: { signal?: AbortSignal }): Promise<PanelReadModel> {
     readModelCalls.push(filter);
+    if (engineGate) await engineGate;
+    // As the real engine: a call whose caller gave up while it waited does not build.
+    opts?.signal?.throwIfAborted();
     return buildReadModel(db, filter, nowMs ?? NOW);
   },
 };
@@ -170,10 +175,13 @@ test('messages: ready → loading + read model with budgets from settings; inval
   assert.equal(first.model.budgets.monthly, null);
 
   const before = wv.posted.length;
+  const calls0 = readModelCalls.length;
   wv.receive({ type: 'setFilter', requestId: 1, filter: { ...DEFAULT_PANEL_FILTER, sql: 'x' } });
   wv.receive({ type: 'nope' });
   await settle();
-  assert.equal(wv.posted.length, before, 'nothing answered');
+  // The invalid request is answered with its error (the page must not load forever); the rest is ignored.
+  assert.deepEqual(wv.posted.slice(before), [{ type: 'error', requestId: 1, message: 'Invalid request: filter.sql: unknown field' }]);
+  assert.equal(readModelCalls.length, calls0, 'nothing was built');
   assert.equal(logs.filter((l) => l.level === 'warn' && l.message.includes('invalid message')).length, 2);
 
   const filter: PanelFilter = { ...DEFAULT_PANEL_FILTER, range: 'today', models: ['claude-opus-4-6'] };
@@ -300,5 +308,58 @@ test('provider filter: kept in workspaceState; a filter stored before the field 
   assert.equal(readModelCalls.at(-1)!.provider, 'anthropic');
   const pushed = wv.posted.at(-1) as Extract<HostToWebview, { type: 'readModel' }>;
   assert.equal(pushed.model.totals.requests, 2, 'Claude Code rows are anthropic');
+  handle.dispose();
+});
+
+test('pairing: a rebuilt webview (tab switch back, reopen) numbers from 1 again and every change is answered', async () => {
+  const handle = register();
+  handle.open();
+  const wv = lastPanel!.webview;
+  wv.receive({ type: 'ready' });
+  await settle();
+  for (let id = 1; id <= 5; id++) {
+    wv.receive({ type: 'setFilter', requestId: id, filter: { ...DEFAULT_PANEL_FILTER, range: id % 2 ? 'today' : 'last_7d' } });
+    await settle(5);
+  }
+  await settle();
+  // The tab is switched away and back: a new page, a new `ready`, ids from 1 (the bug: answers dropped forever).
+  wv.receive({ type: 'ready' });
+  await settle();
+  const mark = wv.posted.length;
+  wv.receive({ type: 'setFilter', requestId: 1, filter: { ...DEFAULT_PANEL_FILTER, range: 'all', project: 'billing' } });
+  await settle();
+  const answer = wv.posted.slice(mark).find((m) => m.type === 'readModel') as Extract<HostToWebview, { type: 'readModel' }>;
+  assert.ok(answer, 'request 1 of the rebuilt page is answered');
+  assert.equal(answer.requestId, 1);
+  assert.equal(answer.model.filter.project, 'billing');
+  assert.equal(answer.model.totals.requests, 1);
+  handle.dispose();
+});
+
+test('pairing: a burst while the engine is busy builds only the newest request; superseded ones never start', async () => {
+  const handle = register();
+  handle.open();
+  const wv = lastPanel!.webview;
+  wv.receive({ type: 'ready' });
+  await settle();
+  let release!: () => void;
+  engineGate = new Promise((r) => { release = r; });
+  const calls0 = readModelCalls.length;
+  const mark = wv.posted.length;
+  for (let id = 1; id <= 5; id++) wv.receive({ type: 'setFilter', requestId: id, filter: { ...DEFAULT_PANEL_FILTER, range: 'today', project: id === 5 ? 'shop' : null } });
+  await settle();
+  engineGate = null;
+  release();
+  await settle();
+  // Request 1 had reached the engine (and is skipped there: its signal was aborted); 2–4 never did.
+  assert.equal(readModelCalls.length - calls0, 2);
+  const answers = wv.posted.slice(mark).filter((m) => m.type === 'readModel') as Extract<HostToWebview, { type: 'readModel' }>[];
+  assert.deepEqual(answers.map((a) => a.requestId), [5]);
+  assert.equal(answers[0].model.filter.project, 'shop');
+  assert.equal(wv.posted.slice(mark).filter((m) => m.type === 'error').length, 0, 'a superseded build is not an error');
+  // A push (new data) after request 5 echoes 5, so the page waiting for 5 would take it.
+  fireDataChange!();
+  await settle(600);
+  assert.equal((wv.posted.at(-1) as Extract<HostToWebview, { type: 'readModel' }>).requestId, 5);
   handle.dispose();
 });

@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_PANEL_FILTER, MAX_MESSAGE_CHARS, budgetsFor, mergePanelFilter, modelFamily, parsePanelFilter, parseWebviewMessage,
+  DEFAULT_PANEL_FILTER, MAX_MESSAGE_CHARS, mergePanelFilter, parsePanelFilter, parseWebviewMessage,
 } from '../../src/protocol';
+import { budgetsFor } from '../../src/core/query/readmodel/budgets';
+import { modelFamily } from '../../src/core/query/readmodel/families';
 
 const filter = { ...DEFAULT_PANEL_FILTER, tz: 'Europe/Berlin' };
 const reason = (raw: unknown) => {

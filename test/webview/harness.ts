@@ -2,7 +2,10 @@
 // emulates a VS Code webview: the same strict CSP with a nonce, the --vscode-* theme variables of Dark
 // Modern / Light Modern on <html>, the body theme classes, and a fake acquireVsCodeApi whose
 // postMessage reaches a fake host in this process. The fake host validates every message with the
-// real parseWebviewMessage and answers with read models built by the real buildReadModel.
+// real parseWebviewMessage, pairs requests and answers with the real LatestRequestRunner (as
+// src/host/costsPanel.ts does) and answers with read models built by the real buildReadModel.
+// `reload()` rebuilds the page as VS Code does after a tab switch (no retained context): the saved
+// webview state survives, the host-side runner and filter stay.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -11,7 +14,8 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { buildReadModel } from '../../src/core/query/readModel';
 import type { ReadModelOptions } from '../../src/core/query/readModel';
-import { DEFAULT_PANEL_FILTER, parseWebviewMessage } from '../../src/protocol';
+import { DEFAULT_PANEL_FILTER, parseWebviewMessage, requestIdOfInvalid } from '../../src/protocol';
+import { LatestRequestRunner, type PanelRun } from '../../src/host/panelRequests';
 import type { HostToWebview, PanelFilter, WebviewToHost } from '../../src/protocol';
 import type { Database } from '../../src/core/store/sqljs';
 
@@ -200,7 +204,7 @@ function pageHtml(theme: ThemeName, savedState: unknown): string {
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => { window.__sent.push(JSON.parse(JSON.stringify(m))); window.__toHost(JSON.stringify(m)); },
     getState: () => window.__state,
-    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
+    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); window.__saveState(JSON.stringify(s)); },
   });
 </script>
 </head>
@@ -283,39 +287,93 @@ export class PanelPage {
   filter: PanelFilter;
   delayMs: number;
   failNext: boolean;
+  /** What the page last stored with setState (VS Code keeps it across rebuilds of the webview). */
+  savedState: unknown;
+  /** Page loads so far (1 + reloads). */
+  instances = 0;
+  route = '';
   private answered = 0;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+  private readonly runner = new LatestRequestRunner((run) => this.answer(run), (e) => this.consoleErrors.push(`host: ${String(e)}`));
 
   constructor(readonly page: Page, private readonly opts: FakeHostOptions) {
     this.filter = { ...DEFAULT_PANEL_FILTER, tz: 'UTC', ...opts.filter };
     this.delayMs = opts.delayMs ?? 0;
     this.failNext = opts.failNext ?? false;
+    this.savedState = opts.savedState ?? null;
   }
+
+  /** From now on builds wait (the engine is busy) until `release()`. */
+  hold(): void {
+    this.gate = new Promise((resolve) => { this.openGate = resolve; });
+  }
+
+  release(): void {
+    this.openGate?.();
+    this.gate = null;
+  }
+
+  /** Builds started by the host's runner (superseded requests never start). */
+  get builds(): number { return this.runner.started; }
 
   async post(msg: HostToWebview): Promise<void> {
     await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
   }
 
-  private async answer(requestId: number | null): Promise<void> {
+  /** One run of the host's runner (the engine's build is `delayMs` long, then the real read model). */
+  private async answer(run: PanelRun): Promise<void> {
+    const { requestId } = run;
+    const filter = this.filter;
     await this.post({ type: 'loading', requestId });
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.gate) await this.gate;
+    if (!run.current()) return;
     if (this.failNext) {
       this.failNext = false;
       await this.post({ type: 'error', requestId, message: 'Could not load the figures: the store is busy' });
       return;
     }
-    const model = buildReadModel(this.opts.db, this.filter, this.opts.nowMs, this.opts.readModelOptions);
+    const model = buildReadModel(this.opts.db, filter, this.opts.nowMs, this.opts.readModelOptions);
     await this.post({ type: 'readModel', requestId, model });
     this.answered++;
   }
 
   /** What the fake host does for each message (the same routing as src/host/costsPanel.ts). */
   async onMessage(raw: string): Promise<void> {
-    const msg = parseWebviewMessage(JSON.parse(raw));
-    if ('error' in msg) { this.invalid.push(msg.error); return; }
+    const parsed = JSON.parse(raw) as unknown;
+    const msg = parseWebviewMessage(parsed, this.opts.nowMs);
+    if ('error' in msg) {
+      this.invalid.push(msg.error);
+      const requestId = requestIdOfInvalid(parsed);
+      if (requestId !== null && this.runner.supersede(requestId)) await this.post({ type: 'error', requestId, message: `Invalid request: ${msg.error}` });
+      return;
+    }
     this.received.push(msg);
-    if (msg.type === 'ready' || msg.type === 'rescan') await this.answer(null);
-    else if (msg.type === 'setFilter') { this.filter = msg.filter; await this.answer(msg.requestId); }
-    else if (msg.type === 'refresh') await this.answer(msg.requestId);
+    if (msg.type === 'ready') {
+      this.runner.reset();
+      this.runner.submit(null);
+    } else if (msg.type === 'rescan') this.runner.submit(null);
+    else if (msg.type === 'setFilter') { this.filter = msg.filter; this.runner.submit(msg.requestId); }
+    else if (msg.type === 'refresh') this.runner.submit(msg.requestId);
+  }
+
+  /**
+   * The webview is rebuilt as after a tab switch or a reopen (retainContextWhenHidden is off): a fresh
+   * page with the state it saved; the host keeps its runner and filter. Waits for the new page's first model.
+   */
+  async reload(): Promise<void> {
+    const before = this.answered;
+    pages.set(this.route, pageHtml(this.opts.theme ?? 'dark', this.savedState));
+    await this.page.reload();
+    this.instances++;
+    await this.waitForAnswers(before + 1);
+  }
+
+  /** Waits until the page shows no loading bar and Refresh is enabled. */
+  async waitForIdle(timeoutMs = 10_000): Promise<void> {
+    await this.page.locator('costs-app vscode-progress-bar.progress').waitFor({ state: 'detached', timeout: timeoutMs });
+    await this.page.locator('costs-toolbar vscode-button.refresh:not([disabled])').waitFor({ timeout: timeoutMs });
   }
 
   /** Waits until the host has answered `n` read models in total. */
@@ -363,9 +421,12 @@ export async function openPanel(
   page.on('pageerror', (e) => panel.consoleErrors.push(`pageerror: ${e.message}`));
   page.on('dialog', (d) => { panel.dialogs.push(d.message()); void d.dismiss(); });
   await page.exposeFunction('__toHost', (raw: string) => panel.onMessage(raw));
+  await page.exposeFunction('__saveState', (raw: string) => { panel.savedState = JSON.parse(raw); });
   const route = `/panel-${Math.random().toString(36).slice(2)}.html`;
+  panel.route = route;
   pages.set(route, pageHtml(opts.theme ?? 'dark', opts.savedState));
   await page.goto(base + route);
+  panel.instances = 1;
   if (waitForFirstModel) await panel.waitForAnswers(1);
   return panel;
 }

@@ -76,8 +76,8 @@ export class CostsApp extends LitElement {
   @state() private busy = true;
   @state() private error: string | null = null;
   @state() private notice: string | null = null;
-  private nextRequestId = 0;
-  private pendingRequest = 0;
+  /** Ids of this page's requests count from 1 (the host starts its pairing over on `ready`). */
+  private lastSent = 0;
   private noticeTimer: number | undefined;
   private builders = new WeakMap<PanelReadModel, Map<string, ChartBuilder>>();
 
@@ -94,27 +94,25 @@ export class CostsApp extends LitElement {
   }
 
   private onMessage(msg: HostToWebview): void {
-    const stale = (id: number | null) => id !== null && id < this.pendingRequest;
+    // An answer echoes the newest request it covers (null: none of this page's). One older than the
+    // last request sent answers a filter that is gone: the newer answer follows, keep waiting for it.
+    const stale = (id: number | null) => (id ?? 0) < this.lastSent;
     switch (msg.type) {
       case 'loading':
         if (!stale(msg.requestId)) this.busy = true;
         return;
       case 'readModel':
-        // A push (requestId null) while a request is pending may answer the previous filter: the
-        // pending answer follows, so keep waiting for it.
-        if (stale(msg.requestId) || (msg.requestId === null && this.pendingRequest !== 0)) return;
+        if (stale(msg.requestId)) return;
         this.model = msg.model;
         this.filter = msg.model.filter;
         saveState({ filter: this.filter });
         this.error = null;
         this.busy = false;
-        this.pendingRequest = 0;
         return;
       case 'error':
         if (stale(msg.requestId)) return;
         this.error = msg.message;
         this.busy = false;
-        this.pendingRequest = 0;
         return;
       case 'notice':
         this.notice = msg.message;
@@ -125,8 +123,7 @@ export class CostsApp extends LitElement {
   }
 
   private request(kind: 'setFilter' | 'refresh'): void {
-    const requestId = ++this.nextRequestId;
-    this.pendingRequest = requestId;
+    const requestId = ++this.lastSent;
     this.busy = true;
     if (kind === 'setFilter') send({ type: 'setFilter', requestId, filter: this.filter });
     else send({ type: 'refresh', requestId });

@@ -1,9 +1,9 @@
 // The toolbar: one filter state drives every section. Emits `filter-change` (a partial filter),
 // `refresh` and `export` (detail: 'csv' | 'json'); the app turns them into protocol messages.
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { PanelFilter, PanelReadModel, RangePreset } from '../../src/protocol';
-import { RANGE_PRESETS } from '../../src/protocol';
+import { RANGE_PRESETS, customDayProblem } from '../../src/protocol';
 import { RANGE_LABELS } from '../format';
 import { baseStyles } from './styles';
 import './model-chips';
@@ -31,11 +31,19 @@ export class CostsToolbar extends LitElement {
     .seg button[aria-pressed='true'] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); font-weight: 600; box-shadow: inset 0 -2px 0 var(--vscode-contrastActiveBorder, transparent); }
     .seg button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
     .chips { margin-top: 10px; }
+    .date-error { margin: 6px 0 0; color: var(--vscode-errorForeground, var(--vscode-editorError-foreground)); font-size: 0.92em; }
   `];
 
   @property({ attribute: false }) filter!: PanelFilter;
   @property({ attribute: false }) model: PanelReadModel | null = null;
   @property({ type: Boolean }) busy = false;
+  /** Why the date last typed was not used (it is not sent); null when the dates are fine. */
+  @state() private dateError: { field: 'from' | 'until'; message: string } | null = null;
+
+  /** The host's clock (the model's generation time): dates after tomorrow are refused against it. */
+  private get nowMs(): number | undefined {
+    return this.model?.nowMs;
+  }
 
   private change(partial: Partial<PanelFilter>): void {
     this.dispatchEvent(new CustomEvent('filter-change', { detail: partial, bubbles: true, composed: true }));
@@ -44,10 +52,11 @@ export class CostsToolbar extends LitElement {
   private onRange(e: Event): void {
     const range = (e.target as HTMLSelectElement).value as RangePreset;
     if (!RANGE_PRESETS.includes(range) || range === this.filter.range) return;
+    this.dateError = null;
     if (range === 'custom') {
       // Start from the window on screen, as local dates.
       const days = this.model?.daily ?? [];
-      const today = new Date().toISOString().slice(0, 10);
+      const today = new Date(this.nowMs ?? Date.now()).toISOString().slice(0, 10);
       this.change({ range, from: this.filter.from ?? days[0]?.day ?? today, until: this.filter.until ?? days.at(-1)?.day ?? today });
     } else {
       this.change({ range });
@@ -62,7 +71,13 @@ export class CostsToolbar extends LitElement {
 
   private onDate(which: 'from' | 'until', e: Event): void {
     const v = (e.target as HTMLInputElement).value;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return;
+    // The host refuses such dates too; checking here says why at once, and sends nothing.
+    const problem = customDayProblem(v, this.nowMs);
+    if (problem) {
+      this.dateError = { field: which, message: `${which === 'from' ? 'From' : 'Until'}: ${v === '' ? 'enter a date' : problem}.` };
+      return;
+    }
+    this.dateError = null;
     let { from, until } = this.filter;
     if (which === 'from') from = v; else until = v;
     if (from && until && from > until) [from, until] = [until, from];
@@ -84,10 +99,12 @@ export class CostsToolbar extends LitElement {
         </label>
         ${f.range === 'custom' ? html`
           <label class="field"><span>From</span>
-            <vscode-textfield class="from" type="date" aria-label="From date" .value=${f.from ?? ''} @change=${(e: Event) => this.onDate('from', e)}></vscode-textfield>
+            <vscode-textfield class="from" type="date" aria-label="From date" .value=${f.from ?? ''} ?invalid=${this.dateError?.field === 'from'}
+              aria-invalid=${this.dateError?.field === 'from' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('from', e)}></vscode-textfield>
           </label>
           <label class="field"><span>Until</span>
-            <vscode-textfield class="until" type="date" aria-label="Until date" .value=${f.until ?? ''} @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
+            <vscode-textfield class="until" type="date" aria-label="Until date" .value=${f.until ?? ''} ?invalid=${this.dateError?.field === 'until'}
+              aria-invalid=${this.dateError?.field === 'until' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
           </label>` : nothing}
         <label class="field" title=${internal ? 'Which logs to count' : 'API logs appear here once claudeCosts.apiLogs.paths points at your own call logs'}>
           <span>Source</span>
@@ -132,6 +149,7 @@ export class CostsToolbar extends LitElement {
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'json', bubbles: true, composed: true }))}>JSON</vscode-button>
         </div>
       </div>
+      ${f.range === 'custom' && this.dateError ? html`<p id="date-error" class="date-error" role="alert">${this.dateError.message}</p>` : nothing}
       <model-chips class="chips" .groups=${m?.available.models ?? []} .selected=${f.models}></model-chips>`;
   }
 }

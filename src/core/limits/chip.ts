@@ -251,8 +251,8 @@ export function chipView(status: StatusResult, settings: ChipSettings = DEFAULT_
   };
 }
 
-/** Plain text of the same figures for `claude-costs status` (no --json). */
-export function statusPlainText(status: StatusResult): string {
+/** Human-readable status for `claude-costs status` without --json: the chip's figures as plain text. */
+export function renderStatusText(status: StatusResult): string {
   const out: string[] = [];
   const b = status.activeBlock;
   const tz = status.today.tz;

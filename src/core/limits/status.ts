@@ -20,10 +20,9 @@ import {
   type LimitEventInfo,
   type WeeklyWindow,
 } from './headroom';
-import { statusPlainText } from './chip';
 import { pace as computePace, project, type Pace, type Projection } from './forecast';
 import { activeBlock, burnRate, loadBlocks, p90BlockTokens, type BurnRate } from './blocks';
-import { latestRateLimits, type LatestRateLimit } from '../sources/api-log/scanner';
+import { latestRateLimits, type LatestRateLimit } from './apiRateLimits';
 
 export interface StatusOptions {
   /** The latest statusline capture (parsed by parseStatuslineJson), if the capture is installed. */
@@ -215,9 +214,4 @@ export function buildStatus(db: Database, nowMs: number, opts: StatusOptions = {
     p90WindowTokens,
     apiRateLimits: latestRateLimits(db, nowMs),
   };
-}
-
-/** Human-readable status for `claude-costs status` without --json (same figures as the chip). */
-export function renderStatusText(status: StatusResult): string {
-  return statusPlainText(status);
 }

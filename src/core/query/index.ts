@@ -3,6 +3,9 @@ export { runQuery, runValidatedQuery, aggregateGroups, rollupAnswersExactly, sto
 export type { AggregateRow, GroupDim, QueryFilter, RunOptions, TableChoice } from './run';
 export { validateQueryParams, QUERY_PARAM_KEYS, DEFAULT_LIMIT, MAX_LIMIT } from './params';
 export type { StoreBounds, StoreBoundsProvider } from './params';
+export { QUERY_PARAMS_SCHEMA, SOURCES, EXECUTION_MODES } from './schema';
+export type { QueryParamKey } from './schema';
+export { parseParamsJson, firstDuplicateKey } from './paramsJson';
 export {
   resolveWindow, previousWindow, formatDayKey, formatHourKey, zonedDayStart, startOfLocalDay, parseDayKey,
   dayNumberToKey, localDayNumber, isValidTimeZone, defaultTimeZone, tzOffsetMs, offsetSegments, wallClock,

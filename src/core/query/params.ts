@@ -1,21 +1,21 @@
 // Validation of llm_costs_query params: every key of the contract, defaults applied, the window
 // resolved to concrete instants. Anything unknown or malformed → QueryParamError naming the key.
-import { GROUP_BYS, QueryParamError, WINDOW_NAMES } from './types';
+import { QueryParamError } from './types';
 import type { GroupBy, QueryParams, WindowName } from './types';
+import {
+  DEFAULT_LIMIT, EXECUTION_MODES, MAX_LIMIT, MAX_PROJECT_LENGTH, QUERY_PARAM_KEYS, QUERY_PARAMS_SCHEMA, SOURCES,
+  type QueryParamKey,
+} from './schema';
 import {
   DAY_MS, defaultTimeZone, dayNumberToKey, formatDayKey, isValidTimeZone, localDayNumber, parseDayKey,
   resolveWindow, startOfLocalDay, wallTimeToInstant, zonedDayStart,
 } from './windows';
 
-export const QUERY_PARAM_KEYS = [
-  'window', 'start_date', 'end_date', 'group_by', 'source', 'project', 'models',
-  'execution_mode', 'compare', 'tz', 'limit',
-] as const;
+export { QUERY_PARAM_KEYS, DEFAULT_LIMIT, MAX_LIMIT };
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 10_000;
-const SOURCES = ['all', 'claude_code', 'internal'] as const;
-const EXECUTION_MODES = ['cloud', 'local'] as const;
+// The value sets come from the schema the tool declares, so the two cannot drift apart.
+const WINDOW_NAMES = QUERY_PARAMS_SCHEMA.properties.window.anyOf[0].enum;
+const GROUP_BYS = QUERY_PARAMS_SCHEMA.properties.group_by.enum;
 
 /** Earliest / latest stored request timestamps (epoch ms), or null when the store is empty. */
 export interface StoreBounds { earliestMs: number | null; latestMs: number | null }
@@ -87,18 +87,20 @@ function parseModels(value: unknown): string[] {
 
 /**
  * Validates llm_costs_query params (already parsed: a JSON string is rejected here, the CLI parses
- * it first). `null`/`undefined` params mean all defaults; a key whose value is null/undefined counts
- * as missing. Defaults: window last_30d, group_by none, source all, limit 50, tz = the machine's zone.
+ * it first). `undefined` (a command called without arguments) means all defaults; anything else that
+ * is not a plain object (null, an array, a string) is an error. A key whose value is null counts as
+ * missing. Defaults: window last_30d, group_by none, source all, limit 50, tz = the machine's zone.
  *
- * Dates: start_date / end_date ("YYYY-MM-DD", inclusive, local days in tz) override `window`. With
- * only start_date the range runs through today; with only end_date it starts at the local day of
- * the earliest stored request (epoch 0 for an empty store).
+ * Dates: start_date / end_date ("YYYY-MM-DD", inclusive, local days in tz) replace `window`; giving
+ * both is an error naming both keys, never a silent choice. With only start_date the range runs
+ * through today; with only end_date it starts at the local day of the earliest stored request (epoch 0
+ * for an empty store).
  */
 export function validateQueryParams(
   input: unknown, nowMs: number, storeBounds: StoreBoundsProvider = NO_BOUNDS,
 ): QueryParams {
-  if (input === null || input === undefined) input = {};
-  if (typeof input !== 'object' || Array.isArray(input)) {
+  if (input === undefined) input = {};
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new QueryParamError('params', `must be an object (got ${describe(input)})`);
   }
   const raw = input as Record<string, unknown>;
@@ -107,7 +109,12 @@ export function validateQueryParams(
       throw new QueryParamError(key, `unknown parameter; known: ${QUERY_PARAM_KEYS.join(', ')}`);
     }
   }
-  const get = (k: (typeof QUERY_PARAM_KEYS)[number]) => (raw[k] === null ? undefined : raw[k]);
+  const get = (k: QueryParamKey) => (raw[k] === null ? undefined : raw[k]);
+  for (const dateKey of ['start_date', 'end_date'] as const) {
+    if (get('window') !== undefined && get(dateKey) !== undefined) {
+      throw new QueryParamError('window', `cannot be combined with ${dateKey}: give either window or start_date/end_date`);
+    }
+  }
 
   let tz = defaultTimeZone();
   const tzIn = get('tz');
@@ -127,7 +134,7 @@ export function validateQueryParams(
   const projectIn = get('project');
   if (projectIn !== undefined) {
     if (typeof projectIn !== 'string') throw new QueryParamError('project', `must be a string (got ${describe(projectIn)})`);
-    if (projectIn.length > 500) throw new QueryParamError('project', 'is at most 500 characters');
+    if (projectIn.length > MAX_PROJECT_LENGTH) throw new QueryParamError('project', `is at most ${MAX_PROJECT_LENGTH} characters`);
     project = projectIn.trim() === '' ? null : projectIn.trim();
   }
 
@@ -150,7 +157,6 @@ export function validateQueryParams(
     limit = limitIn;
   }
 
-  // Window: validate `window` even when dates override it, so a typo never passes silently.
   const windowIn = get('window');
   let startMs: number;
   let endMs: number;

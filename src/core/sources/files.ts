@@ -3,7 +3,7 @@
 // truncated or replaced (other identity, smaller than the offset) is re-read from 0; the ingest dedup
 // keeps its rows from doubling.
 import type { SourceName } from '../types';
-import type { ScanSummary } from '../engine-api';
+import type { ScanSummary } from './scan';
 import type { Ingestor, IngestRecord } from '../store/ingest';
 import { SOURCE_IDS } from '../store/schema';
 import { selectAll, type Database } from '../store/sqljs';

@@ -56,6 +56,30 @@ class LanguageModelToolResult {
   constructor(public content: unknown[]) {}
 }
 
+class CancellationError extends Error {
+  constructor() {
+    super('Canceled');
+    this.name = 'Canceled';
+  }
+}
+
+/** vscode.CancellationTokenSource: a token whose cancel() fires onCancellationRequested once. */
+class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  readonly token = {
+    isCancellationRequested: false,
+    onCancellationRequested: this.emitter.event,
+  };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
 export interface StubStatusBarItem {
   id: string;
   alignment: number;
@@ -109,6 +133,8 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
     RelativePattern,
     LanguageModelTextPart,
     LanguageModelToolResult,
+    CancellationError,
+    CancellationTokenSource,
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ViewColumn: { Active: -1, One: 1 },

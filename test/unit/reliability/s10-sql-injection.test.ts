@@ -168,7 +168,10 @@ test('scenario 10 (supplementary, reads the source): SQL templates in src/core/q
   const userValues = /\b(needle|wanted|project|models|tz|label|start_date|end_date|raw|input|filter\.(project|models|tz|from|until))\b/;
   const sqlTemplate = /`([^`]*\b(SELECT|FROM|WHERE|GROUP BY|ORDER BY|IN \(|INSERT|UPDATE|DELETE)\b[^`]*)`/g;
   let checked = 0;
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+  // Recursive: the read model's modules live in query/readmodel/.
+  const names = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  assert.ok(names.some((n) => n.includes('readmodel')), 'the read-model modules are checked');
+  for (const name of names) {
     const source = fs.readFileSync(path.join(dir, name), 'utf8');
     for (const m of source.matchAll(sqlTemplate)) {
       for (const expr of m[1].matchAll(/\$\{([^}]*)\}/g)) {

@@ -6,14 +6,15 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger, UsageEvent } from '../../types';
-import type { ScanSummary } from '../../engine-api';
+import type { ScanSummary } from '../scan';
 import type { Ingestor, IngestRecord } from '../../store/ingest';
-import { selectAll, type Database, type Statement } from '../../store/sqljs';
+import type { Database, Statement } from '../../store/sqljs';
 import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';
 import { readNewLines } from '../incremental';
 import { parseApiLogLine } from './parse';
 import { expandApiLogPaths, type ApiLogPathOptions } from './paths';
-import type { ApiCall, RateLimitKind, RateLimitObservation, RateLimitReading } from './types';
+import { RATE_LIMIT_FIELDS } from './types';
+import type { ApiCall, RateLimitObservation } from './types';
 import * as fs from 'node:fs';
 
 /** Folder names that say nothing about the project a log belongs to: look one level up. */
@@ -51,10 +52,6 @@ export function usageEventOf(call: ApiCall): UsageEvent {
   };
 }
 
-const OBS_KINDS: Array<[RateLimitKind, 'requests' | 'inputTokens' | 'outputTokens' | 'tokens']> = [
-  ['requests', 'requests'], ['input_tokens', 'inputTokens'], ['output_tokens', 'outputTokens'], ['tokens', 'tokens'],
-];
-
 export interface ApiLogScanOptions extends ApiLogPathOptions {
   full?: boolean;
 }
@@ -69,7 +66,7 @@ export class ApiLogScanner {
     this.obsStmt ??= this.db.prepare(`INSERT OR IGNORE INTO rate_limit_observations
       (obs_key, model, provider, ts, kind, limit_value, remaining, reset_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     let added = 0;
-    for (const [kind, field] of OBS_KINDS) {
+    for (const [kind, field] of RATE_LIMIT_FIELDS) {
       const r = obs[field];
       if (!r) continue;
       this.obsStmt.run([`${callKey}|${kind}`, obs.model, obs.provider, obs.ts, kind, r.limit, r.remaining, r.resetMs]);
@@ -152,79 +149,4 @@ export class ApiLogScanner {
       if (!listed.has(p) && stored.missing === 0 && !fs.existsSync(p)) markFileMissing(this.db, stored);
     }
   }
-}
-
-/** The most recent rate-limit reading of one kind, with whether it is still meaningful. */
-export interface LatestRateLimitReading extends RateLimitReading {
-  /** When the call that saw it was made. */
-  ts: number;
-  /** Past its reset (or older than a minute when no reset was logged): history, not headroom. */
-  stale: boolean;
-}
-
-/** Per model: the most recent observation of each kind (requests, input/output tokens, tokens). */
-export interface LatestRateLimit {
-  model: string;
-  provider: string | null;
-  /** The newest of its readings. */
-  ts: number;
-  requests?: LatestRateLimitReading;
-  inputTokens?: LatestRateLimitReading;
-  outputTokens?: LatestRateLimitReading;
-  tokens?: LatestRateLimitReading;
-  /** True when every reading is stale. */
-  stale: boolean;
-  /** remaining / limit of the most restrictive fresh reading (0..1), null when none is fresh and known. */
-  headroom: number | null;
-  /** The kind of that reading. */
-  tightest: RateLimitKind | null;
-}
-
-/** A reading without a logged reset counts as current for this long (API rate limits refill per minute). */
-export const NO_RESET_FRESH_MS = 60_000;
-
-/** The latest rate-limit observations per model, most restrictive first (stale ones last). */
-export function latestRateLimits(db: Database, nowMs: number): LatestRateLimit[] {
-  const rows = selectAll<{ model: string; provider: string | null; ts: number; kind: RateLimitKind; limit_value: number | null; remaining: number | null; reset_at: number | null }>(
-    db,
-    `SELECT o.model, o.provider, o.ts, o.kind, o.limit_value, o.remaining, o.reset_at
-     FROM rate_limit_observations o
-     JOIN (SELECT model, kind, max(ts) AS ts FROM rate_limit_observations GROUP BY model, kind) l
-       ON l.model = o.model AND l.kind = o.kind AND l.ts = o.ts
-     ORDER BY o.id`,
-  );
-  const byModel = new Map<string, LatestRateLimit>();
-  for (const r of rows) {
-    let m = byModel.get(r.model);
-    if (!m) {
-      m = { model: r.model, provider: r.provider, ts: r.ts, stale: true, headroom: null, tightest: null };
-      byModel.set(r.model, m);
-    }
-    if (r.ts >= m.ts) {
-      m.ts = r.ts;
-      m.provider = r.provider ?? m.provider;
-    }
-    const field = OBS_KINDS.find(([k]) => k === r.kind)?.[1];
-    if (!field) continue;
-    const stale = r.reset_at !== null ? nowMs > r.reset_at : nowMs > r.ts + NO_RESET_FRESH_MS;
-    // Rows later in id order win a tie on ts (the last line written).
-    m[field] = { limit: r.limit_value, remaining: r.remaining, resetMs: r.reset_at, ts: r.ts, stale };
-  }
-  for (const m of byModel.values()) {
-    for (const [kind, field] of OBS_KINDS) {
-      const r = m[field];
-      if (!r) continue;
-      if (!r.stale) m.stale = false;
-      if (r.stale || r.limit === null || r.remaining === null || r.limit <= 0) continue;
-      const h = Math.max(0, Math.min(1, r.remaining / r.limit));
-      if (m.headroom === null || h < m.headroom) {
-        m.headroom = h;
-        m.tightest = kind;
-      }
-    }
-  }
-  return [...byModel.values()].sort((a, b) => {
-    if (a.stale !== b.stale) return a.stale ? 1 : -1;
-    return (a.headroom ?? 2) - (b.headroom ?? 2) || a.model.localeCompare(b.model);
-  });
 }

@@ -5,6 +5,11 @@ import type { UsageForPricing } from '../../types';
 export type RateLimitKind = 'requests' | 'input_tokens' | 'output_tokens' | 'tokens';
 export const RATE_LIMIT_KINDS: readonly RateLimitKind[] = ['requests', 'input_tokens', 'output_tokens', 'tokens'];
 
+/** Each kind with the field of a RateLimitObservation that carries it. */
+export const RATE_LIMIT_FIELDS: ReadonlyArray<readonly [RateLimitKind, 'requests' | 'inputTokens' | 'outputTokens' | 'tokens']> = [
+  ['requests', 'requests'], ['input_tokens', 'inputTokens'], ['output_tokens', 'outputTokens'], ['tokens', 'tokens'],
+];
+
 /** One dimension of a rate-limit observation. Any part may be unknown. */
 export interface RateLimitReading {
   limit: number | null;

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../types';
-import type { ScanSummary } from '../../engine-api';
+import type { ScanSummary } from '../scan';
 import type { Ingestor } from '../../store/ingest';
 import type { Database } from '../../store/sqljs';
 import { loadStoredFiles, markFileMissing, RecordBatch, resumeOffset, saveFileState, type StoredFile } from '../files';

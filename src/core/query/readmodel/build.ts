@@ -1,0 +1,140 @@
+// The costs panel's read model: one snapshot of everything the page shows for one filter state.
+// Cards, charts and tables are all folded from the same pass over the same fact rows (./fold.ts), so
+// they agree by construction (test/unit/readmodel.test.ts checks it). Each step below is a module of
+// this folder: window → filter → one pass over the facts → sections → API-log sections.
+import { SOURCE_IDS } from '../../store/schema';
+import { selectAll } from '../../store/sqljs';
+import type { Database } from '../../store/sqljs';
+import { defaultTimeZone, isValidTimeZone } from '../windows';
+import { callSections } from './apiLogs';
+import { budgetsFor } from './budgets';
+import type { BudgetLimits } from './budgets';
+import { dailyPeaks, dailySeries, heatmapOf, modelSlices } from './charts';
+import { compileFilter, loadDictionaries } from './compileFilter';
+import { filterControls } from './controls';
+import { tableOf } from './figures';
+import type { PanelFilter } from './filterState';
+import { foldFacts } from './fold';
+import { insightOf, panelKpis, previousTotals } from './kpis';
+import { rateLimitSummary } from './rateLimits';
+import { rankSessions, sessionTable } from './sessions';
+import { periodSpend } from './spend';
+import { MAX_PROJECT_ROWS, MAX_TOOL_ROWS, modelRows, projectRows, toolRows } from './tables';
+import { SHORT_RANGE_MS, buildTimeSeries } from './timeSeries';
+import type { PanelReadModel } from './types';
+import { resolvePanelWindow } from './window';
+
+export interface ReadModelOptions {
+  /** Transcript roots the engine scans (shown in the no-data state). */
+  roots?: string[];
+  /** JSONL files seen by the last scan. */
+  files?: number;
+  demoMode?: boolean;
+  /** USD budgets from settings; missing or ≤ 0 = no budget. */
+  budgets?: BudgetLimits;
+  /** When given, receives the milliseconds spent per phase (benchmarks). */
+  timings?: Record<string, number>;
+}
+
+/** Adds the milliseconds since the previous lap to `timings[phase]` (no-op without timings). */
+function phaseTimer(timings: Record<string, number> | undefined): (phase: string) => void {
+  let t0 = performance.now();
+  return (phase) => {
+    if (!timings) return;
+    const t = performance.now();
+    timings[phase] = (timings[phase] ?? 0) + (t - t0);
+    t0 = t;
+  };
+}
+
+/** The store holds API-log rows. Small tables only (files, sessions): probing rollup_hour would scan it all when there are none. */
+function hasInternalRows(db: Database): boolean {
+  return selectAll(db, 'SELECT 1 FROM files WHERE source = ? LIMIT 1', [SOURCE_IDS.internal]).length > 0
+    || selectAll(db, 'SELECT 1 FROM sessions WHERE source = ? LIMIT 1', [SOURCE_IDS.internal]).length > 0;
+}
+
+/** The whole-page read model for one filter state at instant `nowMs`. */
+export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: number, opts: ReadModelOptions = {}): PanelReadModel {
+  const tz = filterIn.tz && isValidTimeZone(filterIn.tz) ? filterIn.tz : defaultTimeZone();
+  const filter: PanelFilter = { ...filterIn, tz, models: filterIn.models ? [...filterIn.models] : null };
+  const lap = phaseTimer(opts.timings);
+  const dict = loadDictionaries(db);
+  lap('dictionaries');
+
+  const { startMs, endMs, label, hasData, exactTimes } = resolvePanelWindow(db, filter, nowMs);
+  const internalAvailable = hasInternalRows(db);
+  const compiled = compileFilter(filter, dict, { scoped: true, internalAvailable });
+  lap('setup');
+
+  const sums = foldFacts(db, compiled, startMs, endMs, exactTimes, tz);
+  const totals = sums.totals;
+  lap('scan');
+
+  const daily = dailySeries(sums.byDay, startMs, endMs, tz);
+  lap('daily');
+
+  const previous = previousTotals(db, compiled, filter, startMs, endMs, exactTimes);
+  lap('previous');
+
+  const kpis = panelKpis(sums, previous.totals, filter, startMs, endMs, nowMs);
+  lap('kpis');
+
+  const models = modelRows(sums, dict);
+  const projects = projectRows(sums, dict);
+  const tools = toolRows(sums, dict);
+  const ranked = rankSessions(db, sums);
+  lap('tables');
+
+  const sessions = sessionTable(db, compiled, ranked, dict, { startMs, endMs }, nowMs, totals);
+  lap('sessionTimes');
+
+  const shortRange = endMs - startMs <= SHORT_RANGE_MS;
+  const timeSeries = shortRange ? buildTimeSeries(db, compiled, startMs, endMs, nowMs, filter.interval) : null;
+  lap('charts');
+
+  const insight = insightOf(sums, dict);
+  lap('insight');
+
+  const spend = periodSpend(db, filter, dict, internalAvailable, nowMs);
+  lap('budgets');
+
+  const available = filterControls(db, dict, filter, models, internalAvailable);
+  lap('controls');
+
+  const calls = callSections(db, filter, dict, { startMs, endMs, internalAvailable, claudeCode: sums.claudeCode.metrics(), totals });
+  const rateLimits = rateLimitSummary(db, nowMs);
+  lap('apiLogs');
+
+  return {
+    generatedAt: new Date(nowMs).toISOString(),
+    nowMs,
+    filter,
+    window: { startMs, endMs, tz, label, days: daily.length, previous: previous.range, shortRange },
+    dataState: !hasData ? 'no_data' : totals.requests === 0 ? 'no_rows' : 'ok',
+    scanned: { roots: [...(opts.roots ?? [])], files: opts.files ?? null },
+    demoMode: opts.demoMode === true,
+    sources: { internalAvailable },
+    available,
+    totals,
+    kpis,
+    insight,
+    daily,
+    dailyPeak: dailyPeaks(daily),
+    hasSubagent: sums.sub.requests > 0,
+    modelSlices: modelSlices(models),
+    heatmap: heatmapOf(sums.heat),
+    timeSeries,
+    models: tableOf(models, models.length, totals),
+    projects: tableOf(projects, MAX_PROJECT_ROWS, totals),
+    tools: tableOf(tools, MAX_TOOL_ROWS, totals),
+    sessions,
+    spend,
+    budgets: budgetsFor(spend, opts.budgets ?? {}),
+    providers: calls.providers,
+    features: calls.features,
+    calls: calls.calls,
+    freeCalls: calls.freeCalls,
+    scatter: calls.scatter,
+    rateLimits,
+  };
+}

@@ -1,0 +1,75 @@
+// The cards: totals against the previous window of equal length, month projection, per-day and
+// per-request figures, main vs subagent and cloud vs local splits; and the one-line insight.
+import type { Metrics } from '../../types';
+import type { Database } from '../../store/sqljs';
+import { DAY_MS, previousWindow } from '../windows';
+import type { CompiledFilter, Dictionaries } from './compileFilter';
+import { sumRange } from './facts';
+import { nameOf, pct, round1 } from './figures';
+import type { PanelFilter } from './filterState';
+import type { FactSums } from './fold';
+import type { Insight, Kpi, PanelKpis, SplitFigures } from './types';
+
+function kpi(value: number, previous: number | null, projection: number | null): Kpi {
+  const deltaPct = previous == null || previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
+  return { value, previous, deltaPct, projectedMonth: projection == null ? null : value * projection };
+}
+
+/** The previous window of equal length (for the card deltas) and its totals; none for "all". */
+export function previousTotals(
+  db: Database, compiled: CompiledFilter, filter: PanelFilter, startMs: number, endMs: number, exactTimes: boolean,
+): { range: { startMs: number; endMs: number } | null; totals: Metrics | null } {
+  const range = filter.range === 'all' ? null : previousWindow({ startMs, endMs });
+  return { range, totals: range ? sumRange(db, compiled, range.startMs, range.endMs, exactTimes) : null };
+}
+
+export function panelKpis(
+  sums: FactSums, prevTotals: Metrics | null, filter: PanelFilter, startMs: number, endMs: number, nowMs: number,
+): PanelKpis {
+  const totals = sums.totals;
+  // Month projection: this_month only, linear in the elapsed share of the month.
+  let projection: number | null = null;
+  if (filter.range === 'this_month' && nowMs > startMs) {
+    const elapsed = Math.min(1, (nowMs - startMs) / (endMs - startMs));
+    projection = elapsed >= 1 / 62 ? 1 / elapsed : null;
+  }
+  const elapsedDays = Math.max(1, Math.ceil((Math.min(endMs, Math.max(nowMs, startMs + 1)) - startMs) / DAY_MS));
+  const split = (m: Metrics): SplitFigures => ({ requests: m.requests, total_tokens: m.total_tokens, cost_usd: m.cost_usd });
+  return {
+    requests: kpi(totals.requests, prevTotals?.requests ?? null, projection),
+    totalTokens: kpi(totals.total_tokens, prevTotals?.total_tokens ?? null, projection),
+    cost: kpi(totals.cost_usd, prevTotals?.cost_usd ?? null, projection),
+    requestsPerDay: totals.requests / elapsedDays,
+    costPerRequest: totals.requests > 0 ? totals.cost_usd / totals.requests : null,
+    buckets: {
+      input_tokens: totals.input_tokens, output_tokens: totals.output_tokens,
+      cache_creation_tokens: totals.cache_creation_tokens, cache_read_tokens: totals.cache_read_tokens,
+    },
+    main: split(sums.main.metrics()),
+    subagent: split(sums.sub.metrics()),
+    subagentTokenPct: pct(sums.sub.tokens, totals.total_tokens),
+    unpricedRequests: totals.unpriced_requests,
+    cloud: split(sums.cloud.metrics()),
+    local: split(sums.local.metrics()),
+  };
+}
+
+/** Whichever model or project has the larger share of output tokens; null when there are none. */
+export function insightOf(sums: FactSums, dict: Dictionaries): Insight | null {
+  const totals = sums.totals;
+  if (totals.output_tokens <= 0) return null;
+  const topBy = (map: Map<number, Metrics>, names: Map<number, string>) => {
+    let best: [number, Metrics] | null = null;
+    for (const e of map) if (!best || e[1].output_tokens > best[1].output_tokens) best = e;
+    return best ? { subject: nameOf(names, best[0]), outputTokens: best[1].output_tokens } : null;
+  };
+  // A dimension with a single member says nothing ("X drives 100 %"): prefer one with several.
+  const candidates = [
+    { kind: 'model' as const, top: topBy(sums.byModel, dict.models), informative: sums.byModel.size > 1 },
+    { kind: 'project' as const, top: topBy(sums.byProject, dict.projects), informative: sums.byProject.size > 1 },
+  ].filter((c) => c.top !== null);
+  candidates.sort((a, b) => Number(b.informative) - Number(a.informative) || b.top!.outputTokens - a.top!.outputTokens);
+  const best = candidates[0];
+  const pick = best ? { kind: best.kind, ...best.top! } : null;
+  return pick ? { ...pick, sharePct: round1(pct(pick.outputTokens, totals.output_tokens)) } : null;
+}
