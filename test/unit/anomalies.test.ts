@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateCorpus } from '../../bench/corpus/generate';
-import { Engine } from '../../src/core/engine';
+import { main } from '../../src/cli';
 import {
-  DAY_THRESHOLDS, baselineOf, describeDayAnomaly, flagDays, flagSessions, judge, median,
+  DAY_THRESHOLDS, type DayAnomaly, baselineOf, describeDayAnomaly, flagDays, flagSessions, judge, median,
 } from '../../src/core/query/anomalies';
 import { dayNumberToKey, parseDayKey } from '../../src/core/query/windows';
 import { assistantLine, writeLines } from './helpers/lines';
@@ -78,51 +78,70 @@ test('the sentence the panel shows', () => {
   assert.equal(describeDayAnomaly({ day: '2026-12-01', cost_usd: 41, baseline_usd: 6.6, ratio: 6.21 }, '2026-12-03'), '2026-12-01: $41.00, 6.2× your usual $6.60');
 });
 
-// ---- a generated corpus with one injected spike day ----
+// ---- a generated corpus with one injected spike day, through the CLI ----
 
 let dir: string;
-let engine: Engine;
+let root: string;
 const SPIKE_DAY = '2026-11-12';
-const NOW = Date.parse('2026-11-20T18:00:00Z');
+const SPIKE_SESSION = '5b1f0000-0000-4000-8000-00000000a11c';
+const NOW_ISO = '2026-11-20T18:00:00Z';
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-anomaly-'));
-  const root = path.join(dir, 'claude');
+  root = path.join(dir, 'claude');
   await generateCorpus({ outDir: root, targetBytes: 8 * 1024 * 1024, seed: 11, withEdgeCases: false, days: 60 });
-  // A runaway agent loop on one day: 400 Opus responses with large cache writes.
+  // A runaway agent loop on one day: 400 Opus responses with large cache writes and reads.
   const lines: string[] = [];
   for (let i = 0; i < 400; i++) {
     const minute = String(i % 60).padStart(2, '0');
     const hour = String(9 + Math.floor(i / 60)).padStart(2, '0');
     lines.push(assistantLine({
-      messageId: `msg_01SPIKE${String(i).padStart(17, '0')}`, sessionId: '5b1f0000-0000-4000-8000-00000000a11c',
+      messageId: `msg_01SPIKE${String(i).padStart(17, '0')}`, sessionId: SPIKE_SESSION,
       model: 'claude-opus-4-6', timestamp: `${SPIKE_DAY}T${hour}:${minute}:00.000Z`, cwd: '/home/dev/shop',
       input: 5, output: 4_000, cacheCreation: 60_000, cacheRead: 400_000,
     }));
   }
   const spikeDir = path.join(root, 'projects', '-home-dev-shop');
   fs.mkdirSync(spikeDir, { recursive: true });
-  writeLines(path.join(spikeDir, '5b1f0000-0000-4000-8000-00000000a11c.jsonl'), lines);
-  engine = await Engine.open({ dbPath: null, configDirs: [root], persistDebounceMs: 0 });
-  await engine.scan();
+  writeLines(path.join(spikeDir, `${SPIKE_SESSION}.jsonl`), lines);
 });
 
-after(async () => {
-  await engine.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('a generated corpus with one injected spike day: that day is flagged, and almost no other', async () => {
-  const report = await engine.anomalies({ tz: 'UTC', since: null }, NOW);
-  const days = report.days.map((d) => d.day);
+async function cli(argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main([...argv, '--config-dir', root, '--db', path.join(dir, 'usage.sqlite'), '--now', NOW_ISO], (s) => (out += s));
+  return { code, out };
+}
+
+test('report anomalies --json on a generated corpus with one injected spike day: that day is flagged, and almost no other', async () => {
+  const r = await cli(['report', 'anomalies', '--json', '--tz', 'UTC']);
+  assert.equal(r.code, 0);
+  const flagged = JSON.parse(r.out) as DayAnomaly[];
+  const days = flagged.map((d) => d.day);
   assert.ok(days.includes(SPIKE_DAY), `spike day flagged (flagged: ${days.join(', ')})`);
-  const spike = report.days.find((d) => d.day === SPIKE_DAY)!;
+  assert.deepEqual(Object.keys(flagged[0]), ['day', 'cost_usd', 'baseline_usd', 'ratio']);
+  const spike = flagged.find((d) => d.day === SPIKE_DAY)!;
   assert.ok(spike.ratio >= 3 && spike.cost_usd > spike.baseline_usd * 3);
-  const daily = await engine.query({ window: 'all', tz: 'UTC', group_by: 'day', limit: 10_000 }, NOW);
-  const active = daily.groups!.filter((g) => g.cost_usd > 0).length;
+  // The spike day's cost is `report daily`'s figure for that day, to the micro-dollar.
+  const daily = JSON.parse((await cli(['report', 'daily', '--json', '--tz', 'UTC', '--no-scan'])).out) as { daily: { date: string; totalCost: number }[] };
+  assert.equal(spike.cost_usd, daily.daily.find((d) => d.date === SPIKE_DAY)!.totalCost);
+  const active = daily.daily.filter((d) => d.totalCost > 0).length;
   assert.ok(days.length <= 1 + Math.ceil(active * 0.05), `${days.length} of ${active} active days flagged`);
-  // The spike day's cost is the query's figure for that day, to the micro-dollar.
-  assert.equal(spike.cost_usd, daily.groups!.find((g) => g.key === SPIKE_DAY)!.cost_usd);
-  // The runaway session is flagged too.
-  assert.ok(report.sessions.some((s) => s.session === '5b1f0000-0000-4000-8000-00000000a11c'));
+  // --since after the spike: not listed; the text report names the runaway session.
+  const later = JSON.parse((await cli(['report', 'anomalies', '--json', '--tz', 'UTC', '--since', '2026-11-13', '--no-scan'])).out) as DayAnomaly[];
+  assert.ok(!later.some((d) => d.day === SPIKE_DAY));
+  const text = (await cli(['report', 'anomalies', '--tz', 'UTC', '--no-scan'])).out;
+  assert.match(text, new RegExp(`${SPIKE_DAY}\\s+\\$\\d`));
+});
+
+test('report anomalies: a bad --since or --tz is a one-line error, exit 2', async () => {
+  const writeErr = process.stderr.write.bind(process.stderr);
+  (process.stderr as { write: unknown }).write = () => true;
+  try {
+    assert.equal((await cli(['report', 'anomalies', '--since', '2026-13-40', '--no-scan'])).code, 2);
+    assert.equal((await cli(['report', 'anomalies', '--tz', 'Mars/Olympus', '--no-scan'])).code, 2);
+  } finally {
+    (process.stderr as { write: unknown }).write = writeErr;
+  }
 });

@@ -14,7 +14,8 @@ import { selectAll } from '../store/sqljs';
 import { roundCost } from './metrics';
 import { aggregateGroups, storeBounds } from './run';
 import type { QueryFilter } from './run';
-import { dayNumberToKey, localDayNumber, parseDayKey, startOfLocalDay } from './windows';
+import { ReportParamError } from './report';
+import { dayNumberToKey, isValidTimeZone, localDayNumber, parseDayKey, startOfLocalDay } from './windows';
 
 export interface AnomalyThresholds {
   /** How many previous active days (or sessions) form the baseline. */
@@ -192,4 +193,47 @@ export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, 
     sessions: flagSessions(sessionCosts(db, filter, nowMs)).filter((s) => Date.parse(s.started_at) >= sinceMs),
     today,
   };
+}
+
+/** Checks `report anomalies` options; a bad one throws ReportParamError naming it (CLI exit 2). */
+export function anomalyReportOptions(opts: { tz: string; since?: string; until?: string }): { tz: string; since: string | null; until: string | null } {
+  if (!isValidTimeZone(opts.tz)) throw new ReportParamError('--tz', `must be an IANA time zone (got ${JSON.stringify(String(opts.tz).slice(0, 40))})`);
+  const day = (param: string, v: string | undefined): string | null => {
+    if (v === undefined) return null;
+    const n = parseDayKey(v.length === 8 && /^\d{8}$/.test(v) ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}` : v);
+    if (n == null) throw new ReportParamError(param, `must be a date YYYY-MM-DD or YYYYMMDD (got ${JSON.stringify(v.slice(0, 40))})`);
+    return dayNumberToKey(n);
+  };
+  const since = day('--since', opts.since);
+  const until = day('--until', opts.until);
+  if (since && until && since > until) throw new ReportParamError('--since', 'must not be after --until');
+  return { tz: opts.tz, since, until };
+}
+
+/** Keeps the flagged days and sessions up to `until` (inclusive, in the report's zone). */
+export function clipAnomalies(report: AnomalyReport, until: string | null): AnomalyReport {
+  if (until == null) return report;
+  const endMs = startOfLocalDay(parseDayKey(until)! + 1, report.tz);
+  return { ...report, days: report.days.filter((d) => d.day <= until), sessions: report.sessions.filter((s) => Date.parse(s.started_at) < endMs) };
+}
+
+/** The text table of `report anomalies`. */
+export function renderAnomalyTable(report: AnomalyReport): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  const lines: string[] = [];
+  lines.push(`Unusual days (${report.tz}): cost ≥ ${DAY_THRESHOLDS.ratio}× the median of your previous ${DAY_THRESHOLDS.lookback} active days and far outside their spread`);
+  if (report.days.length === 0) lines.push('  none');
+  else {
+    lines.push(`  ${'day'.padEnd(10)}  ${'cost'.padStart(12)}  ${'usual'.padStart(10)}  ${'ratio'.padStart(6)}`);
+    for (const d of report.days) lines.push(`  ${d.day}  ${usd(d.cost_usd).padStart(12)}  ${usd(d.baseline_usd).padStart(10)}  ${`${d.ratio.toFixed(1)}×`.padStart(6)}`);
+  }
+  lines.push('', `Unusual sessions: cost ≥ ${SESSION_THRESHOLDS.ratio}× the median of the previous ${SESSION_THRESHOLDS.lookback} sessions`);
+  if (report.sessions.length === 0) lines.push('  none');
+  for (const s of report.sessions) {
+    lines.push(`  ${s.started_at.slice(0, 16).replace('T', ' ')}  ${usd(s.cost_usd).padStart(10)}  ${`${s.ratio.toFixed(1)}×`.padStart(6)} of ${usd(s.baseline_usd)}  ${s.label}`);
+  }
+  if (report.today) {
+    lines.push('', report.today.flagged ? describeDayAnomaly(report.today, report.today.day) : `Today so far: ${usd(report.today.cost_usd)} (usual ${usd(report.today.baseline_usd)})`);
+  }
+  return lines.join('\n');
 }
