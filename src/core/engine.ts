@@ -1,6 +1,7 @@
 // The core facade: one sql.js database, the sources that feed it, and the read side (query, status,
 // panel read model). Calls are serialised: sql.js is single-threaded and a scan must not interleave with
 // a read. Used in-process by the CLI and the benchmark, and inside a worker thread by the extension.
+import { answerQuery } from './query/answer';
 import { findAnomalies, type AnomalyReport } from './query/anomalies';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +17,6 @@ import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setM
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
 import type { Database } from './store/sqljs';
-import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
@@ -212,7 +212,7 @@ export class Engine implements EngineApi {
     return this.serial(() => {
       // Queued behind a scan, the caller may have given up: skip the work then.
       opts.signal?.throwIfAborted();
-      return runQuery(this.db, params, nowMs);
+      return answerQuery(this.db, params, nowMs);
     });
   }
 

@@ -145,3 +145,23 @@ test('report anomalies: a bad --since or --tz is a one-line error, exit 2', asyn
     (process.stderr as { write: unknown }).write = writeErr;
   }
 });
+
+test('llm_costs_query with anomalies: true lists the window\'s flagged days with a sentence; a bad value is an error naming it', async () => {
+  const inWindow = JSON.parse((await cli(['query', '--no-scan', '--params', JSON.stringify({ start_date: '2026-11-10', end_date: '2026-11-14', tz: 'UTC', anomalies: true })])).out);
+  assert.deepEqual(inWindow.anomalies.days.map((d: { day: string }) => d.day), [SPIKE_DAY]);
+  assert.match(inWindow.anomalies.days[0].explanation, /^2026-11-12: \$\d+\.\d\d, \d+\.\d× your usual \$\d+\.\d\d$/);
+  assert.ok(inWindow.anomalies.sessions.some((s: { session: string }) => s.session === SPIKE_SESSION));
+  const outside = JSON.parse((await cli(['query', '--no-scan', '--params', JSON.stringify({ start_date: '2026-11-13', end_date: '2026-11-14', tz: 'UTC', anomalies: true })])).out);
+  assert.deepEqual(outside.anomalies.days, []);
+  const without = JSON.parse((await cli(['query', '--no-scan', '--params', JSON.stringify({ window: 'all', tz: 'UTC' })])).out);
+  assert.equal(without.anomalies, undefined);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  let err = '';
+  (process.stderr as { write: unknown }).write = (c: string) => ((err += c), true);
+  try {
+    assert.equal((await cli(['query', '--no-scan', '--params', '{"anomalies":"yes"}'])).code, 2);
+  } finally {
+    (process.stderr as { write: unknown }).write = writeErr;
+  }
+  assert.match(err, /anomalies/);
+});

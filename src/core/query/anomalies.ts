@@ -12,6 +12,7 @@
 import type { Database } from '../store/sqljs';
 import { selectAll } from '../store/sqljs';
 import { roundCost } from './metrics';
+import type { QueryResult } from './types';
 import { aggregateGroups, storeBounds } from './run';
 import type { QueryFilter } from './run';
 import { ReportParamError } from './report';
@@ -236,4 +237,20 @@ export function renderAnomalyTable(report: AnomalyReport): string {
     lines.push('', report.today.flagged ? describeDayAnomaly(report.today, report.today.day) : `Today so far: ${usd(report.today.cost_usd)} (usual ${usd(report.today.baseline_usd)})`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The unusual days and sessions of a query window: each day is judged against all earlier history under the
+ * same filter (project, models, source), so "unusual for this project" is what a filtered query answers.
+ */
+export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
+  const horizonMs = Math.max(startMs, endMs - 1);
+  const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
+  const lastDay = dayNumberToKey(localDayNumber(horizonMs, filter.tz));
+  const days = flagDays(dailyCosts(db, filter, horizonMs).filter((d) => d.day <= lastDay))
+    .filter((d) => d.day >= firstDay)
+    .map(({ verdict: _verdict, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
+  const sessions = flagSessions(sessionCosts(db, filter, horizonMs))
+    .filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
+  return { days, sessions };
 }
