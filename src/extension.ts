@@ -10,6 +10,8 @@ import { EngineClient } from './host/engineClient';
 import { registerQueryTool } from './host/lmTool';
 import { channelLogger, engineOptionsFrom, HostRuntime } from './host/runtime';
 import { readSettings } from './host/settings';
+import { migrateNullSettings } from './host/settingsMigration';
+import { SideBarView } from './host/sideBarView';
 import { ChipController } from './host/statusBar';
 
 /** What the extension exports (the end-to-end tests read it). */
@@ -49,9 +51,18 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     },
   });
 
+  const client = engine;
+  const sideBar = new SideBarView(vscode, {
+    engine: client,
+    onDidChangeData: client.onDidChangeData,
+    started: () => client.started,
+    log,
+  });
+
   context.subscriptions.push(
     channel,
     chip,
+    sideBar,
     rt,
     panel,
     ...registerCommands(vscode, {
@@ -66,11 +77,18 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     vscode.workspace.onDidChangeConfiguration((e) => void rt.onSettingsChanged(e)),
   );
 
+  void rt.firstScanDone.then(() => sideBar.refresh(), () => sideBar.refresh());
+
   // Everything heavy (worker start, sql.js load, the first scan) runs after activate has returned.
-  const startTimer = setTimeout(() => void rt.startup(), 0);
+  const startTimer = setTimeout(() => {
+    void rt.startup();
+    void migrateNullSettings(vscode.workspace.getConfiguration('claudeCosts')).then(
+      (changed) => { if (changed.length) log.info(`Settings: removed null values now meaning 0 (none): ${changed.join(', ')}`); },
+      (e) => log.warn(`Settings: could not migrate null values: ${(e as Error).message}`),
+    );
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
 
-  const client = engine;
   return {
     engine: client,
     firstScanDone: rt.firstScanDone,
@@ -78,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     refresh: async () => {
       await client.scan();
       await rt.refreshStatus();
+      sideBar.refresh();
+      await sideBar.settled();
     },
   };
 }

@@ -55,7 +55,7 @@ export function* syntheticRecords(count: number, nowMs: number, seed = 1): Gener
         event: {
           messageId: `msg_01SYN${made.toString(36).padStart(16, '0')}`,
           requestId: `req_011CSYN${made.toString(36).padStart(14, '0')}`,
-          sessionId, cwd: `/home/dev/${projectName}`, isSidechain: sidechain, agentId: sidechain ? `a${rng.hex(16)}` : null,
+          sessionId, cwd: `/home/dev/${projectName}`, gitBranch: made % 5 === 0 ? 'feature/x' : 'main', isSidechain: sidechain, agentId: sidechain ? `a${rng.hex(16)}` : null,
           model: sidechain ? 'claude-haiku-4-5-20251001' : model, timestampMs: ts,
           usage: {
             inputTokens: rng.int(1, 60), outputTokens: rng.int(20, 4000), cacheCreationTokens: cacheCreation,

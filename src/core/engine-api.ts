@@ -27,6 +27,8 @@ export interface EngineApi {
   status(nowMs?: number): Promise<import('./limits/status').StatusResult>;
   /** The panel's whole-page read model for one filter state (src/core/query/readModel.ts). */
   readModel(filter: import('./query/readmodel/filterState').PanelFilter, nowMs?: number, opts?: CallOptions): Promise<import('./query/readmodel/types').PanelReadModel>;
+  /** The side bar's figures for the open workspace and its branch (src/core/query/sideBar.ts). */
+  sideBar(req: import('./query/sideBar').SideBarRequest, nowMs?: number): Promise<import('./query/sideBar').SideBarSummary>;
   /** Write the DB to disk now (atomic temp + rename); normally debounced by the engine. */
   persist(): Promise<void>;
   close(): Promise<void>;

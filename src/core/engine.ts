@@ -20,6 +20,7 @@ import type { Database } from './store/sqljs';
 import type { QueryResult } from './query/types';
 import { buildStatus, type StatusOptions, type StatusResult } from './limits/status';
 import { buildReadModel } from './query/readModel';
+import { buildSideBar, type SideBarRequest, type SideBarSummary } from './query/sideBar';
 import type { PanelFilter } from './query/readmodel/filterState';
 import type { PanelReadModel } from './query/readmodel/types';
 
@@ -86,6 +87,8 @@ export class Engine implements EngineApi {
     const log = opts.log ?? silentLogger;
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
+    // A migrated image is saved at the next save, so the migration does not run again at every open.
+    if (opened.migrated.length > 0) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -224,6 +227,10 @@ export class Engine implements EngineApi {
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
     return this.serial(() => buildStatus(this.db, nowMs, this.statusOptions));
+  }
+
+  sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
+    return this.serial(() => buildSideBar(this.db, req, buildStatus(this.db, nowMs, this.statusOptions)));
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {

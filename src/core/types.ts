@@ -42,6 +42,8 @@ export interface UsageEvent {
   /** Session the request belongs to; subagent rows carry their parent's sessionId. */
   sessionId: string;
   cwd: string | null;
+  /** The git branch Claude Code saw in cwd when it wrote the line; null when empty or absent (no repository, old writers). */
+  gitBranch: string | null;
   isSidechain: boolean;
   agentId: string | null;
   /** message.model exactly as written. */

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from '../core/engine-api';
 import type { StatusOptions, StatusResult } from '../core/limits/status';
+import type { SideBarRequest, SideBarSummary } from '../core/query/sideBar';
 import { QueryParamError, type QueryResult } from '../core/query/types';
 import type { Logger } from '../core/types';
 import type { PanelFilter, PanelReadModel } from '../protocol';
@@ -24,6 +25,7 @@ export const CALL_TIMEOUT_MS: Readonly<Record<WorkerMethod, number>> = {
   query: 60_000,
   status: 30_000,
   readModel: 60_000,
+  sideBar: 30_000,
   setStatusOptions: 30_000,
   info: 30_000,
   persist: 120_000,
@@ -276,6 +278,10 @@ export class EngineClient implements EngineApi {
 
   readModel(filter: PanelFilter, nowMs?: number, opts: CallOptions = {}): Promise<PanelReadModel> {
     return this.call('readModel', [filter, nowMs], { signal: opts.signal });
+  }
+
+  sideBar(req: SideBarRequest, nowMs?: number): Promise<SideBarSummary> {
+    return this.call('sideBar', [req, nowMs]);
   }
 
   /** Inputs of the status from outside the DB; remembered and re-sent when the worker restarts. */

@@ -73,6 +73,7 @@ const handlers: Handlers = {
   query: (req) => requireEngine().query(req.args[0], req.args[1], { signal: signalOf(req.id) }),
   status: (req) => requireEngine().status(req.args[0]),
   readModel: (req) => requireEngine().readModel(req.args[0], req.args[1], { signal: signalOf(req.id) }),
+  sideBar: (req) => requireEngine().sideBar(req.args[0], req.args[1]),
   setStatusOptions(req) {
     requireEngine().setStatusOptions(req.args[0]);
   },

@@ -31,6 +31,7 @@ export interface WorkerMethods {
   query: { args: [unknown, number | undefined]; result: import('../core/query/types').QueryResult };
   status: { args: [number | undefined]; result: import('../core/limits/status').StatusResult };
   readModel: { args: [import('../protocol').PanelFilter, number | undefined]; result: import('../protocol').PanelReadModel };
+  sideBar: { args: [import('../core/query/sideBar').SideBarRequest, number | undefined]; result: import('../core/query/sideBar').SideBarSummary };
   setStatusOptions: { args: [StatusOptions]; result: void };
   info: { args: []; result: EngineInfo };
   persist: { args: []; result: void };

@@ -29,7 +29,7 @@ let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
 let failed = false;
 
-/** What the engine says the chip's leading figure must be: window tokens, or today's cost when idle. */
+/** What the engine says the chip's leading figure must be: window input + output tokens, or today's cost when idle. */
 async function expectedStatus(): Promise<StatusResult> {
   const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
   try {
@@ -41,7 +41,7 @@ async function expectedStatus(): Promise<StatusResult> {
 }
 
 function leadingFigure(status: StatusResult): string {
-  return status.activeBlock ? compactNumber(status.activeBlock.totalTokens) : `${formatUsd(status.today.costUsd)} today`;
+  return status.activeBlock ? compactNumber(status.activeBlock.limitTokens) : `${formatUsd(status.today.costUsd)} today`;
 }
 
 /** The chip's first segment ("1.2M" or "$3.40 today"); the codicon renders as an empty glyph. */
@@ -125,7 +125,7 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     assert.ok(after.activeBlock, 'the appended response (timestamp now) must open or extend the active window');
     assert.ok(after.activeBlock.totalTokens >= appended.totalTokens);
     const { last } = await waitForChip(compactNumber(after.activeBlock.totalTokens), 5_000);
-    assert.equal(last, compactNumber(after.activeBlock.totalTokens));
+    assert.equal(last, compactNumber(after.activeBlock.limitTokens));
     await workbench!.screenshot('workbench-active-window');
   });
 

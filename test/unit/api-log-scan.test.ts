@@ -57,11 +57,11 @@ interface Row {
 
 function rows(engine: Engine): Promise<Row[]> {
   return engine.withDatabase((db) =>
-    selectAll<Row>(db, `SELECT r.request_id, r.source, r.execution_mode, m.name AS model, p.name AS provider, f.name AS feature,
+    selectAll<Row>(db, `SELECT c.api_request_id AS request_id, r.source, r.execution_mode, m.name AS model, p.name AS provider, f.name AS feature,
       s.session_key AS session, pr.name AS project, r.input_tokens, r.output_tokens, r.cost_usd, r.priced, r.cost_kind,
-      r.success, r.duration_ms, r.ttft_ms, r.initiator, r.worker_id, r.error_message, r.ts
+      r.success, r.duration_ms, c.ttft_ms, c.initiator, c.worker_id, c.error_message, r.ts
       FROM requests r JOIN models m ON m.id = r.model_id LEFT JOIN providers p ON p.id = r.provider_id
-      LEFT JOIN features f ON f.id = r.feature_id JOIN sessions s ON s.id = r.session_id JOIN projects pr ON pr.id = r.project_id
+      LEFT JOIN features f ON f.id = r.feature_id LEFT JOIN api_call_details c ON c.request_id = r.id JOIN sessions s ON s.id = r.session_id JOIN projects pr ON pr.id = r.project_id
       ORDER BY r.ts, r.id`),
   );
 }

@@ -48,6 +48,7 @@ test('(a) v1.0.41: both content-block lines of one response parse to the same pl
     requestId: 'req_011CQio4yTvRi6Kopr6MaC6b',
     sessionId: 'f33cdb42-0a41-40d4-91eb-c89c109af38a',
     cwd: '/mnt/c/python/cctrace',
+    gitBranch: null, // v1.0.41 wrote no gitBranch
     isSidechain: false,
     agentId: null,
     model: 'claude-opus-4-20250514',
@@ -579,4 +580,20 @@ test('parseResetText: next occurrence, year rollover, DST, minutes, unknown zone
   assert.equal(parseResetText('resets 3pm (Mars/Olympus_Mons)', Date.parse('2026-04-01T10:00:00Z')), null);
   assert.equal(parseResetText('limit reached, try later', Date.parse('2026-04-01T10:00:00Z')), null);
   assert.equal(parseResetText('resets 13pm (UTC)', Date.parse('2026-04-01T10:00:00Z')), null);
+});
+
+test('gitBranch: read from the line; empty or absent → null', () => {
+  const base = {
+    type: 'assistant', sessionId: 's1', timestamp: '2026-07-31T01:06:51.365Z', cwd: '/w/app',
+    message: { id: 'msg_1', model: 'claude-sonnet-4-6', stop_reason: 'end_turn', usage: { input_tokens: 10, output_tokens: 5 } },
+  };
+  const branchOf = (extra: object) => {
+    const parsed = parseTranscriptLine(JSON.stringify({ ...base, ...extra }));
+    assert.equal(parsed.kind, 'usage');
+    return parsed.kind === 'usage' ? parsed.event.gitBranch : undefined;
+  };
+  assert.equal(branchOf({ gitBranch: 'feature/login' }), 'feature/login');
+  assert.equal(branchOf({ gitBranch: '' }), null);
+  assert.equal(branchOf({}), null);
+  assert.equal(branchOf({ gitBranch: 42 }), null);
 });

@@ -123,3 +123,43 @@ test('--help lists every command and option', async () => {
   assert.equal(r.code, 0);
   for (const word of ['scan', 'query', 'status', 'report', '--config-dir', '--params', '--no-scan', '--since']) assert.ok(r.out.includes(word), word);
 });
+
+test('issue 13 item 10: /home/a/app and /home/b/app are two projects, "app (a)" and "app (b)"; the filter matches name or path', async () => {
+  const cfg = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-projects-'));
+  try {
+    // Two real checkouts (a .git folder each), as on disk: a session in a subfolder belongs to its repository.
+    const home = path.join(cfg, 'home');
+    for (const who of ['a', 'b']) fs.mkdirSync(path.join(home, who, 'app', '.git'), { recursive: true });
+    fs.mkdirSync(path.join(home, 'b', 'app', 'src'));
+    const a = '0a0a0a0a-0000-4000-8000-00000000000a';
+    const b = '0b0b0b0b-0000-4000-8000-00000000000b';
+    writeLines(path.join(cfg, 'projects', '-home-a-app', `${a}.jsonl`), [
+      assistantLine({ messageId: 'msg_01PROJECTA0000000000000001', sessionId: a, cwd: path.join(home, 'a', 'app'), input: 10, output: 100, timestamp: '2026-06-06T10:00:00.000Z' }),
+    ]);
+    writeLines(path.join(cfg, 'projects', '-home-b-app', `${b}.jsonl`), [
+      assistantLine({ messageId: 'msg_01PROJECTB0000000000000001', sessionId: b, cwd: path.join(home, 'b', 'app'), input: 20, output: 200, timestamp: '2026-06-06T11:00:00.000Z' }),
+      assistantLine({ messageId: 'msg_01PROJECTB0000000000000002', sessionId: b, cwd: path.join(home, 'b', 'app', 'src'), input: 20, output: 200, timestamp: '2026-06-06T11:05:00.000Z' }),
+    ]);
+    const db = path.join(cfg, 'u.sqlite');
+    const query = async (params: object) => {
+      const r = await runCli(['query', '--db', db, '--config-dir', cfg, '--now', NOW_ISO, '--params', JSON.stringify({ window: 'all', tz: 'UTC', ...params })]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(r.out);
+    };
+    const byProject = await query({ group_by: 'project' });
+    assert.deepEqual(byProject.groups.map((g: { key: string; requests: number }) => [g.key, g.requests]), [['app (b)', 2], ['app (a)', 1]]);
+    assert.equal(byProject.groups[0].label, 'app (b)');
+    // The filter: the shared folder name matches both, a path or a disambiguated name matches one.
+    assert.equal((await query({ project: 'app' })).totals.requests, 3);
+    assert.equal((await query({ project: path.join(home, 'b') })).totals.requests, 2);
+    assert.equal((await query({ project: path.join(home, 'a', 'app') })).totals.requests, 1);
+    assert.equal((await query({ project: 'app (a)' })).totals.requests, 1);
+    assert.equal((await query({ project: path.join(home, 'c') })).totals.requests, 0);
+    // The session report names each session's project the same way.
+    const report = await runCli(['report', 'session', '--json', '--db', db, '--config-dir', cfg, '--now', NOW_ISO, '--tz', 'UTC', '--since', '2026-06-01']);
+    assert.equal(report.code, 0, report.err);
+    assert.deepEqual(JSON.parse(report.out).sessions.map((s: { projectPath: string }) => s.projectPath).sort(), ['app (a)', 'app (b)']);
+  } finally {
+    fs.rmSync(cfg, { recursive: true, force: true });
+  }
+});

@@ -88,13 +88,15 @@ test('activate registers everything and returns without starting the engine', (t
 test('first scan fills the chip: tokens in the window, estimate headroom, reset', async () => {
   await api.firstScanDone;
   const item = stub.statusBarItems[0];
-  // 1,000,000 tokens; 503,000 in+out of Max 20x's 220,000 → limit exceeded by the estimate.
-  assert.match(item.text, /^\$\(pulse\) 1M · 0% left \(est\.\) · \d+h\d\dm$/);
+  // 1,000,000 tokens; 503,000 in+out of Max 20x's 220,000 → limit exceeded by the estimate. The chip
+  // shows the input + output tokens the % is computed on.
+  assert.match(item.text, /^\$\(pulse\) 503K · 0% left \(est\.\) · \d+h\d\dm$/);
   assert.equal((item.backgroundColor as { id: string } | undefined)?.id, 'statusBarItem.errorBackground');
   const tooltip = item.tooltip as { value: string; isTrusted: unknown };
-  assert.match(tooltip.value, /\| \*\*Total\*\* \| \*\*1,000,000\*\* \|/);
+  assert.match(tooltip.value, /\| \*\*Input \+ output\*\* \(on the chip\) \| \*\*503,000\*\* \|/);
+  assert.match(tooltip.value, /\| All, cache included \| 1,000,000 \|/);
   assert.deepEqual(tooltip.isTrusted, { enabledCommands: ['claudeCosts.openPanel', 'claudeCosts.rescan'] });
-  assert.match(item.accessibilityInformation?.label ?? '', /1,000,000 tokens/);
+  assert.match(item.accessibilityInformation?.label ?? '', /503,000 input and output tokens/);
   assert.ok(stub.watchers.some((w) => w.base === path.join(configRoot, 'projects') && w.pattern === '**/*.jsonl'), 'the transcript root is watched');
   assert.ok(stub.logLines.some((l) => /^info Scan: 1 files .* 2 new requests/.test(l)), stub.logLines.join('\n'));
 });
@@ -107,10 +109,10 @@ test('an appended response updates the chip within 1 s of the file event', async
   const t0 = Date.now();
   for (const w of stub.watchers.filter((x) => x.pattern === '**/*.jsonl')) w.change.fire({ fsPath: transcript } as never);
   const item = stub.statusBarItems[0];
-  while (!item.text.startsWith('$(pulse) 2M') && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+  while (!item.text.startsWith('$(pulse) 1.5M') && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
   const ms = Date.now() - t0;
   t.diagnostic(`chip updated ${ms} ms after the file event`);
-  assert.match(item.text, /^\$\(pulse\) 2M /);
+  assert.match(item.text, /^\$\(pulse\) 1\.5M /);
   assert.ok(ms < 1000, `chip updated after ${ms} ms`);
 });
 
@@ -128,7 +130,7 @@ test('a statusline capture written by Claude Code switches the chip to the offic
   const item = stub.statusBarItems[0];
   const t0 = Date.now();
   while (!/58% left/.test(item.text) && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
-  assert.match(item.text, /^\$\(pulse\) 2M · 58% left · 1h(29|30)m$/);
+  assert.match(item.text, /^\$\(pulse\) 1\.5M · 58% left · 1h(29|30)m$/);
   assert.equal(item.backgroundColor, undefined);
   assert.match((item.tooltip as { value: string }).value, /official · Claude Code statusline/);
 });

@@ -34,7 +34,7 @@ test('capture file: read on change, mtime is the capture time, absent rate_limit
 
 test('build: settings flow into the status options; OAuth only when opted in', () => {
   const h = new HeadroomInputs(path.join(os.tmpdir(), 'none', 'statusline.json'));
-  h.oauth = parseOAuthUsage({ five_hour: { utilization: 50, resets_at: null } }, Date.now());
+  h.oauth = parseOAuthUsage({ five_hour: { utilization: 50, resets_at: null } }, Date.parse('2026-11-22T12:00:00Z'));
   const off = h.build(readSettings(() => undefined));
   assert.equal(off.oauth, null);
   assert.equal(off.plan, 'auto');

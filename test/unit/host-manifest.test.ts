@@ -66,6 +66,19 @@ test('activation, remote and trust declarations', () => {
   assert.equal(pkg.main, './dist/extension.js');
 });
 
+test('setting scopes: a workspace cannot point the paths elsewhere or turn on the network call; budgets are plain numbers', () => {
+  const props = settingsOf(pkg);
+  for (const k of ['claudeCosts.roots', 'claudeCosts.apiLogs.paths']) assert.equal(props[k].scope, 'machine', k);
+  const application = Object.keys(props).filter((k) => k.startsWith('claudeCosts.chip.') || k.startsWith('claudeCosts.headroom.'));
+  assert.ok(application.includes('claudeCosts.headroom.useOAuthUsageEndpoint') && application.length >= 10);
+  for (const k of application) assert.equal(props[k].scope, 'application', k);
+  for (const k of ['claudeCosts.budget.daily', 'claudeCosts.budget.monthly', 'claudeCosts.customPlanTokenLimit']) {
+    assert.equal(props[k].type, 'number', `${k}: a number field in the Settings editor`);
+    assert.equal(props[k].default, 0, `${k}: 0 = none`);
+    assert.equal(props[k].minimum, 0);
+  }
+});
+
 test('manifest craft: every manifest string localized, settings in titled ordered sections with markdown, links, categories', () => {
   const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
   const sections = raw.contributes.configuration;
@@ -95,4 +108,20 @@ test('manifest craft: every manifest string localized, settings in titled ordere
     if (menu === 'commandPalette') continue;
     for (const item of items) if (String(item.group ?? '').startsWith('navigation')) assert.ok(byId.get(item.command)?.icon, `${item.command} in ${menu} has an icon`);
   }
+});
+
+test('walkthrough: at least three localized steps, each with a markdown page that ships', () => {
+  const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const [walkthrough] = raw.contributes.walkthroughs;
+  assert.ok(walkthrough.steps.length >= 3);
+  for (const step of walkthrough.steps) {
+    assert.match(step.title, /^%.+%$/);
+    assert.match(step.description, /^%.+%$/);
+    assert.ok(fs.existsSync(path.resolve(__dirname, '../..', step.media.markdown)), step.media.markdown);
+    assert.ok(step.completionEvents.length > 0, `${step.id} completes`);
+  }
+  // Each step's link runs one of our commands (or the chat).
+  const english = localizedManifest().contributes.walkthroughs[0];
+  for (const step of english.steps) assert.match(step.description, /\]\(command:[\w.]+/, `${step.id} has a command link`);
+  assert.match(english.steps[0].description, /Nothing leaves your machine by default/);
 });

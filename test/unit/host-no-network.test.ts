@@ -60,7 +60,7 @@ test('core in-process: scan, status (every headroom source path), query — no n
   const status = await engine.status();
   assert.ok(status.activeBlock);
   await engine.query({ window: 'all', group_by: 'model' });
-  await engine.withDatabase((db) => buildStatus(db, Date.now(), { plan: 'auto' }));
+  await engine.withDatabase((db) => buildStatus(db, Date.parse('2026-11-22T12:00:00Z'), { plan: 'auto' }));
   await engine.close();
   assert.deepEqual(attempts, []);
 });

@@ -66,7 +66,7 @@ test('install chains to an existing statusLine: output unchanged, JSON captured;
   assert.equal(out, before, 'the chained command prints exactly what it printed before');
   const captured = fs.readFileSync(captureFilePath(captureDir), 'utf8');
   assert.equal(captured, INPUT);
-  assert.equal(parseStatuslineJson(captured, Date.now())?.fiveHour?.usedPct, 42);
+  assert.equal(parseStatuslineJson(captured, Date.parse('2026-11-22T12:00:00Z'))?.fiveHour?.usedPct, 42);
   assert.deepEqual(fs.readdirSync(captureDir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
 
   const removed = removeStatuslineCapture({ settingsPath, captureDir });

@@ -4,6 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { keyHash } from '../../src/core/store/identity';
 import { Engine } from '../../src/core/engine';
 import { selectAll, selectOne } from '../../src/core/store/sqljs';
 import { assistantLine, appendLines, SESSION_A, SESSION_B, tempConfigRoot, userLine, writeLines } from './helpers/lines';
@@ -63,7 +64,7 @@ describe('dedup (§0 rule 3)', () => {
     const base = { messageId: 'msg_tie', output: 50 };
     await withEngine({ [`${SESSION_A}.jsonl`]: [assistantLine({ ...base, speed: null }), assistantLine({ ...base, speed: 'fast', model: 'claude-opus-4-6' })] }, async (engine) => {
       await engine.scan();
-      const row = await engine.withDatabase((db) => selectOne<{ speed: string }>(db, 'SELECT speed FROM requests'));
+      const row = await engine.withDatabase((db) => selectOne<{ speed: string }>(db, 'SELECT a.speed FROM requests r JOIN request_attrs a ON a.id = r.attrs_id'));
       assert.equal(row?.speed, 'fast');
     });
   });
@@ -90,8 +91,8 @@ describe('dedup (§0 rule 3)', () => {
     for (const files of layouts) {
       await withEngine(files, async (engine) => {
         await engine.scan();
-        const rows = await engine.withDatabase((db) => selectAll<{ request_id: string; sidechain: number }>(db, 'SELECT request_id, sidechain FROM requests'));
-        assert.deepEqual(rows, [{ request_id: 'req_main', sidechain: 0 }]);
+        const rows = await engine.withDatabase((db) => selectAll<{ key_hash: number; sidechain: number }>(db, 'SELECT key_hash, sidechain FROM requests'));
+        assert.deepEqual(rows, [{ key_hash: keyHash({ requestId: 'req_main', sessionId: SESSION_A }), sidechain: 0 }]);
       });
     }
   });

@@ -37,17 +37,17 @@ test('number and duration formats', () => {
 
 test('normal: tokens · % left · time to reset, no background', async () => {
   const v = chipView(await statusWith(37));
-  assert.equal(v.text, '$(pulse) 1.2M · 63% left · 2h14m');
+  assert.equal(v.text, '$(pulse) 603K · 63% left · 2h14m');
   assert.equal(v.color, 'normal');
   assert.equal(v.dimmed, false);
-  assert.match(v.accessibilityLabel, /1,203,000 tokens, \$3\.60; 63% of the limit left; resets in 2h14m/);
+  assert.match(v.accessibilityLabel, /603,000 input and output tokens, \$3\.60; 63% of the limit left; resets in 2h14m/);
 });
 
 test('warning at ≥ 80 % used, error at ≥ 95 %', async () => {
   assert.equal(chipView(await statusWith(79.9)).color, 'normal');
   const w = chipView(await statusWith(80));
   assert.equal(w.color, 'warning');
-  assert.equal(w.text, '$(pulse) 1.2M · 20% left · 2h14m');
+  assert.equal(w.text, '$(pulse) 603K · 20% left · 2h14m');
   assert.equal(chipView(await statusWith(94)).color, 'warning');
   assert.equal(chipView(await statusWith(95)).color, 'error');
 });
@@ -61,7 +61,7 @@ test('thresholds follow the settings', async () => {
 test('limit hit: error background and "limit hit"', async () => {
   const v = chipView(await statusWith(100));
   assert.equal(v.color, 'error');
-  assert.equal(v.text, '$(pulse) 1.2M · limit hit · 2h14m');
+  assert.equal(v.text, '$(pulse) 603K · limit hit · 2h14m');
   assert.match(v.accessibilityLabel, /usage limit hit/);
 });
 
@@ -69,16 +69,35 @@ test('stale: never coloured, dimmed, shows its age', async () => {
   const v = chipView(await statusWith(97, { ageMin: 40 }));
   assert.equal(v.color, 'normal');
   assert.equal(v.dimmed, true);
-  assert.equal(v.text, '$(pulse) 1.2M · 3% left (40m ago) · 2h14m');
+  assert.equal(v.text, '$(pulse) 603K · 3% left (40m ago) · 2h14m');
   assert.match(v.tooltipMarkdown, /stale: not coloured/);
 });
 
 test('estimate: labelled (est.) in the text and "estimate" in the tooltip', async () => {
   const v = chipView(await statusWith(null, { plan: 'max5' }));
   // 603,000 in+out tokens against 88,000 → far over: error colour, 0 % left.
-  assert.equal(v.text, '$(pulse) 1.2M · 0% left (est.) · 2h14m');
+  assert.equal(v.text, '$(pulse) 603K · 0% left (est.) · 2h14m');
   assert.equal(v.color, 'error');
   assert.match(v.tooltipMarkdown, /Headroom: \*\*685% used · 0% left\*\* — estimate · Max 5x plan/);
+  // The tokens on the chip and the % are on one basis, and the tooltip says which.
+  assert.match(v.tooltipMarkdown, /% left = 603,000 of 88,000 input \+ output tokens/);
+});
+
+test('issue 13 item 6: an estimated 236 % is the error colour, with tokens and % on the same input + output basis', async () => {
+  const db = await createStore();
+  // 12K in+out tokens next to 112K of cache: the chip shows 12K, and 12K / custom 5,085 ≈ 236 %.
+  insertRequests(db, [{ ts: T('2026-11-22T12:00:00Z'), input: 2000, output: 10_000, cacheCreation: 12_000, cacheRead: 100_000, cost: 1 }]);
+  const s = buildStatus(db, NOW, { tz: 'UTC', plan: 'custom', customTokenLimit: 5085 });
+  assert.equal(Math.round(s.headroom.usedPct!), 236);
+  const v = chipView(s);
+  assert.equal(v.text, '$(pulse) 12K · 0% left (est.) · 4h14m');
+  assert.equal(v.color, 'error');
+  assert.match(v.tooltipMarkdown, /% left = 12,000 of 5,085 input \+ output tokens \(estimate · custom limit/);
+  assert.match(v.tooltipMarkdown, /error at 95%/);
+  // At 38 % left, the text's tokens are still the 12K the % is computed on, never the 124K with cache.
+  const roomy = chipView(buildStatus(db, NOW, { tz: 'UTC', plan: 'custom', customTokenLimit: 19_355 }));
+  assert.equal(roomy.text, '$(pulse) 12K · 38% left (est.) · 4h14m');
+  assert.equal(roomy.color, 'normal');
 });
 
 test('no active window: today\'s cost', async () => {
@@ -94,7 +113,7 @@ test('no active window: today\'s cost', async () => {
 test('chip parts follow the settings', async () => {
   const s = await statusWith(37);
   assert.equal(chipView(s, { ...DEFAULT_CHIP_SETTINGS, showTokens: false, showCost: true }).text, '$(pulse) $3.60 · 63% left · 2h14m');
-  assert.equal(chipView(s, { ...DEFAULT_CHIP_SETTINGS, showHeadroom: false, showReset: false }).text, '$(pulse) 1.2M');
+  assert.equal(chipView(s, { ...DEFAULT_CHIP_SETTINGS, showHeadroom: false, showReset: false }).text, '$(pulse) 603K');
 });
 
 test('tooltip: window, buckets, cost, burn, projection, pace, source + age, links only to our commands', async () => {
@@ -103,7 +122,10 @@ test('tooltip: window, buckets, cost, burn, projection, pace, source + age, link
   assert.match(md, /\| Input \| 201,000 \|/);
   assert.match(md, /\| Cache reads \| 500,000 \|/);
   assert.match(md, /Cost \*\*\$3\.60\*\* · 2 requests/);
-  assert.match(md, /Burn rate: .* tokens\/min · \$[\d.]+\/min/);
+  assert.match(md, /\| \*\*Input \+ output\*\* \(on the chip\) \| \*\*603,000\*\* \|/);
+  assert.match(md, /\| All, cache included \| 1,203,000 \|/);
+  assert.match(md, /Tokens on the chip: input \+ output .*% left is Anthropic's figure/);
+  assert.match(md, /Burn rate: .* input \+ output tokens\/min · \$[\d.]+\/min/);
   assert.match(md, /Projected at reset: /);
   assert.match(md, /Pace: .*points vs 55% of the window elapsed/);
   assert.match(md, /official · Claude Code statusline, 1m00m ago|official · Claude Code statusline, 1m ago/);
@@ -155,7 +177,7 @@ test('no local window but an official figure (usage elsewhere): today\'s cost pl
   assert.equal(chipView(buildStatus(db, NOW, { tz: 'UTC', plan: 'pro' })).text, '$(pulse) $1.00 today');
 });
 
-test('a P90 estimate is not a limit: at most the warning colour and toast; "already reached" instead of a past time', async () => {
+test('a P90 estimate follows the stated thresholds too (500 % → error colour and toast); "already reached" instead of a past time', async () => {
   const db = await createStore();
   // Past windows of 10K in+out tokens, a current one of 50K: 500 % of the P90.
   insertRequests(db, [
@@ -168,9 +190,10 @@ test('a P90 estimate is not a limit: at most the warning colour and toast; "alre
   assert.equal(s.headroom.estimateBasis, 'p90');
   assert.equal(s.headroom.usedPct, 500);
   const v = chipView(s);
-  assert.equal(v.color, 'warning');
+  assert.equal(v.color, 'error');
+  assert.match(v.tooltipMarkdown, /Warning at 80% used, error at 95%/);
   assert.match(v.tooltipMarkdown, /The limit is already reached \(estimate\)/);
-  assert.deepEqual(decideNotifications(s, EMPTY_NOTIFY_STATE, NOTIFY).toasts.map((t) => t.severity), ['warning']);
+  assert.deepEqual(decideNotifications(s, EMPTY_NOTIFY_STATE, NOTIFY).toasts.map((t) => t.severity), ['error']);
   // The same figure against a plan limit is an error.
   const planned = buildStatus(db, NOW, { tz: 'UTC', plan: 'custom', customTokenLimit: 10000 });
   assert.equal(planned.headroom.estimateBasis, 'custom');

@@ -86,5 +86,6 @@ test('model families and budget states (green < 80 % ≤ amber < 100 % ≤ red)'
   const b = budgetsFor(spend(4, 0.25), { monthly: 10 }).monthly!;
   assert.equal(b.projectedUsd, 16);
   assert.equal(b.projectedPct, 160);
-  assert.equal(budgetsFor(spend(4, 0.05), { monthly: 10 }).monthly!.projectedUsd, 4, 'no projection in the first tenth of the period');
+  const early = budgetsFor(spend(4, 0.05), { monthly: 10 }).monthly!;
+  assert.deepEqual([early.projectedUsd, early.projectedPct], [null, null], 'no projection in the first tenth of the period');
 });

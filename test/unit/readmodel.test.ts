@@ -72,7 +72,7 @@ function assertConsistent(m: PanelReadModel): void {
   assert.equal(sum(m.heatmap.requests.flat(), (x) => x), t.requests);
   assert.equal(sum(m.heatmap.tokens.flat(), (x) => x), t.total_tokens);
   assert.equal(sum(m.modelSlices, (s) => s.total_tokens), t.total_tokens);
-  close(m.daily.at(-1)?.cumulativeCost ?? 0, t.cost_usd, 'cumulative cost');
+  close([...m.daily].reverse().find((d) => d.cumulativeCost !== null)?.cumulativeCost ?? 0, t.cost_usd, 'cumulative cost');
   assert.equal(m.heatmap.peakTokens?.value ?? 0, m.heatmap.maxTokens);
   assert.equal(m.heatmap.peakCost?.value ?? 0, m.heatmap.maxCost);
   assert.equal(m.dailyPeak.tokens?.value ?? 0, Math.max(0, ...m.daily.map((d) => d.total_tokens)));
@@ -140,10 +140,13 @@ test('all time, this month, custom: consistent; this month carries a projection;
   assert.equal(custom.kpis.cost.projectedMonth, null);
 });
 
-test('the previous window of equal length drives the card deltas', () => {
+test('the previous stretch of the same elapsed length drives the card deltas', () => {
   const m = buildReadModel(db, filter({ range: 'last_7d' }), NOW);
   const prev = m.window.previous!;
-  assert.equal(prev.endMs, m.window.startMs);
+  // The last 7 days include today up to now: the 7 days before, through the same time of day.
+  assert.equal(prev.startMs, m.window.startMs - 7 * 86_400_000);
+  assert.equal(prev.endMs - prev.startMs, NOW - m.window.startMs);
+  assert.deepEqual([prev.currentLabel, prev.label], ['Mar 12–18', 'Mar 5–11']);
   const expected = rows.filter((r) => r.ts >= prev.startMs && r.ts < prev.endMs).length;
   assert.equal(m.kpis.requests.previous, expected);
   const delta = Math.round(((m.totals.requests - expected) / expected) * 1000) / 10;
@@ -231,7 +234,7 @@ test('budgets: spend today and this month over all data, thresholds green < 80 �
   assert.equal(budget(spentToday / 1.2, spentMonth / 0.79).daily!.state, 'over');
   assert.equal(budget(1, spentMonth / 0.79).monthly!.state, 'ok');
   assert.equal(b.monthly!.period, '2026-03');
-  assert.ok(b.daily!.projectedUsd >= b.daily!.spentUsd);
+  assert.ok(b.daily!.projectedUsd! >= b.daily!.spentUsd);
 });
 
 test('an empty store: no_data with what was scanned', async () => {

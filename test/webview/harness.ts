@@ -251,8 +251,12 @@ async function ensureServer(): Promise<string> {
 
 export async function launch(): Promise<Browser> {
   if (!fs.existsSync(path.join(ROOT, 'dist/webview/panel.js'))) throw new Error('dist/webview/panel.js missing: run node scripts/build.mjs first');
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install the Debian package "chromium" (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

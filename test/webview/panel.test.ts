@@ -257,7 +257,7 @@ test('tables: keyboard navigation with arrows / Home / End and sorting from the 
 
 test('Refresh is disabled while a request is in flight; an error shows inline with a Retry', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW });
-  panel.delayMs = 600;
+  panel.delayMs = 1500;
   await panel.page.locator('vscode-button.refresh').click();
   await panel.page.waitForTimeout(200);
   assert.equal(await panel.page.locator('vscode-button.refresh').getAttribute('disabled'), '');

@@ -15,7 +15,8 @@ const baseOptions = (t: Theme) => ({
     legend: { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10, color: t.fg, padding: 10 } },
     tooltip: {
       backgroundColor: t.kind === 'light' || t.kind === 'hc-light' ? 'rgba(255,255,255,0.97)' : 'rgba(30,30,30,0.95)',
-      titleColor: t.fg, bodyColor: t.fg, borderColor: t.grid, borderWidth: 1, padding: 8, boxPadding: 4,
+      // Every text colour is set: Chart.js's default footer is white, invisible on a light tooltip.
+      titleColor: t.fg, bodyColor: t.fg, footerColor: t.fg, borderColor: t.grid, borderWidth: 1, padding: 8, boxPadding: 4,
     },
   },
 });
@@ -40,6 +41,11 @@ export const familyColor = (t: Theme, family: string, i: number): string => {
   if (family === 'haiku') return [t.yellow, t.orange][i % 2];
   return palette[i % palette.length];
 };
+
+/** The footer of a per-day / per-interval token tooltip: the total and what it cost, on their own lines. */
+export function dayTotalsFooter(p: { total_tokens: number; cost_usd: number; requests: number }): string[] {
+  return [`Total: ${compact(p.total_tokens)} tokens`, `Cost: ${usd(p.cost_usd)} (${p.requests.toLocaleString('en-US')} ${p.requests === 1 ? 'request' : 'requests'})`];
+}
 
 // A zero is drawn as nothing (null): Chart.js's minBarLength would otherwise give it a sliver.
 const orNull = (v: number) => (v > 0 ? v : null);
@@ -68,10 +74,7 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
             callbacks: {
               title: (items) => dayFull(m.daily[items[0].dataIndex].day),
               label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
-              footer: (items) => {
-                const d = m.daily[items[0].dataIndex];
-                return `Total ${compact(d.total_tokens)} · ${usd(d.cost_usd)} · ${d.requests} requests`;
-              },
+              footer: (items) => dayTotalsFooter(m.daily[items[0].dataIndex]),
             },
           },
         },
@@ -93,7 +96,8 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
             backgroundColor: alpha(t.blue, 0.85), borderWidth: 0, minBarLength: 2, yAxisID: 'y', order: 2,
           },
           {
-            type: 'line', label: 'Cumulative', data: m.daily.map((d) => d.cumulativeCost),
+            // Null after today: the line stops there instead of running flat through the future.
+            type: 'line', label: 'Cumulative', data: m.daily.map((d) => d.cumulativeCost) as number[],
             borderColor: t.orange, backgroundColor: t.orange, borderWidth: 2, pointRadius: 0, pointHoverRadius: 3,
             tension: 0.2, yAxisID: 'y1', order: 1,
           },
@@ -114,7 +118,7 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
               title: (items) => dayFull(m.daily[items[0].dataIndex].day),
               label: (item) => {
                 const d = m.daily[item.dataIndex];
-                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost)}`;
+                return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost ?? 0)}`;
               },
             },
           },
@@ -228,10 +232,7 @@ export function timeSeries(m: PanelReadModel, view: PanelView): ChartBuilder {
             ...baseOptions(t).plugins.tooltip,
             callbacks: {
               title: (items) => dateTimeFull(pts[items[0].dataIndex].startMs, tz),
-              footer: (items) => {
-                const p = pts[items[0].dataIndex];
-                return `${compact(p.total_tokens)} tokens · ${usd(p.cost_usd)} · ${p.requests} requests`;
-              },
+              footer: (items) => dayTotalsFooter(pts[items[0].dataIndex]),
             },
           },
         },

@@ -36,7 +36,8 @@ export class CostsApp extends LitElement {
     .banner.warn { border-color: var(--vscode-inputValidation-warningBorder); background: var(--vscode-inputValidation-warningBackground); }
     .banner .grow { flex: 1; }
     .grid { display: grid; gap: 12px; margin-top: 12px; }
-    .two { grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }
+    /* Two tables side by side only when each gets room for its names and figures (else one above the other). */
+    .two { grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); }
     .three { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); }
     section.table-card h3 { margin-bottom: 8px; }
     .seg { display: inline-flex; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); border-radius: 3px; overflow: hidden; }
@@ -50,14 +51,6 @@ export class CostsApp extends LitElement {
     .empty code, code { font-family: var(--vscode-editor-font-family); font-size: 0.95em; background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
     .empty .actions { display: flex; gap: 14px; justify-content: center; align-items: center; margin-top: 14px; }
     .loading { display: flex; flex-direction: column; align-items: center; gap: 12px; padding: 80px 0; color: var(--vscode-descriptionForeground); }
-    .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: var(--vscode-charts-green); margin-right: 6px; vertical-align: middle; }
-    .dot.idle { background: transparent; }
-    .family { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 6px; }
-    .family.opus { background: var(--vscode-charts-purple); }
-    .family.sonnet { background: var(--vscode-charts-blue); }
-    .family.haiku { background: var(--vscode-charts-yellow); }
-    .family.other { background: var(--vscode-charts-foreground, var(--vscode-descriptionForeground)); }
-    .unpriced { color: var(--vscode-editorWarning-foreground); margin-left: 6px; font-size: 0.9em; }
     .dim { opacity: 0.65; transition: opacity 0.15s; }
     .free-note { margin: 0 0 12px; padding: 5px 10px; border-left: 3px solid var(--vscode-charts-green); background: var(--vscode-textBlockQuote-background); color: var(--vscode-descriptionForeground); }
     .free-note strong { color: var(--vscode-foreground); font-weight: 600; }
@@ -65,9 +58,6 @@ export class CostsApp extends LitElement {
     .section-title { display: flex; align-items: baseline; gap: 10px; margin: 22px 0 0; }
     .section-title h2 { font-size: 1.1em; }
     .section-title .sub { color: var(--vscode-descriptionForeground); }
-    .ok-rate { color: var(--vscode-charts-green); }
-    .meh-rate { color: var(--vscode-charts-yellow); }
-    .bad-rate { color: var(--vscode-charts-red); }
     .sr-table { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   `];
 
@@ -352,9 +342,9 @@ export class CostsApp extends LitElement {
     const when = (ms: number, exact: boolean) => (exact ? dateTime(ms, m.window.tz) : `${dateTime(ms, m.window.tz)}`);
     const sessionCols: Column<SessionRow>[] = [
       { key: 'session', label: 'Session', value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
-        render: (r) => html`<span class=${r.active ? 'dot' : 'dot idle'} aria-label=${r.active ? 'active' : ''}></span>${r.title ?? r.sessionKey}`, total: 'Total' },
-      { key: 'project', label: 'Project', value: (r) => r.project },
-      { key: 'models', label: 'Models', value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', ') },
+        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title="Active: a request in the last 10 minutes"></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: 'Total' },
+      { key: 'project', label: 'Project', value: (r) => r.project, shrink: true },
+      { key: 'models', label: 'Models', value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
       { key: 'first', label: 'First', value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
       { key: 'last', label: 'Last', value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
       num('requests', 'Requests', (r) => r.requests, t.requests, full),

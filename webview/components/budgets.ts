@@ -34,9 +34,12 @@ export class BudgetBars extends LitElement {
       <div class="track" role="progressbar" aria-label=${`${name} budget`} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.min(100, Math.round(b.pct))}
         aria-valuetext=${`${usd(b.spentUsd)} of ${usd(b.limitUsd)}, ${label}`}>
         <div class="fill" data-w=${Math.min(100, b.pct)}></div>
-        <div class="proj" data-w=${Math.min(99.5, b.projectedPct)} title=${`Projected: ${usd(b.projectedUsd)}`}></div>
+        ${b.projectedUsd === null || b.projectedPct === null ? nothing
+          : html`<div class="proj" data-w=${Math.min(99.5, b.projectedPct)} title=${`Projected: ${usd(b.projectedUsd)}`}></div>`}
       </div>
-      <div class="muted">Projected ${usd(b.projectedUsd)} by the end of the ${name === 'Daily' ? 'day' : 'month'} (${pct(b.projectedPct, 0)})</div>
+      <div class="muted">${b.projectedUsd === null || b.projectedPct === null
+        ? `No projection yet: too little of the ${name === 'Daily' ? 'day' : 'month'} has passed`
+        : `Projected ${usd(b.projectedUsd)} by the end of the ${name === 'Daily' ? 'day' : 'month'} (${pct(b.projectedPct, 0)})`}</div>
     </div>`;
   }
 

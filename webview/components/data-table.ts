@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { baseStyles } from './styles';
+import { baseStyles, cellStyles } from './styles';
 
 export interface Column<R> {
   key: string;
@@ -20,13 +20,15 @@ export interface Column<R> {
   bar?: (r: R) => number;
   /** Totals row content. */
   total?: TemplateResult | string;
+  /** A text column that gives way (ellipsis) when the table is narrow, like the first one. */
+  shrink?: boolean;
 }
 
 const BAR_STEPS = 20;
 
 @customElement('data-table')
 export class DataTable extends LitElement {
-  static override styles = [baseStyles, css`
+  static override styles = [baseStyles, cellStyles, css`
     :host { display: block; min-width: 0; }
     .scroll { overflow-x: auto; }
     table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
@@ -44,7 +46,14 @@ export class DataTable extends LitElement {
     tbody tr:hover { background: var(--vscode-list-hoverBackground); }
     tbody tr:focus-visible, tbody tr:focus { background: var(--vscode-list-focusBackground, var(--vscode-list-hoverBackground)); outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder)); outline-offset: -1px; }
     tfoot td { font-weight: 600; border-bottom: none; border-top: 1px solid var(--vscode-foreground); }
-    td.first { max-width: 340px; overflow: hidden; text-overflow: ellipsis; }
+    /*
+     * Names give way, figures never do: text columns (the first one, and any marked shrink) take what the
+     * numbers leave (max-width 0 lets them go below their content) and end in an ellipsis; the full text
+     * is in the cell's tooltip. The min-width keeps a few characters of them readable.
+     */
+    td.first, th.first, td.shrink, th.shrink { max-width: 0; min-width: 9ch; overflow: hidden; text-overflow: ellipsis; }
+    td.first, th.first { width: 38%; }
+    td.shrink, th.shrink { width: 16%; }
     .bar-cell { position: relative; }
     .bar-cell .bar { position: absolute; left: 0; top: 3px; bottom: 3px; background: var(--vscode-charts-blue); opacity: 0.22; border-radius: 2px; pointer-events: none; }
     ${unsafeCSS([...Array(BAR_STEPS + 1).keys()].map((i) => `.w${i} { width: ${(i * 100) / BAR_STEPS}%; }`).join('\n'))}
@@ -110,7 +119,7 @@ export class DataTable extends LitElement {
             ${this.columns.map((c) => {
               const active = c.key === this.sortKey;
               const sort = active ? (this.sortDir === 'asc' ? 'ascending' : 'descending') : 'none';
-              return html`<th scope="col" class=${c.numeric ? 'num' : ''} aria-sort=${sort}>
+              return html`<th scope="col" class=${this.textClass(c, this.columns.indexOf(c))} aria-sort=${sort}>
                 <button type="button" @click=${() => this.sortBy(c.key, !!c.numeric)} title=${`Sort by ${c.label}`}>
                   ${c.numeric ? html`<span class="arrow" aria-hidden="true">${active ? (this.sortDir === 'asc' ? '▲' : '▼') : ''}</span>` : nothing}
                   ${c.label}
@@ -127,7 +136,7 @@ export class DataTable extends LitElement {
                 </tr>`)}
           </tbody>
           ${this.showTotals && rows.length > 0 ? html`<tfoot><tr>
-            ${this.columns.map((c, ci) => html`<td class=${c.numeric ? 'num' : ci === 0 ? 'first' : ''}>${c.total ?? ''}</td>`)}
+            ${this.columns.map((c, ci) => html`<td class=${this.textClass(c, ci)}>${c.total ?? ''}</td>`)}
           </tr></tfoot>` : nothing}
         </table>
       </div>
@@ -137,10 +146,14 @@ export class DataTable extends LitElement {
       ${this.note ? html`<div class="note">${this.note}</div>` : nothing}`;
   }
 
+  private textClass(c: Column<unknown>, ci: number): string {
+    return c.numeric ? 'num' : ci === 0 ? 'first' : c.shrink ? 'shrink' : '';
+  }
+
   private cell(c: Column<unknown>, r: unknown, ci: number) {
     const content = c.render ? c.render(r) : String(c.value(r));
-    const cls = [c.numeric ? 'num' : '', ci === 0 ? 'first' : '', c.bar ? 'bar-cell' : ''].join(' ').trim();
-    const title = c.title ? c.title(r) : typeof content === 'string' && ci === 0 ? content : '';
+    const cls = [this.textClass(c, ci), c.bar ? 'bar-cell' : ''].join(' ').trim();
+    const title = c.title ? c.title(r) : typeof content === 'string' && (ci === 0 || c.shrink) ? content : '';
     if (c.bar) {
       const w = Math.round((Math.max(0, Math.min(100, c.bar(r))) / 100) * BAR_STEPS);
       return html`<td class=${cls} title=${title}><div class=${`bar w${w}`}></div><span>${content}</span></td>`;

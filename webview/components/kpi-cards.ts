@@ -40,11 +40,14 @@ export class KpiCards extends LitElement {
   @property({ attribute: false }) model!: PanelReadModel;
 
   private delta(k: Kpi) {
-    if (k.previous === null) return html`<span class="delta flat">no earlier window</span>`;
-    if (k.deltaPct === null) return html`<span class="delta flat">${k.value > 0 ? 'new vs previous period' : 'same as previous period'}</span>`;
+    // The stretch compared with has the same elapsed length ("Dec 1–3 vs Nov 1–3"), and says so.
+    const p = this.model.window.previous;
+    if (k.previous === null || p === null) return html`<span class="delta flat">no earlier window</span>`;
+    const title = `${p.currentLabel} compared with ${p.label} (the same elapsed length)`;
+    if (k.deltaPct === null) return html`<span class="delta flat" title=${title}>${k.value > 0 ? 'new' : 'same'} vs ${p.label}</span>`;
     const dir = k.deltaPct > 0 ? 'up' : k.deltaPct < 0 ? 'down' : 'flat';
     const arrow = dir === 'up' ? '▲' : dir === 'down' ? '▼' : '●';
-    return html`<span class=${`delta ${dir}`} title="Compared with the previous period of equal length">${arrow} ${pct(Math.abs(k.deltaPct))} vs previous</span>`;
+    return html`<span class=${`delta ${dir}`} title=${title}>${arrow} ${pct(Math.abs(k.deltaPct))} vs ${p.label}</span>`;
   }
 
   private projection(k: Kpi, fmt: (v: number) => string) {

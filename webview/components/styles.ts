@@ -17,6 +17,24 @@ export const baseStyles = css`
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
+/**
+ * Marks rendered inside table cells (the cells live in data-table's shadow root, so their styles must
+ * be there): the active-session dot, model-family squares, the no-price flag, success-rate colours.
+ */
+export const cellStyles = css`
+  .dot { display: inline-block; flex: none; width: 8px; height: 8px; border-radius: 50%; background: var(--vscode-charts-green); margin-right: 6px; vertical-align: middle; }
+  .dot.idle { background: transparent; }
+  .family { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 6px; }
+  .family.opus { background: var(--vscode-charts-purple); }
+  .family.sonnet { background: var(--vscode-charts-blue); }
+  .family.haiku { background: var(--vscode-charts-yellow); }
+  .family.other { background: var(--vscode-charts-foreground, var(--vscode-descriptionForeground)); }
+  .unpriced { color: var(--vscode-editorWarning-foreground); margin-left: 6px; font-size: 0.9em; }
+  .ok-rate { color: var(--vscode-charts-green); }
+  .meh-rate { color: var(--vscode-charts-yellow); }
+  .bad-rate { color: var(--vscode-charts-red); }
+`;
+
 export const cardStyles = css`
   ${baseStyles}
   .card {

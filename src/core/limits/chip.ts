@@ -101,16 +101,23 @@ function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-export function chipColor(status: StatusResult, settings: ChipSettings): ChipColor {
+/**
+ * The threshold level of the headroom figure, exactly as the tooltip states it ("warning at 80 % used,
+ * error at 95 %"), whatever its source: the chip colour and the notifications both follow it.
+ */
+export function thresholdLevel(status: StatusResult, settings: { warningPct: number; errorPct: number }): ChipColor {
   const h = status.headroom;
   if (h.stale || h.usedPct === null) return 'normal';
   // Without local activity in the window only an official figure (or a hit limit) can colour the chip.
   if (!status.activeBlock && h.estimate) return 'normal';
   if (h.limitHit) return 'error';
-  // A P90 estimate is the size of your own heavy windows, not a limit: at most a warning.
-  if (h.usedPct >= settings.errorPct && h.estimateBasis !== 'p90') return 'error';
+  if (h.usedPct >= settings.errorPct) return 'error';
   if (h.usedPct >= settings.warningPct) return 'warning';
   return 'normal';
+}
+
+export function chipColor(status: StatusResult, settings: ChipSettings): ChipColor {
+  return thresholdLevel(status, settings);
 }
 
 function headroomText(status: StatusResult): string | null {
@@ -136,14 +143,15 @@ export function chipText(status: StatusResult, settings: ChipSettings): string {
     if (known && settings.showReset && status.resetsAtMs !== null) parts.push(formatDuration(Math.max(0, status.resetsAtMs - status.nowMs)));
     return `$(pulse) ${parts.filter((p) => p !== '').join(' · ')}`;
   }
-  if (settings.showTokens) parts.push(compactNumber(b.totalTokens));
+  // One basis for the tokens and the % left: input + output (see LIMIT_BASIS_NOTE).
+  if (settings.showTokens) parts.push(compactNumber(b.limitTokens));
   if (settings.showCost) parts.push(formatUsd(b.costUsd));
   if (settings.showHeadroom) {
     const h = headroomText(status);
     if (h) parts.push(h);
   }
   if (settings.showReset && status.resetsAtMs !== null) parts.push(formatDuration(Math.max(0, status.resetsAtMs - status.nowMs)));
-  if (parts.length === 0) parts.push(compactNumber(b.totalTokens));
+  if (parts.length === 0) parts.push(compactNumber(b.limitTokens));
   return `$(pulse) ${parts.join(' · ')}`;
 }
 
@@ -154,11 +162,26 @@ export function chipAccessibilityLabel(status: StatusResult): string {
     const official = !h.limitHit && h.leftPct !== null && !h.estimate ? `; ${formatPct(h.leftPct)} of the 5-hour limit left (${h.sourceLabel})` : '';
     return `Claude Code: no active 5-hour window; ${formatUsd(status.today.costUsd)} spent today${h.limitHit ? '; usage limit hit' : ''}${official}`;
   }
-  const bits = [`Claude Code 5-hour window: ${int(b.totalTokens)} tokens, ${formatUsd(b.costUsd)}`];
+  const bits = [`Claude Code 5-hour window: ${int(b.limitTokens)} input and output tokens, ${formatUsd(b.costUsd)}`];
   if (h.limitHit) bits.push('usage limit hit');
   else if (h.leftPct !== null) bits.push(`${formatPct(h.leftPct)} of the limit left${h.estimate ? ' (estimate)' : ''}${h.stale && h.ageMs !== null ? `, figure from ${formatAge(h.ageMs)}` : ''}`);
   if (status.resetsAtMs !== null) bits.push(`resets in ${formatDuration(Math.max(0, status.resetsAtMs - status.nowMs))}`);
   return bits.join('; ');
+}
+
+/**
+ * The basis of the chip's figures, said in its tooltip. Plan limits and every estimate here count input +
+ * output tokens (cache reads and writes are not counted toward them), so the tokens on the chip are on that
+ * basis too; an official % is Anthropic's own measure of the same limit (all devices).
+ */
+export function basisNote(status: StatusResult): string {
+  const h = status.headroom;
+  const base = 'Tokens on the chip: input + output (cache reads and writes do not count toward the 5-hour limit)';
+  if (h.usedPct === null || h.limitHit) return `${base}.`;
+  if (h.estimate && h.limitTokens) {
+    return `${base}; % left = ${int(status.activeBlock?.limitTokens ?? 0)} of ${int(h.limitTokens)} input + output tokens (${escapeMarkdown(h.sourceLabel)}).`;
+  }
+  return `${base}; % left is Anthropic's figure for the same limit, usage on other devices included.`;
 }
 
 export function chipTooltip(status: StatusResult, settings: ChipSettings): string {
@@ -177,17 +200,20 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings): strin
     lines.push('|---|---:|');
     lines.push(`| Input | ${int(b.inputTokens)} |`);
     lines.push(`| Output | ${int(b.outputTokens)} |`);
+    lines.push(`| **Input + output** (on the chip) | **${int(b.limitTokens)}** |`);
     lines.push(`| Cache writes | ${int(b.cacheCreationTokens)} |`);
     lines.push(`| Cache reads | ${int(b.cacheReadTokens)} |`);
-    lines.push(`| **Total** | **${int(b.totalTokens)}** |`);
+    lines.push(`| All, cache included | ${int(b.totalTokens)} |`);
+    lines.push('');
+    lines.push(`${basisNote(status)}  `);
     lines.push('');
     lines.push(`Cost **${formatUsd(b.costUsd)}** · ${plural(b.requests, 'request')}  `);
     if (status.burnRate) {
-      lines.push(`Burn rate: ${compactNumber(status.burnRate.tokensPerMinute)} tokens/min · ${formatUsdRate(status.burnRate.costPerMinute)}/min (last ${Math.max(1, Math.round((status.burnRate.toMs - status.burnRate.fromMs) / 60_000))} min)  `);
+      lines.push(`Burn rate: ${compactNumber(status.burnRate.inputOutputTokensPerMinute)} input + output tokens/min · ${formatUsdRate(status.burnRate.costPerMinute)}/min (last ${Math.max(1, Math.round((status.burnRate.toMs - status.burnRate.fromMs) / 60_000))} min)  `);
     }
     if (status.projection) {
       const p = status.projection;
-      lines.push(`Projected at reset: ${compactNumber(p.tokensAtReset)} tokens · ${formatUsd(p.costAtReset)}  `);
+      lines.push(`Projected at reset: ${compactNumber(p.limitTokensAtReset)} input + output tokens · ${formatUsd(p.costAtReset)}  `);
       if (p.exhaustionAtMs !== null && p.exhaustionAtMs <= now) {
         lines.push(`The limit is already reached${p.exhaustionBasis === 'estimate_limit' ? ' (estimate)' : ''}  `);
       } else if (p.exhaustionAtMs !== null) {

@@ -12,6 +12,8 @@ export interface Projection {
   untilMs: number;
   /** Total tokens (all buckets) at the reset if the current burn continues. */
   tokensAtReset: number;
+  /** Input + output tokens at the reset: the basis of the limits (what the chip shows). */
+  limitTokensAtReset: number;
   costAtReset: number;
   /** When the limit would be reached at this burn; null when it will not be before the reset, or no limit is known. */
   exhaustionAtMs: number | null;
@@ -40,6 +42,7 @@ export function project(
   const projection: Projection = {
     untilMs: resetMs,
     tokensAtReset: Math.round(current.totalTokens + rate.tokensPerMinute * remainingMin),
+    limitTokensAtReset: Math.round(current.limitTokens + rate.inputOutputTokensPerMinute * remainingMin),
     costAtReset: current.costUsd + rate.costPerMinute * remainingMin,
     exhaustionAtMs: null,
     exhaustionBasis: null,

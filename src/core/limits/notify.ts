@@ -2,6 +2,7 @@
 // threshold, and once per limit event, with a cooldown so a flapping figure never spams. Pure: the host
 // keeps the state (in globalState) and shows the toasts.
 import type { StatusResult } from './status';
+import { thresholdLevel } from './chip';
 
 export interface NotifyState {
   /** Keys already notified ("<window>:warning", "<window>:error", "limit:<ts>") → when. */
@@ -62,8 +63,9 @@ export function decideNotifications(
   // Stale or unknown figures never notify; a limit event above already covers a hit limit.
   if (win && h.usedPct !== null && !h.stale && !h.limitHit && (status.activeBlock || !h.estimate)) {
     const est = h.estimate ? ' (estimate)' : '';
-    // Same rule as the chip colour: a P90 estimate is not a limit, so it never raises an error toast.
-    const level = h.usedPct >= settings.errorPct && h.estimateBasis !== 'p90' ? 'error' : h.usedPct >= settings.warningPct ? 'warning' : null;
+    // Same rule as the chip colour (the thresholds the tooltip states).
+    const color = thresholdLevel(status, settings);
+    const level = color === 'normal' ? null : color;
     if (level) {
       const key = `${win}:${level}`;
       const coolingDown = now - next.lastToastMs < settings.cooldownMs;

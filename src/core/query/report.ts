@@ -1,6 +1,7 @@
 // `claude-costs report daily|weekly|monthly|session|blocks`: the data (JSON shaped like ccusage's, so
 // scripts can switch over) and an aligned text table. Figures come from the same aggregation as
 // llm_costs_query (aggregateGroups), so a report and a query over the same days agree exactly.
+import { loadProjects } from './projects';
 import type { Metrics } from '../types';
 import { selectAll } from '../store/sqljs';
 import type { Database } from '../store/sqljs';
@@ -220,11 +221,12 @@ export function buildReport(db: Database, kind: ReportKind, opts: ReportOptions)
     const rows = aggregateGroups(db, filter, range.startMs, range.endMs, ['session', 'model']);
     const acc = accumulate(rows, (k) => k);
     const info = new Map<string, { title: string | null; project: string; first: number; last: number }>();
-    for (const r of selectAll<{ k: string; t: string | null; p: string | null; lo: number; hi: number }>(db,
-      `SELECT s.session_key AS k, s.title AS t, p.name AS p, MIN(r.ts) AS lo, MAX(r.ts) AS hi
-       FROM requests r JOIN sessions s ON s.id = r.session_id LEFT JOIN projects p ON p.id = s.project_id
+    const projectNames = new Map(loadProjects(db).map((p) => [p.id, p.name]));
+    for (const r of selectAll<{ k: string; t: string | null; p: number | null; lo: number; hi: number }>(db,
+      `SELECT s.session_key AS k, s.title AS t, s.project_id AS p, MIN(r.ts) AS lo, MAX(r.ts) AS hi
+       FROM requests r JOIN sessions s ON s.id = r.session_id
        WHERE r.ts >= ? AND r.ts < ? GROUP BY r.session_id`, [range.startMs, range.endMs])) {
-      info.set(String(r.k), { title: r.t == null ? null : String(r.t), project: r.p == null ? '' : String(r.p), first: r.lo, last: r.hi });
+      info.set(String(r.k), { title: r.t == null ? null : String(r.t), project: r.p == null ? '' : projectNames.get(Number(r.p)) ?? '', first: r.lo, last: r.hi });
     }
     const sessions: SessionRow[] = [...acc.entries()]
       .sort((a, b) => b[1].metrics.cost_usd - a[1].metrics.cost_usd || (a[0] < b[0] ? -1 : 1))

@@ -2,6 +2,7 @@
 // SQL is assembled only from fixed fragments chosen by whitelisted values; every user value
 // (dates, ids) is a bound parameter. Project and model names are matched in JS against the
 // dictionaries and only their integer ids reach the SQL.
+import { loadProjects, projectMatches } from './projects';
 import type { Metrics } from '../types';
 import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../store/schema';
 import { selectAll } from '../store/sqljs';
@@ -56,10 +57,8 @@ function compileFilter(db: Database, f: QueryFilter): CompiledFilter {
     params.push(EXECUTION_MODE_IDS[f.executionMode]);
   }
   if (f.project != null) {
-    const needle = f.project.toLowerCase();
-    const ids = selectAll<{ id: number; name: string }>(db, 'SELECT id, name FROM projects')
-      .filter((p) => String(p.name).toLowerCase().includes(needle))
-      .map((p) => p.id);
+    const needle = f.project;
+    const ids = loadProjects(db).filter((p) => projectMatches(p, needle)).map((p) => p.id);
     if (ids.length === 0) return { where, params, empty: true };
     where.push(`project_id IN (${ids.map(() => '?').join(',')})`);
     params.push(...ids);
@@ -176,7 +175,15 @@ function loadDictionary(db: Database, dim: Exclude<GroupDim, 'day' | 'hour'>): D
     for (const [id, name] of key) label.set(id, name);
     return { key, label };
   }
-  const table = dim === 'project' ? 'projects' : dim === 'model' ? 'models' : 'toolsets';
+  if (dim === 'project') {
+    // Keyed by the unique display name ("app (a)" / "app (b)" when two checkouts share a folder name).
+    for (const p of loadProjects(db)) {
+      key.set(p.id, p.name);
+      label.set(p.id, p.name);
+    }
+    return { key, label };
+  }
+  const table = dim === 'model' ? 'models' : 'toolsets';
   for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) {
     // Tool keys are the response's tool set: the distinct sorted tool names joined by ", " (e.g.
     // "Edit, Read"), '' → "(none)". Keying by the set rather than by single tool keeps every response

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../types';
-import { REQUEST_INDEXES_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { MigrationError, migrateSchema, SCHEMA_VERSION } from './migrations';
 import { getSqlJs, selectOne, type Database } from './sqljs';
 
 export interface OpenResult {
@@ -15,6 +15,8 @@ export interface OpenResult {
   movedAsideReason: string | null;
   /** mtime+size of the file we loaded, to notice when another process replaced it. */
   fileStamp: string | null;
+  /** The schema versions migrations brought the loaded file through (empty: it was current, or new). */
+  migrated: number[];
 }
 
 /** mtime + size + inode of a file, or null when it does not exist. */
@@ -25,15 +27,6 @@ export function fileStamp(file: string): string | null {
   } catch {
     return null;
   }
-}
-
-export function createSchema(db: Database): void {
-  db.run(SCHEMA_SQL);
-  db.run(REQUEST_INDEXES_SQL);
-  db.run(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [
-    String(SCHEMA_VERSION),
-  ]);
-  db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 }
 
 export function getMeta(db: Database, key: string): string | null {
@@ -86,9 +79,10 @@ function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | nul
 }
 
 /**
- * Opens the DB at `dbPath` (null = in memory). A file that is corrupt, empty or from a newer schema is
- * moved aside with a timestamp and a fresh DB is created: the DB is rebuilt from transcripts, and the
- * moved file is kept for the user.
+ * Opens the DB at `dbPath` (null = in memory) and migrates it to the current schema. A file that is corrupt,
+ * empty, from a newer schema, or that a migration fails on is moved aside with a timestamp and a fresh DB is
+ * created: the DB is rebuilt from transcripts, and the moved file is kept for the user. An old schema is
+ * migrated in place, never moved aside.
  */
 export async function openDatabase(dbPath: string | null, log: Logger): Promise<OpenResult> {
   const SQL = await getSqlJs();
@@ -96,10 +90,20 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
   let movedAside: string | null = null;
   let movedAsideReason: string | null = null;
   let stamp: string | null = null;
+  let migrated: number[] = [];
   if (dbPath && fs.existsSync(dbPath)) {
     stamp = fileStamp(dbPath);
     try {
       db = loadImage(SQL, fs.readFileSync(dbPath));
+      try {
+        migrated = migrateSchema(db, log).applied;
+      } catch (e) {
+        db.close();
+        db = null;
+        if (!(e instanceof MigrationError)) throw e;
+        log.error(`Database ${dbPath}: ${e.message}`);
+        throw new UnusableDbError(e.message);
+      }
     } catch (e) {
       if (!(e instanceof UnusableDbError)) throw e;
       movedAsideReason = e.message;
@@ -107,12 +111,15 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
       fs.renameSync(dbPath, movedAside);
       log.warn(`Database ${dbPath} is ${e.message}; moved it to ${movedAside} and rebuilding from transcripts.`);
       stamp = null;
+      migrated = [];
     }
   }
-  if (!db) db = new SQL.Database();
-  createSchema(db);
+  if (!db) {
+    db = new SQL.Database();
+    migrateSchema(db, log);
+  }
   if (dbPath) removeOrphanedTempImages(dbPath, log);
-  return { db, movedAside, movedAsideReason, fileStamp: stamp };
+  return { db, movedAside, movedAsideReason, fileStamp: stamp, migrated };
 }
 
 /** Re-reads the DB file written by another process. Returns null when it cannot be used (keep the current one). */
@@ -121,7 +128,12 @@ export async function reloadDatabase(dbPath: string, log: Logger): Promise<{ db:
   try {
     const stamp = fileStamp(dbPath);
     const db = loadImage(SQL, fs.readFileSync(dbPath));
-    createSchema(db);
+    try {
+      migrateSchema(db, log);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
     return { db, fileStamp: stamp };
   } catch (e) {
     log.warn(`Could not reload ${dbPath}: ${(e as Error).message}`);

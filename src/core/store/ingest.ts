@@ -8,7 +8,9 @@
 // Rows are never deleted because a transcript vanished; only a better copy of the same response replaces one.
 import type { LimitEvent, SourceName, UsageEvent, UsageForPricing } from '../types';
 import { priceRequest, type PriceOverrides } from '../pricing';
-import { DROP_REQUEST_INDEXES_SQL, EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SOURCE_IDS } from './schema';
+import { DROP_REQUEST_INDEXES_SQL, FLAG, REQUEST_INDEXES_SQL, SOURCE_IDS } from './schema';
+import { keyHash, messageHash } from './identity';
+import { attrsKey, packFlags } from './migration-2-compact';
 import { selectAll, selectOne, type Database, type Statement } from './sqljs';
 
 export const HOUR_MS = 3_600_000;
@@ -50,6 +52,14 @@ export function dedupKeyOf(e: Pick<UsageEvent, 'messageId' | 'requestId' | 'sess
   return e.requestId ? `${e.messageId}\u0000${e.requestId}` : `${e.messageId}\u0000\u0000${e.sessionId}`;
 }
 
+/**
+ * The in-memory identity of a response: message.id + the 32-bit key hash the store keeps (identity.ts). Rows
+ * read back by message hash are known by it too, without their requestId text.
+ */
+export function rowKeyOf(e: Pick<UsageEvent, 'messageId' | 'requestId' | 'sessionId'>): string {
+  return `${e.messageId}\u0000${keyHash(e)}`;
+}
+
 export function totalTokens(u: UsageForPricing): number {
   return u.inputTokens + u.outputTokens + u.cacheCreationTokens + u.cacheReadTokens;
 }
@@ -63,7 +73,7 @@ interface RowInfo {
   forked: boolean;
   sidechain: boolean;
   messageId: string;
-  requestId: string | null;
+  requestless: boolean;
   tools: string[];
 }
 
@@ -84,38 +94,50 @@ export function toolsetName(tools: string[]): string {
   return tools.join(', ');
 }
 
-const REQUEST_COLUMNS = `dedup_key, message_id, request_id, source, execution_mode, session_id, project_id, model_id, toolset_id, ts,
-  input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-  sidechain, agent_id, speed, geo, service_tier, version, placeholder, forked, iterations_json, cost_usd, priced, cost_kind, file_id,
-  provider_id, feature_id, success, duration_ms, ttft_ms, initiator, worker_id, error_message`;
+/** The written columns of `requests` after its identity (id, msg_hash, key_hash), in the order writeRow binds them. */
+const ROW_COLUMNS = `flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens,
+  cache_creation_1h_tokens, cache_read_tokens, web_search_requests, attrs_id, agent_id, cost_usd, file_id, provider_id, feature_id,
+  success, duration_ms`;
+const ROW_COLUMN_COUNT = ROW_COLUMNS.split(',').length;
 
 /** The dictionary tables (name → id) as maps. Kept by the engine across scans of the same database. */
 export interface Dictionaries {
   models: Map<string, number>;
+  /** By key: the repository path, or the name of a project known only by name. */
   projects: Map<string, number>;
   sessions: Map<string, number>;
   toolsets: Map<string, number>;
   providers: Map<string, number>;
   features: Map<string, number>;
+  agents: Map<string, number>;
+  /** request_attrs rows by attrsKey(speed, geo, service tier, version). */
+  attrs: Map<string, number>;
 }
 
 /** Reads every dictionary table once (a scan then needs no lookups for names it has seen). */
 export function loadDictionaries(db: Database): Dictionaries {
   const dict: Dictionaries = {
     models: new Map(), projects: new Map(), sessions: new Map(), toolsets: new Map(), providers: new Map(), features: new Map(),
+    agents: new Map(), attrs: new Map(),
   };
-  for (const table of ['models', 'projects', 'toolsets', 'providers', 'features'] as const) {
+  for (const table of ['models', 'toolsets', 'providers', 'features', 'agents'] as const) {
     for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) dict[table].set(r.name, r.id);
   }
+  // Projects by key: the repository path (two checkouts named alike stay two projects).
+  for (const r of selectAll<{ id: number; key: string }>(db, 'SELECT id, key FROM projects')) dict.projects.set(r.key, r.id);
   for (const r of selectAll<{ id: number; session_key: string }>(db, 'SELECT id, session_key FROM sessions')) {
     dict.sessions.set(r.session_key, r.id);
+  }
+  for (const r of selectAll<{ id: number; speed: string | null; geo: string | null; service_tier: string | null; version: string | null }>(
+    db, 'SELECT id, speed, geo, service_tier, version FROM request_attrs')) {
+    dict.attrs.set(attrsKey(r.speed, r.geo, r.service_tier, r.version), r.id);
   }
   return dict;
 }
 
 export class Ingestor {
   private readonly dict: Dictionaries;
-  /** Rows known in this process, by dedup key; saves a SELECT per line. */
+  /** Rows known in this process, by rowKeyOf; saves a SELECT per line. */
   private readonly rows = new Map<string, RowInfo>();
   private readonly byMessage = new Map<string, string[]>();
   /** True when every stored row is in `rows` (a scan that started on an empty table): misses need no SELECT. */
@@ -147,18 +169,19 @@ export class Ingestor {
     if (!this.stmts) {
       const db = this.db;
       this.stmts = {
-        insert: db.prepare(`INSERT INTO requests (id, ${REQUEST_COLUMNS}) VALUES (?, ${REQUEST_COLUMNS.split(',').map(() => '?').join(', ')})`),
-        update: db.prepare(`UPDATE requests SET session_id = ?, project_id = ?, model_id = ?, toolset_id = ?, ts = ?,
-          input_tokens = ?, output_tokens = ?, cache_creation_tokens = ?, cache_creation_1h_tokens = ?, cache_read_tokens = ?,
-          web_search_requests = ?, sidechain = ?, agent_id = ?, speed = ?, geo = ?, service_tier = ?, version = ?, placeholder = ?,
-          forked = ?, iterations_json = ?, cost_usd = ?, priced = ?, cost_kind = ?, file_id = ?,
-          provider_id = ?, feature_id = ?, success = ?, duration_ms = ?, ttft_ms = ?, initiator = ?, worker_id = ?, error_message = ? WHERE id = ?`),
+        insert: db.prepare(`INSERT INTO requests (id, msg_hash, key_hash, ${ROW_COLUMNS}) VALUES (?, ?, ?, ${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')})`),
+        update: db.prepare(`UPDATE requests SET (${ROW_COLUMNS}) = (${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')}) WHERE id = ?`),
         updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
         byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
-          r.speed IS NOT NULL AS has_speed, r.forked, r.sidechain, r.message_id, r.request_id, t.name AS tools
-          FROM requests r JOIN toolsets t ON t.id = r.toolset_id WHERE r.dedup_key = ?`),
-        byMessage: db.prepare('SELECT dedup_key FROM requests WHERE message_id = ?'),
+          a.speed IS NOT NULL AS has_speed, r.flags, t.name AS tools
+          FROM requests r JOIN toolsets t ON t.id = r.toolset_id JOIN request_attrs a ON a.id = r.attrs_id WHERE r.msg_hash = ? AND r.key_hash = ?`),
+        byMessage: db.prepare('SELECT key_hash FROM requests WHERE msg_hash = ?'),
         deleteRow: db.prepare('DELETE FROM requests WHERE id = ?'),
+        deleteIterations: db.prepare('DELETE FROM request_iterations WHERE request_id = ?'),
+        deleteCall: db.prepare('DELETE FROM api_call_details WHERE request_id = ?'),
+        insertIterations: db.prepare('INSERT INTO request_iterations (request_id, iterations_json) VALUES (?, ?)'),
+        insertCall: db.prepare('INSERT INTO api_call_details (request_id, api_request_id, ttft_ms, initiator, worker_id, error_message) VALUES (?, ?, ?, ?, ?, ?)'),
+        attrs: db.prepare('INSERT INTO request_attrs (speed, geo, service_tier, version) VALUES (?, ?, ?, ?)'),
         limit: db.prepare(`INSERT OR IGNORE INTO limit_events (event_key, session_key, ts, limit_type, resets_at, text) VALUES (?, ?, ?, ?, ?, ?)`),
       };
     }
@@ -171,7 +194,7 @@ export class Ingestor {
     this.stmts = null;
   }
 
-  private dictId(table: 'models' | 'toolsets' | 'providers' | 'features', name: string): number {
+  private dictId(table: 'models' | 'toolsets' | 'providers' | 'features' | 'agents', name: string): number {
     const map = this.dict[table];
     let id = map.get(name);
     if (id === undefined) {
@@ -182,12 +205,25 @@ export class Ingestor {
     return id;
   }
 
-  projectId(name: string, projectPath: string | null): number {
-    let id = this.dict.projects.get(name);
+  private attrsId(speed: string | null, geo: string | null, tier: string | null, version: string | null): number {
+    const key = attrsKey(speed, geo, tier, version);
+    let id = this.dict.attrs.get(key);
     if (id === undefined) {
-      this.db.run('INSERT INTO projects (name, path) VALUES (?, ?)', [name, projectPath]);
+      this.statements().attrs.run([speed, geo, tier, version]);
       id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
-      this.dict.projects.set(name, id);
+      this.dict.attrs.set(key, id);
+    }
+    return id;
+  }
+
+  /** The project of a repository path (worktrees are already collapsed onto it); by name when no path is known. */
+  projectId(name: string, projectPath: string | null): number {
+    const key = projectPath || name;
+    let id = this.dict.projects.get(key);
+    if (id === undefined) {
+      this.db.run('INSERT INTO projects (key, name, path) VALUES (?, ?, ?)', [key, name, projectPath]);
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+      this.dict.projects.set(key, id);
     }
     return id;
   }
@@ -214,23 +250,24 @@ export class Ingestor {
     return this.db.getRowsModified() > 0;
   }
 
-  private lookup(key: string): RowInfo | undefined {
+  private lookup(key: string, messageId: string, hash: number): RowInfo | undefined {
     const known = this.rows.get(key);
     if (known || this.complete) return known;
     const s = this.statements().byKey;
-    s.bind([key]);
+    s.bind([messageHash(messageId), hash]);
     let info: RowInfo | undefined;
     if (s.step()) {
       const r = s.getAsObject();
+      const flags = Number(r.flags);
       info = {
         id: Number(r.id),
         hour: Math.floor(Number(r.ts) / HOUR_MS),
         total: Number(r.total),
         hasSpeed: Number(r.has_speed) === 1,
-        forked: Number(r.forked) === 1,
-        sidechain: Number(r.sidechain) === 1,
-        messageId: String(r.message_id ?? ''),
-        requestId: r.request_id === null ? null : String(r.request_id),
+        forked: (flags & FLAG.forked) !== 0,
+        sidechain: (flags & FLAG.sidechain) !== 0,
+        messageId,
+        requestless: (flags & FLAG.requestless) !== 0,
         tools: r.tools ? String(r.tools).split(', ') : [],
       };
       this.remember(key, info);
@@ -239,16 +276,19 @@ export class Ingestor {
     return info;
   }
 
-  /** Dedup keys of stored rows with this message.id. */
-  private keysForMessage(messageId: string): string[] {
-    const known = this.byMessage.get(messageId) ?? [];
-    if (this.complete) return known;
+  /** Identities (message.id + key hash) of stored rows with this message.id, with their key hashes. */
+  private keysForMessage(messageId: string): Array<{ key: string; hash: number }> {
+    const keys = new Map<string, number>();
+    for (const key of this.byMessage.get(messageId) ?? []) keys.set(key, Number(key.slice(key.lastIndexOf('\u0000') + 1)));
+    if (this.complete) return [...keys].map(([key, hash]) => ({ key, hash }));
     const s = this.statements().byMessage;
-    s.bind([messageId]);
-    const keys = new Set(known);
-    while (s.step()) keys.add(String(s.get()[0]));
+    s.bind([messageHash(messageId)]);
+    while (s.step()) {
+      const hash = Number(s.get()[0]);
+      keys.set(`${messageId}\u0000${hash}`, hash);
+    }
     s.reset();
-    return [...keys];
+    return [...keys].map(([key, hash]) => ({ key, hash }));
   }
 
   private remember(key: string, info: RowInfo): void {
@@ -275,7 +315,7 @@ export class Ingestor {
     const counts: ApplyCounts = { inserted: 0, updated: 0, duplicates: 0 };
     const best = new Map<string, { rec: IngestRecord; tools: string[]; total: number }>();
     for (const rec of records) {
-      const key = dedupKeyOf(rec.event);
+      const key = rowKeyOf(rec.event);
       const total = totalTokens(rec.event.usage);
       const prev = best.get(key);
       if (!prev) {
@@ -296,7 +336,7 @@ export class Ingestor {
 
   private applyOne(key: string, rec: IngestRecord, tools: string[], total: number, counts: ApplyCounts): void {
     const e = rec.event;
-    const existing = this.lookup(key);
+    const existing = this.lookup(key, e.messageId, keyHash(e));
     if (existing) {
       const merged = mergeTools(existing.tools, tools);
       const toolsChanged = merged.length !== existing.tools.length;
@@ -316,15 +356,15 @@ export class Ingestor {
     }
     // /btw replays: the same message under another requestId, one copy a sidechain. Keep the main copy.
     if (e.requestId) {
-      for (const otherKey of this.keysForMessage(e.messageId)) {
+      for (const { key: otherKey, hash } of this.keysForMessage(e.messageId)) {
         if (otherKey === key) continue;
-        const other = this.lookup(otherKey);
-        if (!other || other.requestId === null || other.sidechain === e.isSidechain) continue;
+        const other = this.lookup(otherKey, e.messageId, hash);
+        if (!other || other.requestless || other.sidechain === e.isSidechain) continue;
         if (e.isSidechain) {
           counts.duplicates++;
           return;
         }
-        this.statements().deleteRow.run([other.id]);
+        for (const stmt of ['deleteRow', 'deleteIterations', 'deleteCall'] as const) this.statements()[stmt].run([other.id]);
         this.touchedHours.add(other.hour);
         this.forget(otherKey, other);
         counts.duplicates++;
@@ -359,30 +399,37 @@ export class Ingestor {
     }
     const iterations = u.iterations && u.iterations.length > 1 ? JSON.stringify(u.iterations) : null;
     const c = rec.call;
-    const shared = [
+    const flags = packFlags({
+      internal: rec.source === 'internal', local: rec.executionMode === 'local', sidechain: e.isSidechain, priced: priced === 1,
+      placeholder: e.placeholder, forked: e.forked, requestless: !e.requestId, costKind,
+    });
+    const row = [
+      flags, sessionId, projectId, modelId, toolsetId, e.timestampMs,
       u.inputTokens, u.outputTokens, u.cacheCreationTokens, u.cacheCreation1hTokens, u.cacheReadTokens, u.webSearchRequests,
-      e.isSidechain ? 1 : 0, e.agentId, u.speed, u.inferenceGeo, u.serviceTier, e.version, e.placeholder ? 1 : 0, e.forked ? 1 : 0,
-      iterations, cost, priced, costKind, rec.fileId,
+      this.attrsId(u.speed, u.inferenceGeo, u.serviceTier, e.version), e.agentId ? this.dictId('agents', e.agentId) : null,
+      cost, rec.fileId,
       c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
-      c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null, c?.ttftMs ?? null,
-      c?.initiator ?? null, c?.workerId ?? null, c?.errorMessage ? c.errorMessage.slice(0, 2000) : null,
+      c && c.success !== null ? (c.success ? 1 : 0) : null, c?.durationMs ?? null,
     ];
+    const st = this.statements();
     let id: number;
     if (existingId === null) {
       id = this.nextId++;
-      this.statements().insert.run([
-        id, key, e.messageId, e.requestId, SOURCE_IDS[rec.source], EXECUTION_MODE_IDS[rec.executionMode],
-        sessionId, projectId, modelId, toolsetId, e.timestampMs, ...shared,
-      ]);
+      st.insert.run([id, messageHash(e.messageId), keyHash(e), ...row]);
     } else {
       id = existingId;
-      this.statements().update.run([sessionId, projectId, modelId, toolsetId, e.timestampMs, ...shared, id]);
+      st.update.run([...row, id]);
+      st.deleteIterations.run([id]);
+      st.deleteCall.run([id]);
     }
+    if (iterations !== null) st.insertIterations.run([id, iterations]);
+    const error = c?.errorMessage ? c.errorMessage.slice(0, 2000) : null;
+    if (c) st.insertCall.run([id, e.requestId, c.ttftMs, c.initiator, c.workerId, error]);
     const hour = Math.floor(e.timestampMs / HOUR_MS);
     this.touchedHours.add(hour);
     this.remember(key, {
       id, hour, total: totalTokens(u), hasSpeed: e.hasSpeed, forked: e.forked, sidechain: e.isSidechain,
-      messageId: e.messageId, requestId: e.requestId, tools,
+      messageId: e.messageId, requestless: !e.requestId, tools,
     });
   }
 
@@ -433,11 +480,12 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
   const rows = selectAll<Record<string, number | string | null>>(
     db,
     `SELECT r.id, m.name AS model, r.ts, r.input_tokens, r.output_tokens, r.cache_creation_tokens, r.cache_creation_1h_tokens,
-       r.cache_read_tokens, r.web_search_requests, r.speed, r.geo, r.service_tier, r.iterations_json
-     FROM requests r JOIN models m ON m.id = r.model_id
+       r.cache_read_tokens, r.web_search_requests, a.speed, a.geo, a.service_tier, i.iterations_json
+     FROM requests r JOIN models m ON m.id = r.model_id JOIN request_attrs a ON a.id = r.attrs_id
+     LEFT JOIN request_iterations i ON i.request_id = r.id
      WHERE r.cost_kind = 0`,
   );
-  const upd = db.prepare('UPDATE requests SET cost_usd = ?, priced = ? WHERE id = ?');
+  const upd = db.prepare(`UPDATE requests SET cost_usd = ?, flags = (flags & ~${FLAG.unpriced}) | ? WHERE id = ?`);
   try {
     for (const r of rows) {
       const usage: UsageForPricing = {
@@ -448,7 +496,7 @@ export function repriceAll(db: Database, overrides: PriceOverrides | undefined):
         iterations: r.iterations_json ? JSON.parse(String(r.iterations_json)) : undefined,
       };
       const p = priceRequest(String(r.model), Number(r.ts), usage, overrides);
-      upd.run([p.costUsd, p.priced ? 1 : 0, Number(r.id)]);
+      upd.run([p.costUsd, p.priced ? 0 : FLAG.unpriced, Number(r.id)]);
     }
   } finally {
     upd.free();

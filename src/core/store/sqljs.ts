@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type SqlValue = number | string | Uint8Array | null;
-export type BindParams = SqlValue[] | Record<string, SqlValue>;
+/** What a statement accepts: BigInt binds an exact 64-bit INTEGER (sql.js ≥ 1.8). */
+export type SqlParam = SqlValue | bigint;
+export type BindParams = SqlParam[] | Record<string, SqlParam>;
 
 export interface Statement {
   bind(params?: BindParams): boolean;

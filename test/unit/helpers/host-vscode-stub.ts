@@ -110,6 +110,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const tools = new Map<string, { invoke: (o: unknown, t: unknown) => unknown; prepareInvocation?: (o: unknown, t: unknown) => unknown }>();
   const statusBarItems: StubStatusBarItem[] = [];
+  const treeViews: { id: string; treeDataProvider: unknown; visible: boolean }[] = [];
   const watchers: StubWatcher[] = [];
   const messages: { level: string; text: string; items: unknown[] }[] = [];
   const logLines: string[] = [];
@@ -136,6 +137,17 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
     CancellationError,
     CancellationTokenSource,
     StatusBarAlignment: { Left: 1, Right: 2 },
+    TreeItem: class {
+      description?: string;
+      tooltip?: unknown;
+      iconPath?: unknown;
+      command?: unknown;
+      contextValue?: string;
+      constructor(public label: string, public collapsibleState = 0) {}
+    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class { constructor(public id: string, public color?: unknown) {} },
+    extensions: { getExtension: () => undefined },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ViewColumn: { Active: -1, One: 1 },
     ConfigurationTarget: { Global: 1, Workspace: 2 },
@@ -197,6 +209,12 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
       async showTextDocument(doc: unknown) {
         return doc;
       },
+      createTreeView(id: string, opts: { treeDataProvider: unknown }) {
+        const visibility = new EventEmitter<{ visible: boolean }>();
+        const view = { id, treeDataProvider: opts.treeDataProvider, visible: false, onDidChangeVisibility: visibility.event, dispose() {} };
+        treeViews.push(view);
+        return view;
+      },
       registerWebviewPanelSerializer() {
         return { dispose() {} };
       },
@@ -219,6 +237,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
         };
       },
       onDidChangeConfiguration: configChange.event,
+      onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
       createFileSystemWatcher(pattern: RelativePattern) {
         const w: StubWatcher = { base: pattern.base.fsPath, pattern: pattern.pattern, create: new EventEmitter(), change: new EventEmitter(), del: new EventEmitter(), disposed: false };
         watchers.push(w);
@@ -231,7 +250,7 @@ export function createVscodeStub(config: Record<string, unknown> = {}) {
       fs: { writeFile: async () => undefined },
     },
   };
-  return { vscode, commands, tools, statusBarItems, watchers, messages, logLines, openedDocuments, progressTitles, configChange, quickPickAnswers, messageAnswers, config };
+  return { vscode, treeViews, commands, tools, statusBarItems, watchers, messages, logLines, openedDocuments, progressTitles, configChange, quickPickAnswers, messageAnswers, config };
 }
 
 export type VscodeStub = ReturnType<typeof createVscodeStub>;

@@ -11,6 +11,8 @@ export interface AssistantOpts {
   model?: string;
   timestamp?: string;
   cwd?: string;
+  /** New era only (default 'main'). */
+  gitBranch?: string;
   input?: number;
   output?: number;
   cacheCreation?: number;
@@ -103,7 +105,7 @@ export function assistantLine(o: AssistantOpts): string {
   if (requestId !== null) line.requestId = requestId;
   Object.assign(line, {
     type: 'assistant', uuid: o.uuid ?? fakeUuid(), timestamp: o.timestamp ?? '2026-06-06T00:16:18.724Z', userType: 'external',
-    entrypoint: 'claude-vscode', cwd, sessionId, version: o.version ?? '2.1.138', gitBranch: 'main',
+    entrypoint: 'claude-vscode', cwd, sessionId, version: o.version ?? '2.1.138', gitBranch: o.gitBranch ?? 'main',
   });
   if (o.agentId) line.agentId = o.agentId;
   if (o.forkedFrom) line.forkedFrom = o.forkedFrom;

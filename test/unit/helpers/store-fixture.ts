@@ -1,9 +1,11 @@
-// Test store: an in-memory sql.js DB with THE schema and its indexes, dictionaries filled on demand,
+// Test store: an in-memory sql.js DB with THE schema (schema 1 + every migration) and its indexes, dictionaries filled on demand,
 // requests inserted, and rollup_hour rebuilt from requests by the ingest's own rebuildRollups (the
 // schema's definition: rollup_hour = SELECT … FROM requests GROUP BY its key).
 import { getSqlJs } from '../../../src/core/store/sqljs';
 import type { Database } from '../../../src/core/store/sqljs';
-import { EXECUTION_MODE_IDS, REQUEST_INDEXES_SQL, SCHEMA_SQL, SOURCE_IDS } from '../../../src/core/store/schema';
+import { SOURCE_IDS } from '../../../src/core/store/schema';
+import { packFlags } from '../../../src/core/store/migration-2-compact';
+import { migrateSchema } from '../../../src/core/store/migrations';
 import { rebuildRollups as rebuildRollupsOfStore } from '../../../src/core/store/ingest';
 
 export interface FixtureRequest {
@@ -13,6 +15,8 @@ export interface FixtureRequest {
   session?: string;
   sessionTitle?: string | null;
   project?: string;
+  /** Repository path of the project (its identity); none: the project is known by name only. */
+  projectPath?: string;
   model?: string;
   /** The tool set as stored: distinct sorted names joined by ", "; '' = no tool. */
   tools?: string;
@@ -29,8 +33,7 @@ export interface FixtureRequest {
 export async function createStore(): Promise<Database> {
   const SQL = await getSqlJs();
   const db = new SQL.Database();
-  db.run(SCHEMA_SQL);
-  db.run(REQUEST_INDEXES_SQL);
+  migrateSchema(db);
   return db;
 }
 
@@ -38,6 +41,15 @@ function dictId(db: Database, table: string, name: string): number {
   const found = db.exec(`SELECT id FROM ${table} WHERE name = ?`, [name]);
   if (found.length) return found[0].values[0][0] as number;
   db.run(`INSERT INTO ${table} (name) VALUES (?)`, [name]);
+  return db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
+}
+
+/** Projects are keyed by repository path (by name when a row gives none, like an API-log project). */
+function projectRowId(db: Database, name: string, projectPath: string | null): number {
+  const key = projectPath || name;
+  const found = db.exec('SELECT id FROM projects WHERE key = ?', [key]);
+  if (found.length) return found[0].values[0][0] as number;
+  db.run('INSERT INTO projects (key, name, path) VALUES (?, ?, ?)', [key, name, projectPath]);
   return db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
 }
 
@@ -53,18 +65,23 @@ let dedupCounter = 0;
 /** Inserts requests (and their dictionary rows), then rebuilds rollup_hour. */
 export function insertRequests(db: Database, rows: FixtureRequest[]): void {
   db.run('BEGIN');
-  const stmt = db.prepare(`INSERT INTO requests (dedup_key, source, execution_mode, session_id, project_id, model_id,
+  const stmt = db.prepare(`INSERT INTO requests (msg_hash, key_hash, flags, session_id, project_id, model_id,
     toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens,
-    web_search_requests, sidechain, cost_usd, priced) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?)`);
+    web_search_requests, attrs_id, cost_usd) VALUES (?,0,?,?,?,?,?,?,?,?,?,0,?,?,?,?)`);
+  const attrsId = db.exec('SELECT id FROM request_attrs WHERE speed IS NULL AND geo IS NULL AND service_tier IS NULL AND version IS NULL')[0]?.values[0][0]
+    ?? (db.run('INSERT INTO request_attrs DEFAULT VALUES'), db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
   for (const r of rows) {
     const source = SOURCE_IDS[r.source ?? 'claude_code'];
-    const projectId = dictId(db, 'projects', r.project ?? 'demo');
+    const flags = packFlags({
+      internal: source === 1, local: r.executionMode === 'local', sidechain: r.sidechain === true, priced: r.priced !== false,
+      placeholder: false, forked: false, requestless: false, costKind: 0,
+    });
+    const projectId = projectRowId(db, r.project ?? 'demo', r.projectPath ?? null);
     const sess = sessionId(db, r.session ?? 's1', projectId, r.sessionTitle ?? null, source);
     stmt.run([
-      `k${++dedupCounter}`, source, EXECUTION_MODE_IDS[r.executionMode ?? 'cloud'], sess, projectId,
+      ++dedupCounter, flags, sess, projectId,
       dictId(db, 'models', r.model ?? 'claude-sonnet-4-5-20250929'), dictId(db, 'toolsets', r.tools ?? ''),
-      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0,
-      r.sidechain ? 1 : 0, r.cost ?? 0, r.priced === false ? 0 : 1,
+      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0, attrsId, r.cost ?? 0,
     ]);
   }
   stmt.free();

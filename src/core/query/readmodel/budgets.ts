@@ -1,5 +1,6 @@
 // Spending budgets: the daily / monthly bars of the panel, from the period spend in the read model
 // and the user's limits (settings). Pure: the host re-applies it when only the settings change.
+import { linearProjection } from './comparison';
 
 export type BudgetState = 'ok' | 'warn' | 'over';
 export interface Budget {
@@ -7,9 +8,9 @@ export interface Budget {
   spentUsd: number;
   /** spent / limit × 100. */
   pct: number;
-  /** Linear projection to the end of the day / month. */
-  projectedUsd: number;
-  projectedPct: number;
+  /** Linear projection to the end of the day / month (the KPI's rule); null while too little of it has passed. */
+  projectedUsd: number | null;
+  projectedPct: number | null;
   /** green < 80 % ≤ amber < 100 % ≤ red (on spent). */
   state: BudgetState;
   /** The period: "YYYY-MM-DD" (daily) or "YYYY-MM" (monthly), in tz. */
@@ -30,10 +31,9 @@ export interface BudgetLimits { daily?: number | null; monthly?: number | null }
 function budgetOf(limit: number | null | undefined, spend: PeriodSpend): Budget | null {
   if (limit == null || !Number.isFinite(limit) || limit <= 0) return null;
   const pct = (spend.usd / limit) * 100;
-  // Before a tenth of the period has passed a linear projection is noise: show the spend itself.
-  const projectedUsd = spend.elapsed >= 0.1 ? spend.usd / spend.elapsed : spend.usd;
+  const projectedUsd = linearProjection(spend.usd, spend.elapsed);
   return {
-    limitUsd: limit, spentUsd: spend.usd, pct, projectedUsd, projectedPct: (projectedUsd / limit) * 100,
+    limitUsd: limit, spentUsd: spend.usd, pct, projectedUsd, projectedPct: projectedUsd === null ? null : (projectedUsd / limit) * 100,
     state: pct >= 100 ? 'over' : pct >= 80 ? 'warn' : 'ok', period: spend.period,
   };
 }

@@ -10,6 +10,7 @@ import { callSections } from './apiLogs';
 import { budgetsFor } from './budgets';
 import type { BudgetLimits } from './budgets';
 import { dailyPeaks, dailySeries, heatmapOf, modelSlices } from './charts';
+import { fairPrevious } from './comparison';
 import { compileFilter, loadDictionaries } from './compileFilter';
 import { filterControls } from './controls';
 import { tableOf } from './figures';
@@ -70,13 +71,14 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const totals = sums.totals;
   lap('scan');
 
-  const daily = dailySeries(sums.byDay, startMs, endMs, tz);
+  const daily = dailySeries(sums.byDay, startMs, endMs, tz, nowMs);
   lap('daily');
 
-  const previous = previousTotals(db, compiled, filter, startMs, endMs, exactTimes);
+  const compared = fairPrevious(filter, startMs, endMs, nowMs);
+  const previous = previousTotals(db, compiled, compared, exactTimes);
   lap('previous');
 
-  const kpis = panelKpis(sums, previous.totals, filter, startMs, endMs, nowMs);
+  const kpis = panelKpis(sums, previous, filter, startMs, endMs, nowMs);
   lap('kpis');
 
   const models = modelRows(sums, dict);
@@ -109,7 +111,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
     generatedAt: new Date(nowMs).toISOString(),
     nowMs,
     filter,
-    window: { startMs, endMs, tz, label, days: daily.length, previous: previous.range, shortRange },
+    window: { startMs, endMs, tz, label, days: daily.length, previous: compared, shortRange },
     dataState: !hasData ? 'no_data' : totals.requests === 0 ? 'no_rows' : 'ok',
     scanned: { roots: [...(opts.roots ?? [])], files: opts.files ?? null },
     demoMode: opts.demoMode === true,

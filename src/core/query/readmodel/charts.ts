@@ -4,10 +4,14 @@ import { Acc } from './facts';
 import type { FactSums, HeatGrids } from './fold';
 import type { DailyPeak, DailyPoint, Heatmap, HeatmapPeak, ModelRow, ModelSlice } from './types';
 
-/** Every local day of the window (zero-filled), cumulative cost in order. */
-export function dailySeries(byDay: FactSums['byDay'], startMs: number, endMs: number, tz: string): DailyPoint[] {
+/**
+ * Every local day of the window (zero-filled), cumulative cost in order. The cumulative line stops at
+ * today: days after `nowMs` have none (null), so it never runs flat through the future.
+ */
+export function dailySeries(byDay: FactSums['byDay'], startMs: number, endMs: number, tz: string, nowMs: number): DailyPoint[] {
   const firstDay = localDayNumber(startMs, tz);
   const lastDay = localDayNumber(endMs - 1, tz);
+  const today = localDayNumber(nowMs, tz);
   const daily: DailyPoint[] = [];
   let cumulative = 0;
   for (let day = firstDay; day <= lastDay; day++) {
@@ -17,7 +21,7 @@ export function dailySeries(byDay: FactSums['byDay'], startMs: number, endMs: nu
     all.addAcc(d.sub);
     cumulative += all.cost;
     daily.push({
-      ...all.metrics(), day: dayNumberToKey(day), startMs: Math.max(startMs, startOfLocalDay(day, tz)), cumulativeCost: cumulative,
+      ...all.metrics(), day: dayNumberToKey(day), startMs: Math.max(startMs, startOfLocalDay(day, tz)), cumulativeCost: day > today ? null : cumulative,
       mainTokens: d.main.tokens, subagentTokens: d.sub.tokens, mainCost: d.main.cost, subagentCost: d.sub.cost,
     });
   }

@@ -4,6 +4,7 @@
 //
 // API logs: a provider filter needs `requests` (rollup_hour has no provider), so the filter compiles
 // to disjoint parts — Claude Code rows (rollup) and API-log rows (raw).
+import { loadProjects, projectMatches, type ProjectIdentity } from '../projects';
 import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../../store/schema';
 import { selectAll } from '../../store/sqljs';
 import type { Database, SqlValue } from '../../store/sqljs';
@@ -24,7 +25,10 @@ const NOTHING: CompiledFilter = { parts: [], empty: true };
 
 
 export interface Dictionaries {
+  /** Unique display names ("app (a)" / "app (b)" for two checkouts named alike). */
   projects: Map<number, string>;
+  /** Each project's identity, for a filter that names a folder or a path. */
+  projectIdentities: ProjectIdentity[];
   models: Map<number, string>;
   toolsets: Map<number, string>;
   providers: Map<number, string>;
@@ -37,8 +41,9 @@ export function loadDictionaries(db: Database): Dictionaries {
     for (const r of selectAll<{ id: number; name: string }>(db, `SELECT id, name FROM ${table}`)) m.set(Number(r.id), String(r.name));
     return m;
   };
+  const projectIdentities = loadProjects(db);
   return {
-    projects: load('projects'), models: load('models'), toolsets: load('toolsets'), providers: load('providers'), features: load('features'),
+    projects: new Map(projectIdentities.map((p) => [p.id, p.name])), projectIdentities, models: load('models'), toolsets: load('toolsets'), providers: load('providers'), features: load('features'),
   };
 }
 
@@ -50,8 +55,8 @@ export interface CompileOptions {
 }
 
 /**
- * The filter as WHERE fragments over ids. Project: the exact canonical name when one matches (the
- * panel's select), else a case-insensitive substring (a filter handed over from llm_costs_query).
+ * The filter as WHERE fragments over ids. Project: the exact display name when one matches (the
+ * panel's select), else a case-insensitive substring of a name or path (a filter from llm_costs_query).
  *
  * Cost view: calls that cost nothing by design are left out. The store marks them cost_kind 2, which
  * ingest sets exactly for local calls (execution_mode 1; a local line's logged cost is ignored, and
@@ -64,8 +69,8 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
   if (filter.project != null) {
     let ids = [...dict.projects].filter(([, n]) => n === filter.project).map(([id]) => id);
     if (ids.length === 0) {
-      const needle = filter.project.toLowerCase();
-      ids = [...dict.projects].filter(([, n]) => n.toLowerCase().includes(needle)).map(([id]) => id);
+      const needle = filter.project;
+      ids = dict.projectIdentities.filter((p) => projectMatches(p, needle)).map((p) => p.id);
     }
     if (ids.length === 0) return NOTHING;
     common.push(`project_id IN (${ids.map(() => '?').join(',')})`);

@@ -2,7 +2,8 @@
 // per-request figures, main vs subagent and cloud vs local splits; and the one-line insight.
 import type { Metrics } from '../../types';
 import type { Database } from '../../store/sqljs';
-import { DAY_MS, previousWindow } from '../windows';
+import { DAY_MS } from '../windows';
+import { linearProjection, periodElapsed, type ComparedStretches } from './comparison';
 import type { CompiledFilter, Dictionaries } from './compileFilter';
 import { sumRange } from './facts';
 import { nameOf, pct, round1 } from './figures';
@@ -10,35 +11,30 @@ import type { PanelFilter } from './filterState';
 import type { FactSums } from './fold';
 import type { Insight, Kpi, PanelKpis, SplitFigures } from './types';
 
-function kpi(value: number, previous: number | null, projection: number | null): Kpi {
+function kpi(value: number, previous: number | null, monthElapsed: number | null): Kpi {
   const deltaPct = previous == null || previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
-  return { value, previous, deltaPct, projectedMonth: projection == null ? null : value * projection };
+  return { value, previous, deltaPct, projectedMonth: monthElapsed == null ? null : linearProjection(value, monthElapsed) };
 }
 
-/** The previous window of equal length (for the card deltas) and its totals; none for "all". */
+/** The totals of the stretch the cards compare with (fairPrevious); none for "all". */
 export function previousTotals(
-  db: Database, compiled: CompiledFilter, filter: PanelFilter, startMs: number, endMs: number, exactTimes: boolean,
-): { range: { startMs: number; endMs: number } | null; totals: Metrics | null } {
-  const range = filter.range === 'all' ? null : previousWindow({ startMs, endMs });
-  return { range, totals: range ? sumRange(db, compiled, range.startMs, range.endMs, exactTimes) : null };
+  db: Database, compiled: CompiledFilter, range: ComparedStretches | null, exactTimes: boolean,
+): Metrics | null {
+  return range ? sumRange(db, compiled, range.startMs, range.endMs, exactTimes) : null;
 }
 
 export function panelKpis(
   sums: FactSums, prevTotals: Metrics | null, filter: PanelFilter, startMs: number, endMs: number, nowMs: number,
 ): PanelKpis {
   const totals = sums.totals;
-  // Month projection: this_month only, linear in the elapsed share of the month.
-  let projection: number | null = null;
-  if (filter.range === 'this_month' && nowMs > startMs) {
-    const elapsed = Math.min(1, (nowMs - startMs) / (endMs - startMs));
-    projection = elapsed >= 1 / 62 ? 1 / elapsed : null;
-  }
+  // Month projection: this_month only; the same rule as the monthly budget bar (linearProjection).
+  const monthElapsed = filter.range === 'this_month' ? periodElapsed(nowMs, startMs, endMs) : null;
   const elapsedDays = Math.max(1, Math.ceil((Math.min(endMs, Math.max(nowMs, startMs + 1)) - startMs) / DAY_MS));
   const split = (m: Metrics): SplitFigures => ({ requests: m.requests, total_tokens: m.total_tokens, cost_usd: m.cost_usd });
   return {
-    requests: kpi(totals.requests, prevTotals?.requests ?? null, projection),
-    totalTokens: kpi(totals.total_tokens, prevTotals?.total_tokens ?? null, projection),
-    cost: kpi(totals.cost_usd, prevTotals?.cost_usd ?? null, projection),
+    requests: kpi(totals.requests, prevTotals?.requests ?? null, monthElapsed),
+    totalTokens: kpi(totals.total_tokens, prevTotals?.total_tokens ?? null, monthElapsed),
+    cost: kpi(totals.cost_usd, prevTotals?.cost_usd ?? null, monthElapsed),
     requestsPerDay: totals.requests / elapsedDays,
     costPerRequest: totals.requests > 0 ? totals.cost_usd / totals.requests : null,
     buckets: {

@@ -50,7 +50,8 @@ export interface DailyPoint extends Metrics {
   day: string;
   /** First instant of the local day. */
   startMs: number;
-  cumulativeCost: number;
+  /** Cost from the window's start through this day; null for days after today. */
+  cumulativeCost: number | null;
   mainTokens: number;
   subagentTokens: number;
   mainCost: number;
@@ -207,7 +208,11 @@ export interface PanelReadModel {
     startMs: number; endMs: number; tz: string; label: string;
     /** Local calendar days covered (the daily series length). */
     days: number;
-    previous: { startMs: number; endMs: number } | null;
+    /**
+     * What the card deltas compare with: the previous stretch of the same elapsed length ("Nov 1–3"
+     * for "This month" on Dec 3; `currentLabel` "Dec 1–3"). Null for "all".
+     */
+    previous: { startMs: number; endMs: number; label: string; currentLabel: string } | null;
     /** True when the window is ≤ 48 h and the time series is present. */
     shortRange: boolean;
   };

@@ -29,9 +29,24 @@ export function resolvePanelWindow(db: Database, filter: PanelFilter, nowMs: num
     const until = filter.until ? parseDayKey(filter.until) : null;
     const today = localDayNumber(nowMs, tz);
     const a = from ?? today, b = until ?? today;
-    startMs = startOfLocalDay(Math.min(a, b), tz);
-    endMs = startOfLocalDay(Math.max(a, b) + 1, tz);
     label = `${dayNumberToKey(Math.min(a, b))} – ${dayNumberToKey(Math.max(a, b))}`;
+    // Only the days that can hold data are built (the daily series is one point per day): a custom range
+    // costs what the data spans, not what was typed (a year 0001 would be 740,000 days).
+    let first = Math.min(a, b), last = Math.max(a, b);
+    if (hasData) {
+      const dataFirst = localDayNumber(earliest as number, tz);
+      const dataLast = Math.max(localDayNumber(latest as number, tz), today);
+      if (first <= dataLast && last >= dataFirst) {
+        first = Math.max(first, dataFirst);
+        last = Math.min(last, dataLast);
+      } else {
+        last = first; // nothing can match: one empty day
+      }
+    } else {
+      first = last = Math.min(Math.max(first, today - 1), today);
+    }
+    startMs = startOfLocalDay(first, tz);
+    endMs = startOfLocalDay(last + 1, tz);
   } else {
     const w = resolveWindow(filter.range, tz, nowMs, {
       earliestMs: hasData ? (earliest as number) : null,

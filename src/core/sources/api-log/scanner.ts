@@ -39,6 +39,7 @@ export function usageEventOf(call: ApiCall): UsageEvent {
     requestId: call.requestId,
     sessionId: call.sessionId,
     cwd: null,
+    gitBranch: null,
     isSidechain: false,
     agentId: null,
     model: call.model,

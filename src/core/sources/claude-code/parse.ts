@@ -133,6 +133,7 @@ function parseAssistant(row: Json, line: string, fallbackSessionId?: string): Pa
     requestId: nonEmptyString(row.requestId),
     sessionId,
     cwd: nonEmptyString(row.cwd),
+    gitBranch: nonEmptyString(row.gitBranch),
     isSidechain: row.isSidechain === true,
     agentId: nonEmptyString(row.agentId),
     model,
