@@ -9,6 +9,7 @@ import type { ScanSummary } from './core/engine-api';
 import { QueryParamError } from './core/query/types';
 import { parseParamsJson } from './core/query/paramsJson';
 import { buildReport, renderReportTable, REPORT_KINDS, type ReportKind } from './core/query/report';
+import { anomalyReportOptions, clipAnomalies, renderAnomalyTable } from './core/query/anomalies';
 import { validatePriceOverrides } from './core/pricing';
 import { DEFAULT_PLAN_PRICES, PLAN_SETTINGS, detectPlanOffline, type PlanSetting } from './core/limits/plan';
 import { computePlanValue, describePlanValue, resolvePlan } from './core/query/planValue';
@@ -106,13 +107,22 @@ async function reportValue(ctx: CommandContext, engine: Engine): Promise<void> {
   ctx.out(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
 }
 
+/** `report anomalies`: unusual days (and sessions); --json prints the flagged days as an array. */
+async function anomalyReport(ctx: CommandContext, engine: Engine): Promise<void> {
+  const { options } = ctx.args;
+  const opts = anomalyReportOptions({ tz: options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone, since: options.since, until: options.until });
+  const report = clipAnomalies(await engine.anomalies({ tz: opts.tz, since: opts.since }, ctx.now()), opts.until);
+  ctx.out(options.json ? `${JSON.stringify(report.days, null, 2)}\n` : `${renderAnomalyTable(report)}\n`);
+}
+
 /** `report <kind>`: one runner per kind (a new report is one entry). */
 const REPORTS: Record<string, (ctx: CommandContext, engine: Engine) => Promise<void>> = {
   ...Object.fromEntries(REPORT_KINDS.map((kind) => [kind, reportRunner(kind)])),
   value: reportValue,
+  anomalies: anomalyReport,
 };
 /** Options only some reports take. */
-const REPORT_ONLY_OPTIONS: Record<string, readonly string[]> = { month: ['value'], plan: ['value'], since: REPORT_KINDS, until: REPORT_KINDS };
+const REPORT_ONLY_OPTIONS: Record<string, readonly string[]> = { month: ['value'], plan: ['value'], since: [...REPORT_KINDS, 'anomalies'], until: [...REPORT_KINDS, 'anomalies'] };
 
 async function scannedEngine(ctx: CommandContext, always = false): Promise<{ engine: Engine; summary: ScanSummary | null }> {
   const engine = await ctx.openEngine();

@@ -1,6 +1,8 @@
 // The core facade: one sql.js database, the sources that feed it, and the read side (query, status,
 // panel read model). Calls are serialised: sql.js is single-threaded and a scan must not interleave with
 // a read. Used in-process by the CLI and the benchmark, and inside a worker thread by the extension.
+import { answerQuery } from './query/answer';
+import { findAnomalies, type AnomalyReport } from './query/anomalies';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from './engine-api';
@@ -18,7 +20,6 @@ import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
 import type { Database } from './store/sqljs';
-import { runQuery } from './query/run';
 import type { QueryResult } from './query/types';
 import type { StatusOptions, StatusResult } from './limits/status';
 import { statusWithPlanValue } from './query/planValue';
@@ -278,8 +279,14 @@ export class Engine implements EngineApi {
     return this.serial(() => {
       // Queued behind a scan, the caller may have given up: skip the work then.
       opts.signal?.throwIfAborted();
-      return runQuery(this.db, params, nowMs);
+      return answerQuery(this.db, params, nowMs);
     });
+  }
+
+  /** Unusual days and sessions (`report anomalies`, the panel's insight strip, the once-a-day notification). */
+  anomalies(opts: { tz: string; since: string | null }, nowMs: number = Date.now()): Promise<AnomalyReport> {
+    const filter = { source: 'all', project: null, models: null, executionMode: null, tz: opts.tz } as const;
+    return this.serial(() => findAnomalies(this.db, filter, nowMs, opts.since));
   }
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {

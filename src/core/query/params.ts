@@ -148,6 +148,12 @@ export function validateQueryParams(
     compare = compareIn;
   }
 
+  const anomaliesIn = get('anomalies');
+  if (anomaliesIn !== undefined && typeof anomaliesIn !== 'boolean') {
+    throw new QueryParamError('anomalies', `must be true or false (got ${describe(anomaliesIn)})`);
+  }
+  const anomalies = anomaliesIn === true;
+
   let limit = DEFAULT_LIMIT;
   const limitIn = get('limit');
   if (limitIn !== undefined) {
@@ -222,5 +228,5 @@ export function validateQueryParams(
     ({ startMs, endMs, label } = w);
   }
 
-  return { startMs, endMs, label, tz, groupBy, source, project, models, executionMode, compare, limit };
+  return { startMs, endMs, label, tz, groupBy, source, project, models, executionMode, compare, limit, ...(anomalies ? { anomalies } : {}) };
 }

@@ -35,6 +35,10 @@ export const QUERY_PARAMS_SCHEMA = {
     },
     execution_mode: { type: 'string', enum: [...EXECUTION_MODES], description: 'Only meaningful for internal API logs' },
     compare: { type: 'boolean', description: 'Also return the previous window of equal length with per-metric delta %' },
+    anomalies: {
+      type: 'boolean',
+      description: 'Also return unusual spending in the window: days costing ≥ 3× the median of the previous 28 active days (and sessions ≥ 4× the median of the previous 50), far outside their usual spread',
+    },
     tz: { type: 'string', description: 'IANA time zone for day/hour boundaries (default: the machine zone)' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: `Max groups returned (default ${DEFAULT_LIMIT}), sorted by cost` },
   },

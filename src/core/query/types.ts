@@ -23,6 +23,7 @@ export interface QueryParamsInput {
   models?: string[] | string;
   execution_mode?: 'cloud' | 'local';
   compare?: boolean;
+  anomalies?: boolean;
   tz?: string;
   limit?: number;
 }
@@ -42,6 +43,8 @@ export interface QueryParams {
   executionMode: 'cloud' | 'local' | null;
   compare: boolean;
   limit: number;
+  /** Also flag unusual days and sessions in the window (src/core/query/anomalies.ts). */
+  anomalies?: boolean;
 }
 
 export interface QueryWindow { start: string; end: string; tz: string; label: string }
@@ -92,7 +95,12 @@ export interface QueryResult {
   totals: MetricsWithStats;
   groups?: GroupRow[];
   previous?: { window: QueryWindow; totals: MetricsWithStats; delta_pct: Record<keyof Metrics, number | null> };
+  /** With `anomalies: true`: unusual days of the window (in tz) and sessions that started in it. */
+  anomalies?: { days: WindowDayAnomaly[]; sessions: WindowSessionAnomaly[] };
 }
+
+export interface WindowDayAnomaly { day: string; cost_usd: number; baseline_usd: number; ratio: number; explanation: string }
+export interface WindowSessionAnomaly { session: string; label: string; started_at: string; cost_usd: number; baseline_usd: number; ratio: number }
 
 /** A bad param: the message names the key. Callers map it to exit code 2 / an Error / a tool error. */
 export class QueryParamError extends Error {
