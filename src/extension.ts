@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { EngineApi } from './core/engine-api';
 import { registerCommands } from './host/commands';
 import { BudgetAlerts } from './host/budgetAlerts';
+import { ANOMALY_SETTING, AnomalyAlerts } from './host/anomalyAlerts';
 import { budgetLimitsFromSettings, registerCostsPanel } from './host/costsPanel';
 import { EngineClient } from './host/engineClient';
 import { registerQueryTool } from './host/lmTool';
@@ -66,6 +67,17 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     localize: (message, ...args) => vscode.l10n.t(message, ...args),
   });
   void rt.firstScanDone.then(() => budgetAlerts.check(), () => undefined);
+  const anomalyAlerts = new AnomalyAlerts({
+    engine,
+    enabled: () => vscode.workspace.getConfiguration('claudeCosts').get<boolean>(ANOMALY_SETTING, true) !== false,
+    disable: () => vscode.workspace.getConfiguration('claudeCosts').update(ANOMALY_SETTING, false, vscode.ConfigurationTarget.Global),
+    state: context.globalState,
+    notify: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
+    openPanel: () => panel.open({ range: 'today' }),
+    log,
+    localize: (message, ...args) => vscode.l10n.t(message, ...args),
+  });
+  void rt.firstScanDone.then(() => anomalyAlerts.check(), () => undefined);
   const client = engine;
   const sideBar = new SideBarView(vscode, {
     engine: client,
@@ -81,7 +93,9 @@ export function activate(context: vscode.ExtensionContext): ClaudeCostsApi {
     rt,
     panel,
     budgetAlerts,
+    anomalyAlerts,
     engine.onDidChangeData(() => budgetAlerts.schedule()),
+    engine.onDidChangeData(() => anomalyAlerts.schedule()),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('claudeCosts.budget')) budgetAlerts.schedule(); }),
     ...registerCommands(vscode, {
       engine,

@@ -46,8 +46,11 @@ export type HostToWebview =
   | { type: 'error'; requestId: number | null; message: string }
   | { type: 'notice'; message: string };
 
-/** Webview state persisted with vscode.setState (and handed to the serializer on reload). */
-export interface PanelWebviewState { filter: PanelFilter }
+/**
+ * Webview state persisted with vscode.setState (and handed to the serializer on reload). `trail` is the
+ * page's drill-down Back stack (webview/drill.ts); only the page reads it, and re-validates it.
+ */
+export interface PanelWebviewState { filter: PanelFilter; trail?: unknown }
 
 /**
  * What the page knows before any message: the UI language and the translated strings (the host's
@@ -71,6 +74,7 @@ export const MAX_MODELS = 500;
 export const MAX_MODEL_ID_CHARS = 200;
 export const MAX_PROJECT_CHARS = 500;
 export const MAX_PROVIDER_CHARS = 200;
+export const MAX_SESSION_CHARS = 200;
 const DAY_KEY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 type Result<T> = T | { error: string };
@@ -110,7 +114,7 @@ export function customDayProblem(day: unknown, nowMs?: number): string | null {
  */
 export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number): Result<PanelFilter> {
   if (!isObject(raw)) return { error: `${path}: must be an object` };
-  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'view', 'interval'];
+  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'session', 'view', 'interval'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) return { error: `${path}.${k}: unknown field` };
   if (!oneOf(raw.range, RANGE_PRESETS)) return { error: `${path}.range: must be one of ${RANGE_PRESETS.join(', ')}` };
   for (const k of ['from', 'until'] as const) {
@@ -154,11 +158,17 @@ export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number):
     if (raw.provider.length > MAX_PROVIDER_CHARS) return { error: `${path}.provider: at most ${MAX_PROVIDER_CHARS} characters` };
     provider = raw.provider === '' ? null : raw.provider;
   }
+  let session: string | null = null;
+  if (raw.session !== null && raw.session !== undefined) {
+    if (typeof raw.session !== 'string') return { error: `${path}.session: must be a string or null` };
+    if (raw.session.length > MAX_SESSION_CHARS) return { error: `${path}.session: at most ${MAX_SESSION_CHARS} characters` };
+    session = raw.session === '' ? null : raw.session;
+  }
   const view = raw.view ?? 'cost';
   if (!oneOf(view, PANEL_VIEWS)) return { error: `${path}.view: must be one of ${PANEL_VIEWS.join(', ')}` };
   const interval = raw.interval ?? '15m';
   if (!oneOf(interval, SERIES_INTERVALS)) return { error: `${path}.interval: must be one of ${SERIES_INTERVALS.join(', ')}` };
-  return { range: raw.range, from, until, tz, source, project, models, provider, view, interval };
+  return { range: raw.range, from, until, tz, source, project, models, provider, ...(session !== null ? { session } : {}), view, interval };
 }
 
 /** A partial filter (e.g. from the query command) laid over a base; invalid → the reason. */

@@ -198,3 +198,25 @@ export async function bothSourcesStore(): Promise<Database> {
   await scanApiLogs(db, apiLogFiles(NOW));
   return db;
 }
+
+/** The runaway session of spikeStore: a day that costs far more than the user's usual. */
+export const SPIKE_DAY = '2026-03-13';
+export const SPIKE_SESSION = 'session-runaway';
+
+/** The populated store plus one runaway agent loop on SPIKE_DAY (60 Opus responses with big cache reads). */
+export async function spikeStore(): Promise<Database> {
+  const db = await populatedStore();
+  const start = Date.parse(`${SPIKE_DAY}T09:00:00.000Z`);
+  const rows: FixtureRequest[] = [];
+  for (let i = 0; i < 60; i++) {
+    const input = 5, output = 4000, cacheCreation = 30_000, cacheRead = 300_000;
+    const p = PRICES['claude-opus-4-6'];
+    rows.push({
+      ts: start + i * 45_000, session: SPIKE_SESSION, sessionTitle: 'Runaway agent loop', project: 'billing-api', model: 'claude-opus-4-6',
+      tools: 'Bash', input, output, cacheCreation, cacheRead,
+      cost: (input * p[0] + output * p[1] + cacheCreation * p[2] + cacheRead * p[3]) / 1e6,
+    });
+  }
+  insertRequests(db, rows);
+  return db;
+}

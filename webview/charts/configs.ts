@@ -5,6 +5,14 @@ import type { Theme } from '../theme';
 import { alpha } from '../theme';
 import { compact, dayFull, dayLabel, dateTimeFull, pct, timeLabel, usd } from '../format';
 import type { ChartBuilder } from './chart-card';
+import { flaggedDays, unusualDayMarkers } from './markers';
+import * as l10n from '../l10n';
+
+/** The tooltip line of a flagged day: "Unusual: 6.2× your usual $6.60". */
+function unusualLine(m: PanelReadModel, index: number): string[] {
+  const a = flaggedDays(m).get(index);
+  return a ? [l10n.t('Unusual: {0}× your usual {1}', a.ratio.toFixed(1), usd(a.baseline_usd))] : [];
+}
 
 const baseOptions = (t: Theme) => ({
   responsive: true,
@@ -70,8 +78,10 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
     const colors = bucketColors(t);
     const keys = ['input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens'] as const;
     const names = ['Input', 'Output', 'Cache write', 'Cache read'];
+    const flagged = new Set(flaggedDays(m).keys());
     const cfg: ChartConfiguration<'bar'> = {
       type: 'bar',
+      plugins: [unusualDayMarkers(m, flagged, t.red)],
       data: {
         labels: dayLabels(m),
         datasets: keys.map((k, i) => ({
@@ -80,11 +90,12 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
         })),
       },
       options: chartOptions<'bar'>(t, {
+        layout: { padding: { top: 12 } },
         scales: stackedDayScales(t, compact),
         callbacks: {
           title: (items) => dayFull(m.daily[items[0].dataIndex].day),
           label: (item) => ` ${item.dataset.label}: ${compact(m.daily[item.dataIndex][keys[item.datasetIndex]])}`,
-          footer: (items) => dayTotalsFooter(m.daily[items[0].dataIndex]),
+          footer: (items) => [...dayTotalsFooter(m.daily[items[0].dataIndex]), ...unusualLine(m, items[0].dataIndex)],
         },
       }),
     };
@@ -94,14 +105,17 @@ export function dailyTokens(m: PanelReadModel): ChartBuilder {
 
 export function dailyCost(m: PanelReadModel): ChartBuilder {
   return (t) => {
+    const flagged = new Set(flaggedDays(m).keys());
     const cfg: ChartConfiguration<'bar' | 'line'> = {
       type: 'bar',
+      plugins: [unusualDayMarkers(m, flagged, t.red)],
       data: {
         labels: dayLabels(m),
         datasets: [
           {
             type: 'bar', label: 'Cost per day', data: m.daily.map((d) => orNull(d.cost_usd)) as number[],
-            backgroundColor: alpha(t.blue, 0.85), borderWidth: 0, minBarLength: 2, yAxisID: 'y', order: 2,
+            // A flagged day's bar is red as well as marked: the marker alone is easy to miss on a busy chart.
+            backgroundColor: m.daily.map((_, i) => alpha(flagged.has(i) ? t.red : t.blue, 0.85)), borderWidth: 0, minBarLength: 2, yAxisID: 'y', order: 2,
           },
           {
             // Null after today: the line stops there instead of running flat through the future.
@@ -112,6 +126,7 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
         ],
       },
       options: chartOptions<'bar' | 'line'>(t, {
+        layout: { padding: { top: 12 } },
         scales: {
           x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, color: t.muted } },
           y: { beginAtZero: true, position: 'left', ticks: { callback: (v) => usd(Number(v)), color: t.muted }, grid: { color: t.grid } },
@@ -123,6 +138,7 @@ export function dailyCost(m: PanelReadModel): ChartBuilder {
             const d = m.daily[item.dataIndex];
             return item.datasetIndex === 0 ? ` Cost: ${usd(d.cost_usd)} (${d.requests} requests)` : ` Cumulative: ${usd(d.cumulativeCost ?? 0)}`;
           },
+          footer: (items) => unusualLine(m, items[0].dataIndex),
         },
       }),
     };
@@ -160,9 +176,12 @@ export function mainVsSubagent(m: PanelReadModel, view: PanelView): ChartBuilder
   };
 }
 
+/** The slices the doughnut draws, in its order (a click's index points into this list). */
+export const visibleSlices = (m: PanelReadModel, view: PanelView) => m.modelSlices.filter((s) => (view === 'cost' ? s.cost_usd : s.total_tokens) > 0);
+
 export function modelDoughnut(m: PanelReadModel, view: PanelView): ChartBuilder {
   return (t) => {
-    const slices = m.modelSlices.filter((s) => (view === 'cost' ? s.cost_usd : s.total_tokens) > 0);
+    const slices = visibleSlices(m, view);
     const cfg: ChartConfiguration<'doughnut'> = {
       type: 'doughnut',
       data: {

@@ -3,8 +3,11 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { HostToWebview, PanelFilter, PanelReadModel, PanelView, SeriesInterval, SettingsTarget } from '../../src/protocol';
 import { DEFAULT_PANEL_FILTER, parsePanelFilter } from '../../src/protocol';
+import type { DrillStep, DrillTarget } from '../drill';
+import { drillBack, drillDown, isNoOp, restoreTrail } from '../drill';
+import type { ChartClickDetail } from '../charts/chart-card';
 import { onHostMessage, saveState, savedState, send } from '../vscode';
-import { RANGE_LABELS, ago, compact, dateTime, duration, full, pct, shortModel, timeLabel, usd } from '../format';
+import { RANGE_LABELS, ago, compact, dateTime, dayFull, duration, full, pct, shortModel, timeLabel, usd } from '../format';
 import * as charts from '../charts/configs';
 import type { ChartBuilder } from '../charts/chart-card';
 import type { Column } from './data-table';
@@ -32,6 +35,7 @@ export class CostsApp extends LitElement {
     .head .updated { margin-left: auto; color: var(--vscode-descriptionForeground); font-size: 0.92em; }
     .insight { margin: 0 0 12px; padding: 6px 10px; border-left: 3px solid var(--vscode-textLink-foreground); background: var(--vscode-textBlockQuote-background); }
     .insight strong { font-weight: 600; }
+    .insight.unusual { border-left-color: var(--vscode-charts-red); display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
     .banner { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 8px 12px; margin: 10px 0; border-radius: 3px; border: 1px solid; }
     .banner.error { border-color: var(--vscode-inputValidation-errorBorder); background: var(--vscode-inputValidation-errorBackground); }
     .banner.info { border-color: var(--vscode-inputValidation-infoBorder); background: var(--vscode-inputValidation-infoBackground); }
@@ -68,6 +72,8 @@ export class CostsApp extends LitElement {
   @state() private busy = true;
   @state() private error: string | null = null;
   @state() private notice: string | null = null;
+  /** The drill-down Back stack (oldest first): each step keeps the whole filter it left. */
+  @state() private trail: DrillStep[] = [];
   /** Ids of this page's requests count from 1 (the host starts its pairing over on `ready`). */
   private lastSent = 0;
   private noticeTimer: number | undefined;
@@ -75,14 +81,56 @@ export class CostsApp extends LitElement {
 
   constructor() {
     super();
-    const restored = parsePanelFilter(savedState()?.filter);
+    const saved = savedState();
+    const restored = parsePanelFilter(saved?.filter);
     this.filter = 'error' in restored ? { ...DEFAULT_PANEL_FILTER } : restored;
+    this.trail = restoreTrail(saved?.trail, (f) => { const p = parsePanelFilter(f); return 'error' in p ? null : p; });
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     onHostMessage((m) => this.onMessage(m));
+    // Alt+Left is Back, as in a browser (the focused chart leaves Alt+arrows alone for this).
+    window.addEventListener('keydown', (e) => {
+      if (e.altKey && e.key === 'ArrowLeft' && !e.ctrlKey && !e.metaKey && !e.shiftKey && this.trail.length > 0) {
+        e.preventDefault();
+        this.back();
+      }
+    });
     send({ type: 'ready' });
+  }
+
+  private save(): void {
+    saveState({ filter: this.filter, trail: this.trail });
+  }
+
+  /** One drill-down step: the filter narrows, the filter it left goes on the Back stack. */
+  private drill(target: DrillTarget): void {
+    if (isNoOp(this.filter, target)) return;
+    const next = drillDown(this.trail, this.filter, target);
+    this.trail = next.trail;
+    this.filter = next.filter;
+    this.save();
+    this.request('setFilter');
+  }
+
+  private back(): void {
+    const prev = drillBack(this.trail);
+    if (!prev) return;
+    this.trail = prev.trail;
+    this.filter = prev.filter;
+    this.save();
+    this.request('setFilter');
+  }
+
+  private drillModelSlice(index: number): void {
+    const model = this.model && charts.visibleSlices(this.model, this.filter.view)[index]?.model;
+    if (model) this.drill({ kind: 'model', model });
+  }
+
+  private drillDay(index: number): void {
+    const day = this.model?.daily[index]?.day;
+    if (day) this.drill({ kind: 'day', day });
   }
 
   private onMessage(msg: HostToWebview): void {
@@ -97,7 +145,7 @@ export class CostsApp extends LitElement {
         if (stale(msg.requestId)) return;
         this.model = msg.model;
         this.filter = msg.model.filter;
-        saveState({ filter: this.filter });
+        this.save();
         this.error = null;
         this.busy = false;
         return;
@@ -123,12 +171,12 @@ export class CostsApp extends LitElement {
 
   private applyFilter(partial: Partial<PanelFilter>): void {
     this.filter = { ...this.filter, ...partial };
-    saveState({ filter: this.filter });
+    this.save();
     this.request('setFilter');
   }
 
   private resetFilters(): void {
-    this.applyFilter({ project: null, models: null, provider: null, source: 'all' });
+    this.applyFilter({ project: null, models: null, provider: null, session: null, source: 'all' });
   }
 
   private openSettings(target: SettingsTarget): void {
@@ -147,7 +195,8 @@ export class CostsApp extends LitElement {
   override render() {
     const m = this.model;
     return html`
-      <costs-toolbar .filter=${this.filter} .model=${m} ?busy=${this.busy}
+      <costs-toolbar .filter=${this.filter} .model=${m} ?busy=${this.busy} .trail=${this.trail}
+        @drill-back=${() => this.back()}
         @filter-change=${(e: CustomEvent<Partial<PanelFilter>>) => this.applyFilter(e.detail)}
         @models-change=${(e: CustomEvent<string[] | null>) => this.applyFilter({ models: e.detail })}
         @refresh=${() => this.request('refresh')}
@@ -159,6 +208,24 @@ export class CostsApp extends LitElement {
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
       ${m?.demoMode ? html`<div class="banner warn" role="note">Demo data: these figures come from a generated sample, not from your transcripts.</div>` : nothing}
       ${!m ? (this.error ? nothing : this.renderLoading()) : m.dataState === 'no_data' ? this.renderNoData(m) : this.renderDashboard(m)}`;
+  }
+
+  /**
+   * Unusual spending of the range (judged by the core): the latest flagged day in one sentence, "Today:
+   * $41.00, 6.2× your usual $6.60", with a button to drill into it, and how many more days were flagged.
+   */
+  private renderUnusual(m: PanelReadModel) {
+    const days = m.anomalies.days;
+    const last = days.at(-1);
+    if (!last) return nothing;
+    const when = last.day === m.spend.today.period ? t('Today') : dayFull(last.day);
+    const isRange = m.daily.length === 1 && m.daily[0].day === last.day;
+    return html`<p class="insight unusual" role="note">
+      <vscode-icon name="warning" aria-hidden="true"></vscode-icon>
+      <span><strong>${t('Unusual spending')}</strong> · ${t('{0}: {1}, {2}× your usual {3}', when, usd(last.cost_usd), last.ratio.toFixed(1), usd(last.baseline_usd))}${days.length > 1
+        ? html` · ${t('{0} more unusual days in this range', days.length - 1)}` : nothing}</span>
+      ${isRange ? nothing : html`<button type="button" class="link show-unusual-day" @click=${() => this.drill({ kind: 'day', day: last.day })}>${t('Show this day')}</button>`}
+    </p>`;
   }
 
   private renderLoading() {
@@ -200,6 +267,7 @@ export class CostsApp extends LitElement {
         <span class="updated" title=${m.generatedAt}>updated ${timeLabel(m.nowMs, w.tz)}</span>
       </div>
       ${m.insight ? html`<p class="insight" role="note"><strong>${m.insight.subject}</strong> drives ${pct(m.insight.sharePct)} of output tokens (this range).</p>` : nothing}
+      ${this.renderUnusual(m)}
       ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<p class="free-note" role="note"><strong>${full(m.freeCalls.requests)}</strong>
         local/free call${m.freeCalls.requests === 1 ? '' : 's'} hidden in the Cost view (${compact(m.freeCalls.total_tokens)} tokens that cost nothing by design).
         <button type="button" class="link show-usage" @click=${() => this.applyFilter({ view: 'usage' })}>Show in the Usage view</button></p>` : nothing}
@@ -222,22 +290,22 @@ export class CostsApp extends LitElement {
     const peak = m.dailyPeak.tokens;
     return html`
       <div class="grid two">
-        <chart-card class="chart-daily-tokens" heading=${t('Tokens per day')} subheading=${t('input · output · cache write · cache read')}
+        <chart-card class="chart-daily-tokens" zoomable drillable @chart-click=${(e: CustomEvent<ChartClickDetail>) => this.drillDay(e.detail.index)} heading=${t('Tokens per day')} subheading=${t('input · output · cache write · cache read')}
           ?empty=${empty} emptyText=${t('No tokens in this range.')}
           summary=${`Tokens per day over ${daily.length} days: ${compact(total.total_tokens)} in total${peak ? `, peak ${compact(peak.value)} on ${peak.day}` : ''}.`}
           .build=${this.chart('tokens', () => charts.dailyTokens(m))}>
           ${this.srTable(m)}
         </chart-card>
-        <chart-card class="chart-daily-cost" heading=${t('Cost per day')} subheading=${t('with cumulative cost')}
+        <chart-card class="chart-daily-cost" zoomable drillable @chart-click=${(e: CustomEvent<ChartClickDetail>) => this.drillDay(e.detail.index)} heading=${t('Cost per day')} subheading=${t('with cumulative cost')}
           ?empty=${empty || total.cost_usd === 0} emptyText=${empty ? 'No cost in this range.' : 'No priced requests in this range.'}
           summary=${`Cost per day: ${usd(total.cost_usd)} over ${daily.length} days${m.dailyPeak.cost ? `, highest ${usd(m.dailyPeak.cost.value)} on ${m.dailyPeak.cost.day}` : ''}.`}
           .build=${this.chart('cost', () => charts.dailyCost(m))}></chart-card>
       </div>
       <div class="grid three">
-        ${m.hasSubagent ? html`<chart-card class="chart-split" heading=${t('Main agent vs subagents')} subheading=${view === 'cost' ? t('cost per day') : t('tokens per day')}
+        ${m.hasSubagent ? html`<chart-card class="chart-split" zoomable drillable @chart-click=${(e: CustomEvent<ChartClickDetail>) => this.drillDay(e.detail.index)} heading=${t('Main agent vs subagents')} subheading=${view === 'cost' ? t('cost per day') : t('tokens per day')}
           summary=${`Subagents: ${pct(m.kpis.subagentTokenPct)} of tokens.`}
           .build=${this.chart(`split-${view}`, () => charts.mainVsSubagent(m, view))}></chart-card>` : nothing}
-        <chart-card class="chart-models" heading=${t('Models')} subheading=${view === 'cost' ? t('share of cost') : t('share of tokens')}
+        <chart-card class="chart-models" drillable @chart-click=${(e: CustomEvent<ChartClickDetail>) => this.drillModelSlice(e.detail.index)} heading=${t('Models')} subheading=${view === 'cost' ? t('share of cost') : t('share of tokens')}
           ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText=${t('No model usage in this range.')}
           summary=${`Models by ${view === 'cost' ? 'cost' : 'tokens'}: ${m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ')}.`}
           .build=${this.chart(`models-${view}`, () => charts.modelDoughnut(m, view))}></chart-card>
@@ -254,7 +322,7 @@ export class CostsApp extends LitElement {
   private renderTimeSeries(m: PanelReadModel, view: PanelView) {
     const pts = m.timeSeries!.points;
     const busy = pts.filter((p) => p.requests > 0).length;
-    return html`<div class="grid"><chart-card class="chart-series" short heading=${t('Activity over time')} subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
+    return html`<div class="grid"><chart-card class="chart-series" short zoomable heading=${t('Activity over time')} subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
       ?empty=${busy === 0} emptyText=${t('No requests in this range.')}
       summary=${`${busy} of ${pts.length} intervals had requests.`}
       .build=${this.chart(`series-${view}`, () => charts.timeSeries(m, view))}>
@@ -343,9 +411,14 @@ export class CostsApp extends LitElement {
       costCol<ToolRow>(), shareCol<ToolRow>(),
     ];
     const when = (ms: number, exact: boolean) => (exact ? dateTime(ms, m.window.tz) : `${dateTime(ms, m.window.tz)}`);
+    const unusual = new Map(m.anomalies.sessions.map((a) => [a.session, a]));
+    const unusualMark = (r: SessionRow) => {
+      const a = unusual.get(r.sessionKey);
+      return a ? html`<span class="unusual" title=${t('Unusual session: {0}, {1}× the usual {2}', usd(a.cost_usd), a.ratio.toFixed(1), usd(a.baseline_usd))}>▲ ${a.ratio.toFixed(1)}×</span>` : nothing;
+    };
     const sessionCols: Column<SessionRow>[] = [
       { key: 'session', label: t('Session'), value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
-        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title=${t('Active: a request in the last 10 minutes')}></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: t('Total') },
+        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title=${t('Active: a request in the last 10 minutes')}></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}${unusualMark(r)}`, total: t('Total') },
       { key: 'project', label: t('Project'), value: (r) => r.project, shrink: true },
       { key: 'models', label: t('Models'), value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
       { key: 'first', label: t('First'), value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
@@ -364,12 +437,14 @@ export class CostsApp extends LitElement {
       <div class="grid">
         <section class="card table-card models-table"><h3>${t('Models')}</h3>
           <data-table caption=${t('Usage by model')} .columns=${modelCols} .rows=${m.models.rows} sortKey=${sortKey}
+            activate-hint=${t('Show only this model')} @row-activate=${(e: CustomEvent<ModelRow>) => this.drill({ kind: 'model', model: e.detail.model })}
             note=${m.models.rows.some((r) => r.unpriced) ? 'Models marked ⚠ have no known price: their cost counts as $0. Add a price with the claudeCosts.priceOverrides setting.' : ''}></data-table>
         </section>
       </div>
       <div class="grid two">
         <section class="card table-card projects-table"><h3>${t('Projects')}</h3>
-          <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
+          <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12"
+            activate-hint=${t('Show only this project')} @row-activate=${(e: CustomEvent<ProjectRow>) => this.drill({ kind: 'project', project: e.detail.project })} note=${omitted(m.projects.omitted, 'projects')}></data-table>
         </section>
         <section class="card table-card tools-table"><h3>${t('Tools')}</h3>
           <data-table caption=${t('Usage by the tools a turn used')} .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
@@ -377,7 +452,8 @@ export class CostsApp extends LitElement {
       </div>
       <div class="grid">
         <section class="card table-card sessions-table"><h3>${t('Sessions')}</h3>
-          <data-table caption=${t('Sessions')} .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
+          <data-table caption=${t('Sessions')} .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15"
+            activate-hint=${t('Show only this session')} @row-activate=${(e: CustomEvent<SessionRow>) => this.drill({ kind: 'session', session: e.detail.sessionKey, label: e.detail.title ?? e.detail.sessionKey })} note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
         </section>
       </div>`;
   }

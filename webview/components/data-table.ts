@@ -44,6 +44,7 @@ export class DataTable extends LitElement {
     .arrow { font-size: 0.8em; width: 0.8em; }
     tbody tr { outline: none; }
     tbody tr:hover { background: var(--vscode-list-hoverBackground); }
+    :host([activate-hint]) tbody tr { cursor: pointer; }
     tbody tr:focus-visible, tbody tr:focus { background: var(--vscode-list-focusBackground, var(--vscode-list-hoverBackground)); outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder)); outline-offset: -1px; }
     tfoot td { font-weight: 600; border-bottom: none; border-top: 1px solid var(--vscode-foreground); }
     /*
@@ -72,6 +73,11 @@ export class DataTable extends LitElement {
   @property() emptyText = 'No rows in this range.';
   @property() sortKey = '';
   @property() sortDir: 'asc' | 'desc' = 'desc';
+  /**
+   * Rows are drill-down targets: a click, Enter or Space on a row emits `row-activate` (detail: the row).
+   * The text names what activating does (the rows' tooltip and their screen-reader description).
+   */
+  @property({ attribute: 'activate-hint', reflect: true }) activateHint = '';
   /** Rows shown before "Show all" (0 = all). */
   @property({ type: Number }) pageSize = 0;
   @state() private expanded = false;
@@ -93,7 +99,17 @@ export class DataTable extends LitElement {
     else { this.sortKey = key; this.sortDir = numeric ? 'desc' : 'asc'; }
   }
 
-  private onRowKey(e: KeyboardEvent, count: number): void {
+  private activate(row: unknown): void {
+    if (!this.activateHint) return;
+    this.dispatchEvent(new CustomEvent('row-activate', { detail: row, bubbles: true, composed: true }));
+  }
+
+  private onRowKey(e: KeyboardEvent, count: number, row: unknown): void {
+    if ((e.key === 'Enter' || e.key === ' ') && this.activateHint) {
+      e.preventDefault();
+      this.activate(row);
+      return;
+    }
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
     let next = Math.min(this.focusIndex, count - 1);
     if (e.key in moves) next += moves[e.key];
@@ -130,8 +146,9 @@ export class DataTable extends LitElement {
           <tbody>
             ${rows.length === 0
               ? html`<tr><td class="none" colspan=${this.columns.length}>${this.emptyText}</td></tr>`
-              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1}
-                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length)} @focus=${() => { this.focusIndex = i; }}>
+              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1} aria-description=${this.activateHint || nothing}
+                  @click=${() => this.activate(r)}
+                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length, r)} @focus=${() => { this.focusIndex = i; }}>
                   ${this.columns.map((c, ci) => this.cell(c, r, ci))}
                 </tr>`)}
           </tbody>

@@ -29,6 +29,7 @@ export const cellStyles = css`
   .family.sonnet { background: var(--vscode-charts-blue); }
   .family.haiku { background: var(--vscode-charts-yellow); }
   .family.other { background: var(--vscode-charts-foreground, var(--vscode-descriptionForeground)); }
+  .unusual { color: var(--vscode-charts-red); margin-left: 6px; font-size: 0.9em; font-weight: 600; }
   .unpriced { color: var(--vscode-editorWarning-foreground); margin-left: 6px; font-size: 0.9em; }
   .ok-rate { color: var(--vscode-charts-green); }
   .meh-rate { color: var(--vscode-charts-yellow); }

@@ -1,10 +1,13 @@
 // The toolbar: one filter state drives every section. Emits `filter-change` (a partial filter),
-// `refresh` and `export` (detail: 'csv' | 'json'); the app turns them into protocol messages.
+// `refresh`, `export` (detail: 'csv' | 'json') and `drill-back` (the Back button, shown while a
+// drill-down is on the stack); the app turns them into protocol messages.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PanelFilter, PanelReadModel, RangePreset } from '../../src/protocol';
 import { RANGE_PRESETS, customDayProblem } from '../../src/protocol';
 import { RANGE_LABELS } from '../format';
+import type { DrillStep, DrillTarget } from '../drill';
+import { drillSubject } from '../drill';
 import { baseStyles } from './styles';
 import './model-chips';
 import './rate-limit-chip';
@@ -32,12 +35,18 @@ export class CostsToolbar extends LitElement {
     .seg button[aria-pressed='true'] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); font-weight: 600; box-shadow: inset 0 -2px 0 var(--vscode-contrastActiveBorder, transparent); }
     .seg button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
     .chips { margin-top: 10px; }
+    .back { align-self: flex-end; }
+    .crumbs { display: flex; flex-wrap: wrap; gap: 4px; align-items: baseline; margin: 8px 0 0; font-size: 0.92em; color: var(--vscode-descriptionForeground); }
+    .crumbs .step { color: var(--vscode-foreground); max-width: 32ch; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .crumbs .sep { opacity: 0.7; }
     .date-error { margin: 6px 0 0; color: var(--vscode-errorForeground, var(--vscode-editorError-foreground)); font-size: 0.92em; }
   `];
 
   @property({ attribute: false }) filter!: PanelFilter;
   @property({ attribute: false }) model: PanelReadModel | null = null;
   @property({ type: Boolean }) busy = false;
+  /** The drill-down Back stack (oldest first). */
+  @property({ attribute: false }) trail: DrillStep[] = [];
   /** Why the date last typed was not used (it is not sent); null when the dates are fine. */
   @state() private dateError: { field: 'from' | 'until'; message: string } | null = null;
 
@@ -91,8 +100,11 @@ export class CostsToolbar extends LitElement {
     const internal = m?.sources.internalAvailable ?? false;
     const projects = m?.available.projects ?? [];
     const providers = (m?.available.providers ?? []).map((p) => p.name);
+    const last = this.trail.at(-1);
     return html`
       <div class="bar">
+        ${last ? html`<vscode-button class="back" secondary icon="arrow-left" title=${t('Back (Alt+Left): undo "{0}"', drillCrumb(last.target))}
+          @click=${() => this.dispatchEvent(new CustomEvent('drill-back', { bubbles: true, composed: true }))}>${t('Back')}</vscode-button>` : nothing}
         <label class="field"><span>${t('Range')}</span>
           <vscode-single-select class="range" aria-label=${t('Date range')} .value=${f.range} @change=${this.onRange}>
             ${RANGE_PRESETS.map((r) => html`<vscode-option value=${r} ?selected=${r === f.range}>${RANGE_LABELS[r]}</vscode-option>`)}
@@ -150,9 +162,19 @@ export class CostsToolbar extends LitElement {
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'json', bubbles: true, composed: true }))}>JSON</vscode-button>
         </div>
       </div>
+      ${this.trail.length > 0 ? html`<nav class="crumbs" aria-label=${t('Drill-down')}>
+        <span>${t('Drilled down:')}</span>
+        ${this.trail.map((s, i) => html`${i > 0 ? html`<span class="sep" aria-hidden="true">›</span>` : nothing}<span class="step" title=${drillCrumb(s.target)}>${drillCrumb(s.target)}</span>`)}
+      </nav>` : nothing}
       ${f.range === 'custom' && this.dateError ? html`<p id="date-error" class="date-error" role="alert">${this.dateError.message}</p>` : nothing}
       <model-chips class="chips" .groups=${m?.available.models ?? []} .selected=${f.models}></model-chips>`;
   }
+}
+
+/** "Day 2026-12-03", "Model claude-opus-4-6", … */
+function drillCrumb(target: DrillTarget): string {
+  const kinds: Record<DrillTarget['kind'], string> = { day: t('Day'), model: t('Model'), project: t('Project'), session: t('Session') };
+  return `${kinds[target.kind]} ${drillSubject(target)}`;
 }
 
 declare global {

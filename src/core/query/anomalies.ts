@@ -152,16 +152,31 @@ export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number): Da
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 
-/** Session costs (all history), with the session's first request as its start. */
-export function sessionCosts(db: Database, filter: QueryFilter, nowMs: number): SessionCost[] {
-  const { earliestMs } = storeBounds(db);
-  if (earliestMs == null) return [];
-  const rows = aggregateGroups(db, filter, earliestMs, Math.max(nowMs, earliestMs) + 1, ['session']);
+/**
+ * Each session's first request. This reads every request (no index serves it), so the answer is kept per
+ * database until the next change: SQLite's total_changes() grows with every insert, update and delete on
+ * the connection, so an equal count means the same rows. The panel asks on every filter change.
+ */
+const startsCache = new WeakMap<Database, { changes: number; starts: Map<string, number> }>();
+function sessionStarts(db: Database): Map<string, number> {
+  const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+  const hit = startsCache.get(db);
+  if (hit && hit.changes === changes) return hit.starts;
   const starts = new Map<string, number>();
   for (const r of selectAll<{ k: string; lo: number }>(db,
     'SELECT s.session_key AS k, MIN(r.ts) AS lo FROM requests r JOIN sessions s ON s.id = r.session_id GROUP BY r.session_id')) {
     starts.set(String(r.k), Number(r.lo));
   }
+  startsCache.set(db, { changes, starts });
+  return starts;
+}
+
+/** Session costs (all history), with the session's first request as its start. */
+export function sessionCosts(db: Database, filter: QueryFilter, nowMs: number): SessionCost[] {
+  const { earliestMs } = storeBounds(db);
+  if (earliestMs == null) return [];
+  const rows = aggregateGroups(db, filter, earliestMs, Math.max(nowMs, earliestMs) + 1, ['session']);
+  const starts = sessionStarts(db);
   return rows.map((r) => ({ session: r.keys[0], label: r.labels[0] ?? r.keys[0], startMs: starts.get(r.keys[0]) ?? 0, costUsd: r.metrics.cost_usd }));
 }
 

@@ -6,6 +6,7 @@ import { SOURCE_IDS } from '../../store/schema';
 import { selectAll } from '../../store/sqljs';
 import type { Database } from '../../store/sqljs';
 import { defaultTimeZone, isValidTimeZone } from '../windows';
+import { anomaliesInWindow } from '../anomalies';
 import { callSections } from './apiLogs';
 import { budgetsFor } from './budgets';
 import type { BudgetLimits } from './budgets';
@@ -114,6 +115,12 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const limits = limitsFor(db, filter, { startMs, endMs }, nowMs, opts.status);
   lap('limits');
 
+  // Unusual days and sessions, under the filters a spending baseline means something for.
+  const anomalies = hasData
+    ? anomaliesInWindow(db, { source: filter.source, project: filter.project, models: filter.models, executionMode: null, tz }, startMs, Math.min(endMs, nowMs + 1))
+    : { days: [], sessions: [] };
+  lap('anomalies');
+
   return {
     generatedAt: new Date(nowMs).toISOString(),
     nowMs,
@@ -146,5 +153,6 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
     scatter: calls.scatter,
     rateLimits,
     limits,
+    anomalies,
   };
 }

@@ -83,6 +83,11 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
     common.push(`model_id IN (${ids.map(() => '?').join(',')})`);
     params.push(...ids);
   }
+  if (filter.session != null) {
+    // A drill-down to one session: its key resolved by the sessions table (both fact tables carry session_id).
+    common.push('session_id IN (SELECT id FROM sessions WHERE session_key = ?)');
+    params.push(filter.session);
+  }
   if (!opts.scoped) return { parts: [{ where: common, params, raw: false }], empty: false };
   if (filter.view === 'cost' && opts.internalAvailable) common.push(`execution_mode = ${EXECUTION_MODE_IDS.cloud}`);
 

@@ -33,6 +33,11 @@ export interface PanelFilter {
    * no provider as "(unknown)". Optional in messages (a missing field reads as null).
    */
   provider: string | null;
+  /**
+   * One session (its key as the transcripts write it), null = all: a drill-down from the sessions table.
+   * Optional in messages (a missing field reads as null).
+   */
+  session?: string | null;
   /** 'cost' also leaves out calls that cost nothing by design (local models); the model says how many. */
   view: PanelView;
   /** Bucket of the short-range time series (ranges ≤ 48 h). */

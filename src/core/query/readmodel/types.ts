@@ -6,6 +6,7 @@ import type { Budget, PeriodSpend } from './budgets';
 import type { ModelFamily } from './families';
 import type { PanelFilter, SeriesInterval } from './filterState';
 import type { LimitsSection } from '../limitsTypes';
+import type { WindowDayAnomaly, WindowSessionAnomaly } from '../types';
 
 export interface Kpi {
   value: number;
@@ -273,6 +274,11 @@ export interface PanelReadModel {
   scatter: DurationScatter | null;
   /** Latest rate-limit observations (not filtered: they describe now). */
   rateLimits: RateLimitSummary;
+  /**
+   * Unusual spending (query/anomalies.ts): the window's flagged days and the sessions started in it, each
+   * judged against all earlier history under the same source, project and models (not the other filters).
+   */
+  anomalies: { days: WindowDayAnomaly[]; sessions: WindowSessionAnomaly[] };
   /** 5-hour blocks, official and local weekly windows, plan value, cache economics (see query/limitsSection). */
   limits: LimitsSection;
 }
