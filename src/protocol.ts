@@ -114,7 +114,7 @@ export function customDayProblem(day: unknown, nowMs?: number): string | null {
  */
 export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number): Result<PanelFilter> {
   if (!isObject(raw)) return { error: `${path}: must be an object` };
-  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'session', 'view', 'interval'];
+  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'session', 'slot', 'view', 'interval'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) return { error: `${path}.${k}: unknown field` };
   if (!oneOf(raw.range, RANGE_PRESETS)) return { error: `${path}.range: must be one of ${RANGE_PRESETS.join(', ')}` };
   for (const k of ['from', 'until'] as const) {
@@ -164,11 +164,20 @@ export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number):
     if (raw.session.length > MAX_SESSION_CHARS) return { error: `${path}.session: at most ${MAX_SESSION_CHARS} characters` };
     session = raw.session === '' ? null : raw.session;
   }
+  let slot: { weekday: number; hour: number } | null = null;
+  if (raw.slot !== null && raw.slot !== undefined) {
+    const s = raw.slot;
+    const int = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+    if (!isObject(s) || Object.keys(s).some((k) => k !== 'weekday' && k !== 'hour') || !int(s.weekday, 6) || !int(s.hour, 23)) {
+      return { error: `${path}.slot: must be { weekday: 0..6, hour: 0..23 } or null` };
+    }
+    slot = { weekday: s.weekday as number, hour: s.hour as number };
+  }
   const view = raw.view ?? 'cost';
   if (!oneOf(view, PANEL_VIEWS)) return { error: `${path}.view: must be one of ${PANEL_VIEWS.join(', ')}` };
   const interval = raw.interval ?? '15m';
   if (!oneOf(interval, SERIES_INTERVALS)) return { error: `${path}.interval: must be one of ${SERIES_INTERVALS.join(', ')}` };
-  return { range: raw.range, from, until, tz, source, project, models, provider, ...(session !== null ? { session } : {}), view, interval };
+  return { range: raw.range, from, until, tz, source, project, models, provider, ...(session !== null ? { session } : {}), ...(slot !== null ? { slot } : {}), view, interval };
 }
 
 /** A partial filter (e.g. from the query command) laid over a base; invalid → the reason. */

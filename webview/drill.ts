@@ -13,7 +13,9 @@ export type DrillTarget =
   /** A project row: only that project. */
   | { kind: 'project'; project: string }
   /** A session row: only that session (`label` is its title, for the Back button). */
-  | { kind: 'session'; session: string; label: string };
+  | { kind: 'session'; session: string; label: string }
+  /** A heatmap cell: that weekday (0 = Monday) and hour in the zone, across the range. */
+  | { kind: 'slot'; weekday: number; hour: number };
 
 /** One step of the Back stack: where it went and the whole filter it left. */
 export interface DrillStep { target: DrillTarget; before: PanelFilter }
@@ -28,8 +30,11 @@ export function drillFilter(target: DrillTarget): Partial<PanelFilter> {
     case 'model': return { models: [target.model] };
     case 'project': return { project: target.project };
     case 'session': return { session: target.session };
+    case 'slot': return { slot: { weekday: target.weekday, hour: target.hour } };
   }
 }
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** A short name of the target (the crumb and the Back button's tooltip); the caller translates the kind. */
 export function drillSubject(target: DrillTarget): string {
@@ -38,6 +43,7 @@ export function drillSubject(target: DrillTarget): string {
     case 'model': return target.model;
     case 'project': return target.project;
     case 'session': return target.label;
+    case 'slot': return `${WEEKDAYS[target.weekday] ?? '?'} ${String(target.hour).padStart(2, '0')}:00–${String(target.hour + 1).padStart(2, '0')}:00`;
   }
 }
 
@@ -71,7 +77,9 @@ export function restoreTrail(raw: unknown, valid: (f: unknown) => PanelFilter | 
     if (!before || !t || typeof t.kind !== 'string') continue;
     const str = (k: string) => typeof t[k] === 'string';
     const ok = (t.kind === 'day' && str('day')) || (t.kind === 'model' && str('model')) || (t.kind === 'project' && str('project'))
-      || (t.kind === 'session' && str('session') && str('label'));
+      || (t.kind === 'session' && str('session') && str('label'))
+      || (t.kind === 'slot' && Number.isInteger(t.weekday) && Number.isInteger(t.hour) && (t.weekday as number) >= 0 && (t.weekday as number) <= 6
+        && (t.hour as number) >= 0 && (t.hour as number) <= 23);
     if (ok) out.push({ target: t as DrillTarget, before });
   }
   return out;

@@ -205,3 +205,26 @@ test('unusual spending: the flagged day carries a marker and a red bar, the insi
   clean(p);
   await p.page.context().close();
 });
+
+test('a heatmap cell drills to that weekday and hour across the range, by click or by keys; Back returns', async () => {
+  const p = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
+  const model = buildReadModel(db, p.filter, NOW);
+  const peak = model.heatmap.peakCost!;
+  const n = p.answers;
+  await p.page.locator(`activity-heatmap td[data-cell="${peak.weekday}-${peak.hour}"]`).click();
+  await p.waitForAnswers(n + 1);
+  assert.deepEqual(p.lastOf('setFilter')!.filter.slot, { weekday: peak.weekday, hour: peak.hour });
+  assert.equal(p.lastOf('setFilter')!.filter.range, 'last_30d', 'across the range');
+  assert.equal(await p.page.locator('activity-heatmap td.picked').count(), 1);
+  await p.page.locator('costs-toolbar vscode-button.back').click();
+  await p.waitForAnswers(n + 2);
+  assert.equal(p.lastOf('setFilter')!.filter.slot ?? null, null);
+  // Keys: the tab stop starts on the busiest cell; → moves one hour later, Enter drills.
+  await p.page.locator('activity-heatmap td[tabindex="0"]').focus();
+  await p.page.keyboard.press('ArrowRight');
+  await p.page.keyboard.press('Enter');
+  await p.waitForAnswers(n + 3);
+  assert.deepEqual(p.lastOf('setFilter')!.filter.slot, { weekday: peak.weekday, hour: Math.min(23, peak.hour + 1) });
+  clean(p);
+  await p.page.context().close();
+});

@@ -6,37 +6,13 @@
 //
 // The view is a span of category indices [min, max]; Chart.js draws it through scales.x.min/max.
 import type { Chart } from 'chart.js';
+import { ZOOM_STEP, clampView, pannedView, zoomedView } from './zoomMath';
+import type { ZoomView } from './zoomMath';
 
-/** The fewest categories a zoomed view shows (a day chart never zooms to less than three bars). */
-const MIN_SPAN = 3;
-const ZOOM_STEP = 1.25;
+export type { ZoomView };
+
 /** A press that moved less than this many pixels is a click (a drill-down), not a pan. */
 const CLICK_SLOP_PX = 4;
-
-export interface ZoomView { min: number; max: number }
-
-/** The view after zooming `view` of `count` categories by `factor` (> 1 zooms in) around category `at`. */
-export function zoomedView(view: ZoomView, count: number, factor: number, at: number): ZoomView | null {
-  const span = view.max - view.min;
-  const minSpan = Math.min(MIN_SPAN - 1, count - 1);
-  const next = Math.max(minSpan, Math.min(count - 1, span / factor));
-  const ratio = span > 0 ? (at - view.min) / span : 0.5;
-  let min = at - ratio * next;
-  min = Math.max(0, Math.min(count - 1 - next, min));
-  return clampView({ min, max: min + next }, count);
-}
-
-/** `view` moved by `delta` categories, kept inside [0, count − 1]. */
-export function pannedView(view: ZoomView, count: number, delta: number): ZoomView | null {
-  const span = view.max - view.min;
-  const min = Math.max(0, Math.min(count - 1 - span, view.min + delta));
-  return clampView({ min, max: min + span }, count);
-}
-
-/** The view, or null when it shows every category (not zoomed). */
-function clampView(v: ZoomView, count: number): ZoomView | null {
-  return v.min <= 0 && v.max >= count - 1 ? null : v;
-}
 
 export interface ZoomController {
   /** The shown span, or null when the whole series is shown. */

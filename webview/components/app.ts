@@ -12,7 +12,7 @@ import * as charts from '../charts/configs';
 import type { ChartBuilder } from '../charts/chart-card';
 import type { Column } from './data-table';
 import { baseStyles, cardStyles } from './styles';
-import type { CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
+import type { CallFigures, FeatureRow, HourSlot, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
 import '../charts/chart-card';
 import './toolbar';
 import './kpi-cards';
@@ -176,7 +176,7 @@ export class CostsApp extends LitElement {
   }
 
   private resetFilters(): void {
-    this.applyFilter({ project: null, models: null, provider: null, session: null, source: 'all' });
+    this.applyFilter({ project: null, models: null, provider: null, session: null, slot: null, source: 'all' });
   }
 
   private openSettings(target: SettingsTarget): void {
@@ -222,8 +222,8 @@ export class CostsApp extends LitElement {
     const isRange = m.daily.length === 1 && m.daily[0].day === last.day;
     return html`<p class="insight unusual" role="note">
       <vscode-icon name="warning" aria-hidden="true"></vscode-icon>
-      <span><strong>${t('Unusual spending')}</strong> · ${t('{0}: {1}, {2}× your usual {3}', when, usd(last.cost_usd), last.ratio.toFixed(1), usd(last.baseline_usd))}${days.length > 1
-        ? html` · ${t('{0} more unusual days in this range', days.length - 1)}` : nothing}</span>
+      <span><strong>${t('Unusual spending')}</strong> · ${t('{0}: {1}, {2}× your usual {3}', when, usd(last.cost_usd), last.ratio.toFixed(1), usd(last.baseline_usd))}${days.length === 2 ? html` · ${t('1 more unusual day in this range')}`
+        : days.length > 2 ? html` · ${t('{0} more unusual days in this range', days.length - 1)}` : nothing}</span>
       ${isRange ? nothing : html`<button type="button" class="link show-unusual-day" @click=${() => this.drill({ kind: 'day', day: last.day })}>${t('Show this day')}</button>`}
     </p>`;
   }
@@ -309,7 +309,8 @@ export class CostsApp extends LitElement {
           ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText=${t('No model usage in this range.')}
           summary=${`Models by ${view === 'cost' ? 'cost' : 'tokens'}: ${m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ')}.`}
           .build=${this.chart(`models-${view}`, () => charts.modelDoughnut(m, view))}></chart-card>
-        <activity-heatmap .model=${m} view=${view}></activity-heatmap>
+        <activity-heatmap .model=${m} view=${view} .picked=${this.filter.slot ?? null}
+          @slot-drill=${(e: CustomEvent<HourSlot>) => this.drill({ kind: 'slot', weekday: e.detail.weekday, hour: e.detail.hour })}></activity-heatmap>
       </div>`;
   }
 

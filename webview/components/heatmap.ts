@@ -1,8 +1,11 @@
 // Hour × weekday activity as an HTML grid (a real table, so it reads as data without the colours).
 // Intensity is one of ten classes: the CSP forbids inline styles and lit would need them otherwise.
+// A cell is a drill-down target (that weekday and hour across the range): a click, or Enter on the
+// focused cell (one tab stop; the arrow keys, Home and End move it), emits `slot-drill`.
 import { LitElement, css, html, unsafeCSS } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import type { PanelReadModel, PanelView } from '../../src/protocol';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { HourSlot, PanelReadModel, PanelView } from '../../src/protocol';
+import { t } from '../l10n';
 import { compact, usd } from '../format';
 import { cardStyles } from './styles';
 
@@ -19,6 +22,8 @@ export class ActivityHeatmap extends LitElement {
     th.hour { text-align: left; font-size: 0.78em; }
     td { height: 18px; border-radius: 2px; background: color-mix(in srgb, var(--vscode-foreground) 8%, transparent); }
     td:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+    td { cursor: pointer; }
+    td.picked { outline: 2px solid var(--vscode-charts-orange); outline-offset: -1px; }
     ${unsafeCSS([...Array(LEVELS + 1).keys()].slice(1).map((i) =>
       `td.l${i} { background: color-mix(in srgb, var(--vscode-charts-blue) ${Math.round(15 + (85 * i) / LEVELS)}%, transparent); }`).join('\n'))}
     .legend { display: flex; gap: 6px; align-items: center; margin-top: 6px; font-size: 0.85em; color: var(--vscode-descriptionForeground); }
@@ -30,6 +35,32 @@ export class ActivityHeatmap extends LitElement {
 
   @property({ attribute: false }) model!: PanelReadModel;
   @property() view: PanelView = 'cost';
+  /** The cell the panel is drilled into, if any (outlined). */
+  @property({ attribute: false }) picked: HourSlot | null = null;
+  /** The cell holding the tab stop. */
+  @state() private focusCell: HourSlot | null = null;
+
+  private drill(weekday: number, hour: number): void {
+    this.dispatchEvent(new CustomEvent<HourSlot>('slot-drill', { detail: { weekday, hour }, bubbles: true, composed: true }));
+  }
+
+  private onKey(e: KeyboardEvent, weekday: number, hour: number): void {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.drill(weekday, hour);
+      return;
+    }
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    let next: HourSlot;
+    if (e.key in moves) next = { weekday: Math.max(0, Math.min(6, weekday + moves[e.key][0])), hour: Math.max(0, Math.min(23, hour + moves[e.key][1])) };
+    else if (e.key === 'Home') next = { weekday, hour: 0 };
+    else if (e.key === 'End') next = { weekday, hour: 23 };
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.focusCell = next;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`td[data-cell="${next.weekday}-${next.hour}"]`)?.focus());
+  }
 
   override render() {
     const h = this.model.heatmap;
@@ -39,14 +70,18 @@ export class ActivityHeatmap extends LitElement {
     const fmt = (v: number) => (cost ? usd(v) : `${compact(v)} tokens`);
     const level = (v: number) => (v <= 0 || max <= 0 ? 0 : Math.max(1, Math.ceil((v / max) * LEVELS)));
     const peak = cost ? h.peakCost : h.peakTokens;
+    const stop = this.focusCell ?? this.picked ?? (peak ? { weekday: peak.weekday, hour: peak.hour } : { weekday: 0, hour: 0 });
     return html`<section class="card" aria-label="Activity by weekday and hour">
       <header class="card-head"><h3>Activity by weekday and hour</h3><span class="sub">${cost ? 'cost' : 'tokens'}, ${this.model.window.tz}</span></header>
       ${max <= 0 ? html`<div class="nothing" role="note">No activity in this range.</div>` : html`
       <table aria-label=${`Activity by weekday and hour${peak ? `; busiest: ${DAYS[peak.weekday]} ${peak.hour}:00 with ${fmt(peak.value)}` : ''}`}>
         <thead><tr><th></th>${[...Array(24).keys()].map((hr) => html`<th class="hour" scope="col">${hr % 3 === 0 ? String(hr).padStart(2, '0') : ''}<span class="sr-only">${hr % 3 === 0 ? '' : `${hr}`}:00</span></th>`)}</tr></thead>
-        <tbody>${grid.map((row, d) => html`<tr><th class="day" scope="row">${DAYS[d]}</th>${row.map((v, hr) => html`<td class=${`l${level(v)}`}
+        <tbody>${grid.map((row, d) => html`<tr><th class="day" scope="row">${DAYS[d]}</th>${row.map((v, hr) => html`<td
+          class=${`l${level(v)}${this.picked?.weekday === d && this.picked.hour === hr ? ' picked' : ''}`} data-cell=${`${d}-${hr}`}
+          tabindex=${stop.weekday === d && stop.hour === hr ? '0' : '-1'}
           title=${`${DAYS[d]} ${String(hr).padStart(2, '0')}:00–${String(hr + 1).padStart(2, '0')}:00: ${fmt(v)}, ${h.requests[d][hr]} requests`}
-          aria-label=${`${DAYS[d]} ${hr}:00: ${fmt(v)}`}></td>`)}</tr>`)}</tbody>
+          aria-label=${`${DAYS[d]} ${hr}:00: ${fmt(v)}`} aria-description=${t('Show only this weekday and hour')}
+          @click=${() => this.drill(d, hr)} @keydown=${(e: KeyboardEvent) => this.onKey(e, d, hr)}></td>`)}</tr>`)}</tbody>
       </table>
       <div class="legend" aria-hidden="true">less ${[1, 3, 5, 7, 9].map((i) => html`<span class=${`sw l${i}`}></span>`)} more</div>`}
     </section>`;

@@ -173,7 +173,7 @@ export class CostsToolbar extends LitElement {
 
 /** "Day 2026-12-03", "Model claude-opus-4-6", … */
 function drillCrumb(target: DrillTarget): string {
-  const kinds: Record<DrillTarget['kind'], string> = { day: t('Day'), model: t('Model'), project: t('Project'), session: t('Session') };
+  const kinds: Record<DrillTarget['kind'], string> = { day: t('Day'), model: t('Model'), project: t('Project'), session: t('Session'), slot: t('Hour') };
   return `${kinds[target.kind]} ${drillSubject(target)}`;
 }
 

@@ -8,9 +8,40 @@ import { loadProjects, projectMatches, type ProjectIdentity } from '../projects'
 import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../../store/schema';
 import { selectAll } from '../../store/sqljs';
 import type { Database, SqlValue } from '../../store/sqljs';
-import { HOUR_MS, offsetSegments } from '../windows';
+import { DAY_MS, HOUR_MS, offsetSegments } from '../windows';
 import type { PanelFilter } from './filterState';
 import { CLAUDE_CODE_PROVIDER, UNKNOWN_PROVIDER } from './types';
+
+/** Stands for the time column in a WHERE fragment (rollup_hour.hour or requests.ts); see withTimeColumn. */
+export const TIME_COLUMN = '{time}';
+
+/** The fragments with the time column named (`hour` for rollup_hour, `ts` for requests). */
+export function withTimeColumn(where: string[], column: 'hour' | 'ts'): string[] {
+  return where.map((w) => w.split(TIME_COLUMN).join(column));
+}
+
+/** Local hour slots are judged over this span (offsets change with DST; a slot's SQL needs each offset). */
+const SLOT_SPAN = { startMs: Date.UTC(2020, 0, 1), endMs: Date.UTC(2036, 0, 1) };
+
+/**
+ * The rows whose local weekday and hour in `tz` are the slot's: per stretch of constant UTC offset,
+ * ((t + offset) / hour) % 24 and ((t + offset) / day + 3) % 7 (1970-01-01 was a Thursday, Monday = 0).
+ * Only integers go into the SQL (validated weekday / hour, computed offsets).
+ */
+function slotWhere(slot: { weekday: number; hour: number }, tz: string): string {
+  const t = TIME_COLUMN;
+  const segments = offsetSegments(SLOT_SPAN.startMs, SLOT_SPAN.endMs, tz);
+  const byOffset = new Map<number, [number, number][]>();
+  for (const s of segments) {
+    const list = byOffset.get(s.offsetMs) ?? [];
+    list.push([s.startMs, s.endMs]);
+    byOffset.set(s.offsetMs, list);
+  }
+  const match = (off: number) => `((${t} + ${off}) / ${HOUR_MS}) % 24 = ${Math.trunc(slot.hour)} AND (((${t} + ${off}) / ${DAY_MS}) + 3) % 7 = ${Math.trunc(slot.weekday)}`;
+  if (byOffset.size === 1) return `(${match(segments[0]?.offsetMs ?? 0)})`;
+  const arms = [...byOffset].map(([off, spans]) => `((${spans.map(([a, b]) => `(${t} >= ${a} AND ${t} < ${b})`).join(' OR ')}) AND ${match(off)})`);
+  return `(${arms.join(' OR ')})`;
+}
 
 /**
  * One disjoint slice of the rows a filter selects. `raw`: its WHERE names columns only `requests` has
@@ -88,6 +119,8 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
     common.push('session_id IN (SELECT id FROM sessions WHERE session_key = ?)');
     params.push(filter.session);
   }
+  // A drill-down to one weekday and hour (a heatmap cell); its fragment names no parameter.
+  if (filter.slot != null) common.push(slotWhere(filter.slot, filter.tz));
   if (!opts.scoped) return { parts: [{ where: common, params, raw: false }], empty: false };
   if (filter.view === 'cost' && opts.internalAvailable) common.push(`execution_mode = ${EXECUTION_MODE_IDS.cloud}`);
 
@@ -122,8 +155,8 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
 
 /** The whole filter as one WHERE over `requests` (the parts OR-ed). */
 export function requestsWhere(f: CompiledFilter): { sql: string[]; params: SqlValue[] } {
-  if (f.parts.length === 1) return { sql: f.parts[0].where, params: f.parts[0].params };
-  const sql = f.parts.map((p) => (p.where.length ? `(${p.where.join(' AND ')})` : '1')).join(' OR ');
+  if (f.parts.length === 1) return { sql: withTimeColumn(f.parts[0].where, 'ts'), params: f.parts[0].params };
+  const sql = f.parts.map((p) => (p.where.length ? `(${withTimeColumn(p.where, 'ts').join(' AND ')})` : '1')).join(' OR ');
   return { sql: [`(${sql})`], params: f.parts.flatMap((p) => p.params) };
 }
 

@@ -8,6 +8,7 @@ import type { Database, SqlValue } from '../../store/sqljs';
 import { addMetrics, emptyMetrics, metricSelectSql, metricsFromRow } from '../metrics';
 import { HOUR_MS, offsetSegments, tzOffsetMs } from '../windows';
 import type { CompiledFilter } from './compileFilter';
+import { withTimeColumn } from './compileFilter';
 
 // Column order of a fact row (rollup_hour row, or one request shaped like one).
 export const F_HOUR = 0, F_SESSION = 1, F_PROJECT = 2, F_MODEL = 3, F_TOOLSET = 4, F_SIDECHAIN = 5, F_REQUESTS = 6,
@@ -24,9 +25,9 @@ export function scanFacts(
 ): void {
   if (f.empty || endMs <= startMs) return;
   for (const part of f.parts) {
-    const run = (base: string, timeCol: string, lo: number, hi: number) => {
+    const run = (base: string, timeCol: 'hour' | 'ts', lo: number, hi: number) => {
       if (hi <= lo) return;
-      const where = [`${timeCol} >= ?`, `${timeCol} < ?`, ...part.where].join(' AND ');
+      const where = [`${timeCol} >= ?`, `${timeCol} < ?`, ...withTimeColumn(part.where, timeCol)].join(' AND ');
       const stmt = db.prepare(`${base} WHERE ${where}`);
       try {
         stmt.bind([lo, hi, ...part.params]);
@@ -89,7 +90,7 @@ export function sumRange(db: Database, f: CompiledFilter, startMs: number, endMs
     const part = (table: 'requests' | 'rollup_hour', lo: number, hi: number) => {
       if (hi <= lo) return;
       const col = table === 'requests' ? 'ts' : 'hour';
-      const where = [`${col} >= ?`, `${col} < ?`, ...p.where].join(' AND ');
+      const where = [`${col} >= ?`, `${col} < ?`, ...withTimeColumn(p.where, col)].join(' AND ');
       const row = selectAll(db, `SELECT ${metricSelectSql(table)} FROM ${table} WHERE ${where}`, [lo, hi, ...p.params])[0];
       if (row) addMetrics(total, metricsFromRow(row));
     };

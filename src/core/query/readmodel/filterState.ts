@@ -16,6 +16,8 @@ export type PanelView = (typeof PANEL_VIEWS)[number];
 export const SERIES_INTERVALS = ['5m', '15m', '1h'] as const;
 export type SeriesInterval = (typeof SERIES_INTERVALS)[number];
 
+export interface HourSlot { weekday: number; hour: number }
+
 export interface PanelFilter {
   range: RangePreset;
   /** Inclusive local dates "YYYY-MM-DD" in `tz`; used when range is 'custom'. */
@@ -38,6 +40,11 @@ export interface PanelFilter {
    * Optional in messages (a missing field reads as null).
    */
   session?: string | null;
+  /**
+   * One weekday (0 = Monday … 6 = Sunday) and hour (0..23) in `tz` across the range, null = every hour: a
+   * drill-down from a heatmap cell. Optional in messages (a missing field reads as null).
+   */
+  slot?: HourSlot | null;
   /** 'cost' also leaves out calls that cost nothing by design (local models); the model says how many. */
   view: PanelView;
   /** Bucket of the short-range time series (ranges ≤ 48 h). */
