@@ -148,8 +148,9 @@ test('drill-down: a day bar opens that day at 15 min; a model, project and sessi
   // The Back stack survives a rebuild of the webview (a tab switch).
   await p.reload();
   assert.equal(await p.page.locator('costs-toolbar vscode-button.back').count(), 1);
+  const answered = p.answers;
   await p.page.locator('costs-app').press('Alt+ArrowLeft');
-  await p.waitForAnswers(p.answers + 1);
+  await p.waitForAnswers(answered + 1);
   assert.equal(p.lastOf('setFilter')!.filter.session ?? null, null);
   clean(p);
   await p.page.context().close();
