@@ -140,11 +140,11 @@ export function describeDayAnomaly(a: DayAnomaly, todayKey?: string): string {
   return `${when}: $${a.cost_usd.toFixed(2)}, ${a.ratio.toFixed(1)}× your usual $${a.baseline_usd.toFixed(2)}`;
 }
 
-/** Daily costs in `tz` from the first stored day through `nowMs`'s day (zero days included). */
-export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number): DayCost[] {
+/** Daily costs in `tz` from the first stored day (or day number `fromDay`, when later) through `nowMs`'s day (zero days included). */
+export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number, fromDay?: number): DayCost[] {
   const { earliestMs, latestMs } = storeBounds(db);
   if (earliestMs == null) return [];
-  const first = localDayNumber(earliestMs, filter.tz);
+  const first = Math.max(localDayNumber(earliestMs, filter.tz), fromDay ?? -Infinity);
   const last = Math.max(localDayNumber(nowMs, filter.tz), latestMs == null ? first : localDayNumber(latestMs, filter.tz));
   const rows = aggregateGroups(db, filter, startOfLocalDay(first, filter.tz), startOfLocalDay(last + 1, filter.tz), ['day']);
   return rows
@@ -153,30 +153,45 @@ export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number): Da
 }
 
 /**
- * Each session's first request. This reads every request (no index serves it), so the answer is kept per
- * database until the next change: SQLite's total_changes() grows with every insert, update and delete on
- * the connection, so an equal count means the same rows. The panel asks on every filter change.
+ * Each session's first request. Reading it takes a pass over every request (no index serves it), so the
+ * answer is kept per database and brought up to date from the rows added since (request rows are only
+ * ever added: a higher rowid is a newer row; an unchanged total_changes() means no row changed at all).
+ * A store that shrank (a rebuild) is read again whole. The panel asks on every filter change.
  */
-const startsCache = new WeakMap<Database, { changes: number; starts: Map<string, number> }>();
+const startsCache = new WeakMap<Database, { changes: number; maxRowid: number; starts: Map<string, number> }>();
 function sessionStarts(db: Database): Map<string, number> {
   const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
   const hit = startsCache.get(db);
   if (hit && hit.changes === changes) return hit.starts;
-  const starts = new Map<string, number>();
+  const maxRowid = Number(selectAll<{ m: number | null }>(db, 'SELECT MAX(rowid) AS m FROM requests')[0]?.m ?? 0);
+  const incremental = hit && maxRowid >= hit.maxRowid;
+  const starts = incremental ? hit.starts : new Map<string, number>();
   for (const r of selectAll<{ k: string; lo: number }>(db,
-    'SELECT s.session_key AS k, MIN(r.ts) AS lo FROM requests r JOIN sessions s ON s.id = r.session_id GROUP BY r.session_id')) {
-    starts.set(String(r.k), Number(r.lo));
+    `SELECT s.session_key AS k, MIN(r.ts) AS lo FROM requests r JOIN sessions s ON s.id = r.session_id${incremental ? ' WHERE r.rowid > ?' : ''} GROUP BY r.session_id`,
+    incremental ? [hit.maxRowid] : [])) {
+    const k = String(r.k);
+    const lo = Number(r.lo);
+    const known = starts.get(k);
+    if (known === undefined || lo < known) starts.set(k, lo);
   }
-  startsCache.set(db, { changes, starts });
+  startsCache.set(db, { changes, maxRowid, starts });
   return starts;
 }
 
-/** Session costs (all history), with the session's first request as its start. */
-export function sessionCosts(db: Database, filter: QueryFilter, nowMs: number): SessionCost[] {
+/**
+ * Session costs (all history, or the sessions that started at `fromMs` or later), with the session's first
+ * request as its start. A session's rows all come at or after its start, so from `fromMs` on its cost is whole.
+ */
+export function sessionCosts(db: Database, filter: QueryFilter, nowMs: number, fromMs?: number): SessionCost[] {
   const { earliestMs } = storeBounds(db);
   if (earliestMs == null) return [];
-  const rows = aggregateGroups(db, filter, earliestMs, Math.max(nowMs, earliestMs) + 1, ['session']);
+  const lo = Math.max(earliestMs, fromMs ?? -Infinity);
+  const rows = aggregateGroups(db, filter, lo, Math.max(nowMs, lo) + 1, ['session']);
   const starts = sessionStarts(db);
+  if (fromMs !== undefined) {
+    return rows.filter((r) => (starts.get(r.keys[0]) ?? -Infinity) >= fromMs).map((r) => (
+      { session: r.keys[0], label: r.labels[0] ?? r.keys[0], startMs: starts.get(r.keys[0])!, costUsd: r.metrics.cost_usd }));
+  }
   return rows.map((r) => ({ session: r.keys[0], label: r.labels[0] ?? r.keys[0], startMs: starts.get(r.keys[0]) ?? 0, costUsd: r.metrics.cost_usd }));
 }
 
@@ -259,13 +274,43 @@ export function renderAnomalyTable(report: AnomalyReport): string {
  * same filter (project, models, source), so "unusual for this project" is what a filtered query answers.
  */
 export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
+  // The panel asks again on every filter change that keeps these (view, interval, a session or an hour
+  // drill-down): an unchanged database (total_changes) and the same question give the same answer.
+  const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+  const key = JSON.stringify([filter.source, filter.project, filter.models, filter.executionMode, filter.tz, startMs, endMs]);
+  let cache = answerCache.get(db);
+  if (!cache || cache.changes !== changes) answerCache.set(db, (cache = { changes, answers: new Map() }));
+  const hit = cache.answers.get(key);
+  if (hit) return structuredClone(hit);
+  const answer = computeAnomaliesInWindow(db, filter, startMs, endMs);
+  if (cache.answers.size >= 16) cache.answers.delete(cache.answers.keys().next().value as string);
+  cache.answers.set(key, answer);
+  return structuredClone(answer);
+}
+
+const answerCache = new WeakMap<Database, { changes: number; answers: Map<string, NonNullable<QueryResult['anomalies']>> }>();
+
+function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
   const horizonMs = Math.max(startMs, endMs - 1);
-  const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
+  const firstDayNumber = localDayNumber(startMs, filter.tz);
+  const firstDay = dayNumberToKey(firstDayNumber);
   const lastDay = dayNumberToKey(localDayNumber(horizonMs, filter.tz));
-  const days = flagDays(dailyCosts(db, filter, horizonMs).filter((d) => d.day <= lastDay))
+  // Only the baseline before the window is needed, not all history: read a stretch before it, and all of
+  // history only when that stretch holds fewer active days (sessions) than a baseline looks back over.
+  // Each verdict sees the same earlier values either way, so the answer is the same.
+  const fromDay = firstDayNumber - HISTORY_STRETCH_DAYS;
+  let dayCosts = dailyCosts(db, filter, horizonMs, fromDay);
+  if (dayCosts.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback) dayCosts = dailyCosts(db, filter, horizonMs);
+  const days = flagDays(dayCosts.filter((d) => d.day <= lastDay))
     .filter((d) => d.day >= firstDay)
     .map(({ verdict: _verdict, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
-  const sessions = flagSessions(sessionCosts(db, filter, horizonMs))
+  const fromMs = startOfLocalDay(fromDay, filter.tz);
+  let sessionList = sessionCosts(db, filter, horizonMs, fromMs);
+  if (sessionList.filter((s) => s.startMs < startMs && s.costUsd > 0).length < SESSION_THRESHOLDS.lookback) sessionList = sessionCosts(db, filter, horizonMs);
+  const sessions = flagSessions(sessionList)
     .filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
   return { days, sessions };
 }
+
+/** Calendar days read before a window for its baselines (twice the days' lookback; more only when needed). */
+const HISTORY_STRETCH_DAYS = 2 * DAY_THRESHOLDS.lookback;
