@@ -126,3 +126,23 @@ test('a heatmap slot: that weekday and hour across the range, in the zone of the
   assert.ok('error' in extra);
   assert.deepEqual(drillFilter({ kind: 'slot', weekday: 2, hour: 14 }), { slot: { weekday: 2, hour: 14 } });
 });
+
+test('the session starts kept between answers follow new rows: the same verdicts as a store read fresh', async () => {
+  const { anomaliesInWindow } = await import('../../src/core/query/anomalies');
+  const { insertRequests } = await import('./helpers/store-fixture');
+  const filter = { source: 'all', project: null, models: null, executionMode: null, tz: 'UTC' } as const;
+  const window = { startMs: NOW - 20 * 86_400_000, endMs: NOW + 1 };
+  const more = Array.from({ length: 40 }, (_, i) => ({
+    ts: NOW - 30 * 60_000 + i * 20_000, session: 'session-late-loop', sessionTitle: 'Another loop', project: 'infra', model: 'claude-opus-4-6',
+    tools: 'Bash', input: 5, output: 3000, cacheCreation: 20_000, cacheRead: 200_000, cost: 0.3,
+  }));
+  const kept = await spikeStore();
+  anomaliesInWindow(kept, filter, window.startMs, window.endMs);
+  insertRequests(kept, more);
+  const fresh = await spikeStore();
+  insertRequests(fresh, more);
+  const a = anomaliesInWindow(kept, filter, window.startMs, window.endMs);
+  assert.deepEqual(a, anomaliesInWindow(fresh, filter, window.startMs, window.endMs));
+  assert.ok(a.sessions.some((s) => s.session === 'session-late-loop'), 'the new runaway session is flagged');
+  assert.equal(a.sessions.find((s) => s.session === 'session-late-loop')!.started_at, new Date(NOW - 30 * 60_000).toISOString(), 'exact start');
+});
