@@ -86,6 +86,29 @@ test('zoom and pan on a day chart: the wheel zooms, a drag pans, keys step, Rese
   const reset = await xSpan(p, card);
   assert.equal(reset.zoomed, false);
   assert.equal(await p.page.locator(`chart-card.${card} vscode-button.reset-zoom`).count(), 0);
+  // A trackpad pinch (a wheel with ctrlKey) zooms; so do two touch pointers moving apart.
+  await p.page.mouse.move(mid.x, mid.y);
+  await p.page.keyboard.down('Control');
+  await p.page.mouse.wheel(0, -40);
+  await p.page.keyboard.up('Control');
+  assert.equal((await xSpan(p, card)).zoomed, true, 'ctrl+wheel (pinch) zooms');
+  await p.page.locator(`chart-card.${card} vscode-button.reset-zoom`).click();
+  // Two touch pointers 20 px apart move to 240 px apart (no named helpers in the page: the bundler's
+  // helper for function names does not exist there).
+  const steps: [number, string, number][] = [[1, 'pointerdown', -10], [2, 'pointerdown', 10]];
+  for (let d = 20; d <= 120; d += 20) steps.push([1, 'pointermove', -d], [2, 'pointermove', d]);
+  steps.push([1, 'pointerup', -120], [2, 'pointerup', 120]);
+  await p.page.locator(`chart-card.${card} canvas`).evaluate((canvas, { x, steps: list }) => {
+    const r = canvas.getBoundingClientRect();
+    for (const [id, type, dx] of list) {
+      canvas.dispatchEvent(new PointerEvent(type, {
+        pointerId: id, pointerType: 'touch', isPrimary: id === 1, button: type === 'pointermove' ? -1 : 0, bubbles: true, clientX: x + dx, clientY: r.top + r.height / 2,
+      }));
+    }
+  }, { x: mid.x, steps });
+  const pinched = await xSpan(p, card);
+  assert.ok(pinched.zoomed && pinched.max - pinched.min < full.count - 1, `pinched to ${pinched.min}..${pinched.max}`);
+  await p.page.locator(`chart-card.${card} vscode-button.reset-zoom`).click();
   // The tokens chart and the activity series zoom too.
   const tokens = await barPoint(p, 'chart-daily-tokens', 10);
   await p.page.mouse.move(tokens.x, tokens.y);

@@ -120,7 +120,10 @@ export function attachZoom(chart: Chart, canvas: HTMLCanvasElement, initial: Zoo
     const before = pointers.get(e.pointerId)!;
     pointers.set(e.pointerId, e.offsetX);
     travelled += Math.abs(e.offsetX - before);
-    if (travelled >= CLICK_SLOP_PX && !canvas.hasPointerCapture(e.pointerId)) canvas.setPointerCapture(e.pointerId);
+    if (travelled >= CLICK_SLOP_PX && !canvas.hasPointerCapture(e.pointerId)) {
+      // Keeps a drag going when it leaves the canvas; a pointer the browser no longer tracks cannot be captured.
+      try { canvas.setPointerCapture(e.pointerId); } catch { /* not an active pointer: no capture needed */ }
+    }
     if (pinchFrom && pointers.size === 2) {
       const [a, b] = [...pointers.values()];
       apply(zoomedView(pinchFrom.view, count(), (Math.abs(a - b) || 1) / pinchFrom.distance, pinchFrom.at));
