@@ -9,7 +9,7 @@ import * as charts from '../charts/configs';
 import type { ChartBuilder } from '../charts/chart-card';
 import type { Column } from './data-table';
 import { baseStyles, cardStyles } from './styles';
-import type { CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
+import type { BranchRow, CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
 import '../charts/chart-card';
 import './toolbar';
 import './kpi-cards';
@@ -128,7 +128,15 @@ export class CostsApp extends LitElement {
   }
 
   private resetFilters(): void {
-    this.applyFilter({ project: null, models: null, provider: null, source: 'all' });
+    this.applyFilter({ project: null, models: null, provider: null, branch: null, source: 'all' });
+  }
+
+  /**
+   * A Branches row clicked: the page shows only that project's branch. One filter change, so the
+   * drill-down's Back stack (when it lands) can record it like any other.
+   */
+  filterToBranch(row: Pick<BranchRow, 'project' | 'branch'>): void {
+    this.applyFilter({ project: row.project, branch: row.branch });
   }
 
   private openSettings(target: SettingsTarget): void {
@@ -336,6 +344,13 @@ export class CostsApp extends LitElement {
       num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ProjectRow>(), shareCol<ProjectRow>(),
     ];
+    const branchCols: Column<BranchRow>[] = [
+      { key: 'project', label: t('Project'), value: (r) => r.project, total: t('Total') },
+      { key: 'branch', label: t('Branch'), value: (r) => (r.noBranch ? t('(no branch)') : r.branch), shrink: true },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
+      costCol<BranchRow>(), shareCol<BranchRow>(),
+    ];
     const toolCols: Column<ToolRow>[] = [
       { key: 'tool', label: t('Tools used in the turn'), value: (r) => r.tool, total: t('Total') },
       num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
@@ -371,6 +386,13 @@ export class CostsApp extends LitElement {
         <section class="card table-card projects-table"><h3>${t('Projects')}</h3>
           <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
         </section>
+        <section class="card table-card branches-table"><h3>${t('Branches')}</h3>
+          <data-table caption=${t('Usage by project and git branch')} .columns=${branchCols} .rows=${m.branches.rows} sortKey=${sortKey} pageSize="12"
+            note=${omitted(m.branches.omitted, 'branches')} rowHint=${t('Show only this project and branch')}
+            .rowAction=${(r: BranchRow) => this.filterToBranch(r)}></data-table>
+        </section>
+      </div>
+      <div class="grid two">
         <section class="card table-card tools-table"><h3>${t('Tools')}</h3>
           <data-table caption=${t('Usage by the tools a turn used')} .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
         </section>

@@ -44,6 +44,7 @@ export class DataTable extends LitElement {
     .arrow { font-size: 0.8em; width: 0.8em; }
     tbody tr { outline: none; }
     tbody tr:hover { background: var(--vscode-list-hoverBackground); }
+    tbody tr.actionable { cursor: pointer; }
     tbody tr:focus-visible, tbody tr:focus { background: var(--vscode-list-focusBackground, var(--vscode-list-hoverBackground)); outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder)); outline-offset: -1px; }
     tfoot td { font-weight: 600; border-bottom: none; border-top: 1px solid var(--vscode-foreground); }
     /*
@@ -72,6 +73,12 @@ export class DataTable extends LitElement {
   @property() emptyText = 'No rows in this range.';
   @property() sortKey = '';
   @property() sortDir: 'asc' | 'desc' = 'desc';
+  /**
+   * What a click on a row (or Enter on it) does, e.g. filter the page to it; null = rows are not actionable.
+   * `rowHint` is the rows' tooltip saying so.
+   */
+  @property({ attribute: false }) rowAction: ((row: any) => void) | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  @property() rowHint = '';
   /** Rows shown before "Show all" (0 = all). */
   @property({ type: Number }) pageSize = 0;
   @state() private expanded = false;
@@ -93,9 +100,14 @@ export class DataTable extends LitElement {
     else { this.sortKey = key; this.sortDir = numeric ? 'desc' : 'asc'; }
   }
 
-  private onRowKey(e: KeyboardEvent, count: number): void {
+  private onRowKey(e: KeyboardEvent, count: number, row: unknown): void {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
     let next = Math.min(this.focusIndex, count - 1);
+    if (e.key === 'Enter' && this.rowAction) {
+      e.preventDefault();
+      this.rowAction(row);
+      return;
+    }
     if (e.key in moves) next += moves[e.key];
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = count - 1;
@@ -130,8 +142,9 @@ export class DataTable extends LitElement {
           <tbody>
             ${rows.length === 0
               ? html`<tr><td class="none" colspan=${this.columns.length}>${this.emptyText}</td></tr>`
-              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1}
-                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length)} @focus=${() => { this.focusIndex = i; }}>
+              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1} class=${this.rowAction ? 'actionable' : ''} title=${this.rowAction ? this.rowHint : nothing}
+                  @click=${() => this.rowAction?.(r)}
+                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length, r)} @focus=${() => { this.focusIndex = i; }}>
                   ${this.columns.map((c, ci) => this.cell(c, r, ci))}
                 </tr>`)}
           </tbody>

@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PanelFilter, PanelReadModel, RangePreset } from '../../src/protocol';
-import { RANGE_PRESETS, customDayProblem } from '../../src/protocol';
+import { NO_BRANCH_FILTER, RANGE_PRESETS, customDayProblem } from '../../src/protocol';
 import { RANGE_LABELS } from '../format';
 import { baseStyles } from './styles';
 import './model-chips';
@@ -21,6 +21,7 @@ export class CostsToolbar extends LitElement {
     vscode-single-select.source { width: 130px; }
     vscode-single-select.project { width: 200px; }
     vscode-single-select.provider { width: 150px; }
+    vscode-single-select.branch { width: 170px; }
     vscode-textfield { width: 140px; }
     .spacer { flex: 1 1 auto; }
     .actions { display: flex; gap: 6px; align-items: center; margin-left: auto; }
@@ -91,6 +92,7 @@ export class CostsToolbar extends LitElement {
     const internal = m?.sources.internalAvailable ?? false;
     const projects = m?.available.projects ?? [];
     const providers = (m?.available.providers ?? []).map((p) => p.name);
+    const branches = m?.available.branches ?? [];
     return html`
       <div class="bar">
         <label class="field"><span>${t('Range')}</span>
@@ -133,6 +135,14 @@ export class CostsToolbar extends LitElement {
             ${f.project !== null && !projects.includes(f.project) ? html`<vscode-option value=${f.project} selected>${f.project}</vscode-option>` : nothing}
           </vscode-single-select>
         </label>
+        <label class="field"><span>${t('Branch')}</span>
+          <vscode-single-select class="branch" aria-label=${t('Git branch')} .value=${f.branch ?? ''}
+            @change=${(e: Event) => this.change({ branch: (e.target as HTMLSelectElement).value || null })}>
+            <vscode-option value="" ?selected=${f.branch === null}>${t('All branches')}</vscode-option>
+            ${branches.map((b) => html`<vscode-option value=${b} ?selected=${b === f.branch}>${branchLabel(b)}</vscode-option>`)}
+            ${f.branch !== null && !branches.includes(f.branch) ? html`<vscode-option value=${f.branch} selected>${branchLabel(f.branch)}</vscode-option>` : nothing}
+          </vscode-single-select>
+        </label>
         <div class="field"><span id="view-label">${t('View')}</span>
           <div class="seg" role="group" aria-labelledby="view-label">
             <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>Usage</button>
@@ -153,6 +163,11 @@ export class CostsToolbar extends LitElement {
       ${f.range === 'custom' && this.dateError ? html`<p id="date-error" class="date-error" role="alert">${this.dateError.message}</p>` : nothing}
       <model-chips class="chips" .groups=${m?.available.models ?? []} .selected=${f.models}></model-chips>`;
   }
+}
+
+/** A branch as the filter shows it ("(no branch)" in the user's language). */
+function branchLabel(branch: string): string {
+  return branch === NO_BRANCH_FILTER ? t('(no branch)') : branch;
 }
 
 declare global {
