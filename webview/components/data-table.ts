@@ -5,6 +5,7 @@ import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles, cellStyles } from './styles';
+import { t } from '../l10n';
 
 export interface Column<R> {
   key: string;
@@ -70,7 +71,7 @@ export class DataTable extends LitElement {
   @property({ attribute: false }) rows: unknown[] = [];
   @property({ type: Boolean }) showTotals = true;
   @property() note = '';
-  @property() emptyText = 'No rows in this range.';
+  @property() emptyText = t('No rows in this range.');
   @property() sortKey = '';
   @property() sortDir: 'asc' | 'desc' = 'desc';
   /**
@@ -132,7 +133,7 @@ export class DataTable extends LitElement {
               const active = c.key === this.sortKey;
               const sort = active ? (this.sortDir === 'asc' ? 'ascending' : 'descending') : 'none';
               return html`<th scope="col" class=${this.textClass(c, this.columns.indexOf(c))} aria-sort=${sort}>
-                <button type="button" @click=${() => this.sortBy(c.key, !!c.numeric)} title=${`Sort by ${c.label}`}>
+                <button type="button" @click=${() => this.sortBy(c.key, !!c.numeric)} title=${t('Sort by {0}', c.label)}>
                   ${c.numeric ? html`<span class="arrow" aria-hidden="true">${active ? (this.sortDir === 'asc' ? '▲' : '▼') : ''}</span>` : nothing}
                   ${c.label}
                   ${!c.numeric ? html`<span class="arrow" aria-hidden="true">${active ? (this.sortDir === 'asc' ? '▲' : '▼') : ''}</span>` : nothing}
@@ -154,7 +155,7 @@ export class DataTable extends LitElement {
         </table>
       </div>
       ${limited || (this.expanded && this.pageSize > 0 && all.length > this.pageSize)
-        ? html`<button type="button" class="link more" @click=${() => { this.expanded = !this.expanded; }}>${limited ? `Show all ${all.length}` : `Show the first ${this.pageSize}`}</button>`
+        ? html`<button type="button" class="link more" @click=${() => { this.expanded = !this.expanded; }}>${limited ? t('Show all {0}', all.length) : t('Show the first {0}', this.pageSize)}</button>`
         : nothing}
       ${this.note ? html`<div class="note">${this.note}</div>` : nothing}`;
   }

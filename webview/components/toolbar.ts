@@ -76,7 +76,8 @@ export class CostsToolbar extends LitElement {
     // The host refuses such dates too; checking here says why at once, and sends nothing.
     const problem = customDayProblem(v, this.nowMs);
     if (problem) {
-      this.dateError = { field: which, message: `${which === 'from' ? 'From' : 'Until'}: ${v === '' ? 'enter a date' : problem}.` };
+      // The protocol's reason is English (it also goes to the host's log); the field and the prompt are translated.
+      this.dateError = { field: which, message: `${which === 'from' ? t('From') : t('Until')}: ${v === '' ? t('enter a date') : problem}.` };
       return;
     }
     this.dateError = null;
@@ -109,7 +110,7 @@ export class CostsToolbar extends LitElement {
             <vscode-textfield class="until" type="date" aria-label=${t('Until date')} .value=${f.until ?? ''} ?invalid=${this.dateError?.field === 'until'}
               aria-invalid=${this.dateError?.field === 'until' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
           </label>` : nothing}
-        <label class="field" title=${internal ? 'Which logs to count' : 'API logs appear here once claudeCosts.apiLogs.paths points at your own call logs'}>
+        <label class="field" title=${internal ? t('Which logs to count') : t('API logs appear here once claudeCosts.apiLogs.paths points at your own call logs')}>
           <span>${t('Source')}</span>
           <vscode-single-select class="source" aria-label=${t('Source')} .value=${f.source} ?disabled=${!internal}
             @change=${(e: Event) => this.change({ source: (e.target as HTMLSelectElement).value as PanelFilter['source'] })}>
@@ -145,15 +146,15 @@ export class CostsToolbar extends LitElement {
         </label>
         <div class="field"><span id="view-label">${t('View')}</span>
           <div class="seg" role="group" aria-labelledby="view-label">
-            <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>Usage</button>
-            <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>Cost</button>
+            <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>${t('Usage')}</button>
+            <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>${t('Cost')}</button>
           </div>
         </div>
         <span class="spacer"></span>
         <div class="actions">
           <rate-limit-chip .limits=${m?.rateLimits ?? null} .nowMs=${m?.nowMs ?? 0}></rate-limit-chip>
           <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label=${t('Refresh')} title=${t('Refresh')}
-            @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>Refresh</vscode-button>
+            @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>${t('Refresh')}</vscode-button>
           <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title=${t('Export the current view as CSV')}
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'csv', bubbles: true, composed: true }))}>CSV</vscode-button>
           <vscode-button class="export-json" secondary icon="json" ?disabled=${!m} title=${t('Export the current view as JSON')}

@@ -192,6 +192,8 @@ export interface StartOptions {
   isolateHome?: boolean;
   /** Where the server log goes; defaults to server.log in the state dir. */
   logPath?: string;
+  /** VS Code's display language (`--locale`, e.g. "de"); the extension's l10n bundle follows it. */
+  locale?: string;
 }
 
 export interface CodeServer {
@@ -281,6 +283,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
+    ...(options.locale ? ['--locale', options.locale] : []),
     folder,
   ];
   const logStream = createWriteStream(logPath, { flags: 'a' });
