@@ -7,10 +7,14 @@ import * as path from 'node:path';
 import ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..');
-/** Where translatable calls live: the host (vscode.l10n.t) and the webview (its own t with the same shape). */
-const SOURCE_DIRS = ['src/host', 'webview'];
+/**
+ * Where translatable calls live: the host (vscode.l10n.t), the webview (its own t with the same shape) and
+ * the chip's text and tooltip (core, with a `t: Translate` parameter the host fills with vscode.l10n.t).
+ */
+const SOURCE_DIRS = ['src/host', 'webview', 'src/core/limits/chip.ts'];
 
 function sourceFiles(dir: string): string[] {
+  if (dir.endsWith('.ts')) return [dir];
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);

@@ -13,7 +13,7 @@ import { Engine } from '../../src/core/engine';
 import { compactNumber, formatUsd } from '../../src/core/limits/chip';
 import { DEFAULT_PANEL_FILTER, type PanelReadModel } from '../../src/protocol';
 import { full } from '../../webview/format';
-import { makeCorpus, packageExtension, resultsDir, startCodeServer, Workbench, writeWorkspaceSession, type CodeServer } from './harness';
+import { languagePackStub, makeCorpus, registerLanguagePack, packageExtension, resultsDir, startCodeServer, Workbench, writeWorkspaceSession, type CodeServer } from './harness';
 
 const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
 const CHIP_ID = `${EXTENSION_ID}.claudeCosts.chip`;
@@ -49,9 +49,14 @@ async function restart(settings: Record<string, unknown>, locale?: string): Prom
   workbench = undefined;
   server = await startCodeServer({
     configDir, vsixPath: vsix, folder: workspace, locale,
+    // VS Code switches to a locale only with a language pack for it: a stand-in that translates nothing of VS Code.
+    extraVsixPaths: locale === 'de' ? [languagePackStub('de', 'Deutsch')] : [],
+    beforeStart: locale === 'de' ? (dirs) => registerLanguagePack(dirs, 'de', 'Deutsch') : undefined,
     extraSettings: { 'workbench.colorTheme': 'Default Dark Modern', ...settings },
   });
   workbench = await Workbench.open(server, { viewport: { width: 1400, height: 900 } });
+  // The extension is up once its chip is there (before that, its commands may not be in the palette yet).
+  await workbench.statusBarText(CHIP_ID, 60_000);
 }
 
 /** Picks a colour theme the way a user does: Preferences: Color Theme, then the theme's row. */
@@ -216,7 +221,7 @@ describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip 
     const { section } = await limitsSection();
     assert.equal(await section.locator('.window.official').count(), 0, 'no official window without a capture');
     const local = (await section.locator('[data-window="local-7d"]').innerText()).replace(/\s+/g, ' ');
-    assert.match(local, /Last 7 days ?local .*no official weekly figure/);
+    assert.match(local, /Last 7 days ?local .*no official weekly figure/i);
     await shotOf(section, 'limits-local-dark');
     await setTheme('light');
     await shotOf(section, 'limits-local-light');

@@ -176,6 +176,10 @@ export interface StartOptions {
   extraSettings?: Record<string, unknown>;
   /** A packaged extension to install before starting; omit for payload (extensionDevelopmentPath) runs. */
   vsixPath?: string;
+  /** Further packaged extensions to install (e.g. a language pack). */
+  extraVsixPaths?: string[];
+  /** Runs after the extensions are installed, before the server starts (e.g. to register a language pack). */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
   /** The folder opened in the workbench; defaults to an empty temp folder. */
   folder?: string;
   /** A fixed port (npm start); by default a free loopback port is chosen. */
@@ -267,12 +271,14 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   delete env.VSCODE_IPC_HOOK_CLI;
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile];
 
-  if (options.vsixPath) {
+  for (const vsix of [...(options.vsixPath ? [options.vsixPath] : []), ...(options.extraVsixPaths ?? [])]) {
     // --force: a persistent profile (npm start) already holds an older build of the same version.
-    const out = execFileSync(process.execPath, [entryScript, ...common, '--install-extension', options.vsixPath, '--force'], { env, stdio: 'pipe' }).toString();
+    const out = execFileSync(process.execPath, [entryScript, ...common, '--install-extension', vsix, '--force'], { env, stdio: 'pipe' }).toString();
     writeFileSync(logPath, out, { flag: 'a' });
-    if (!/successfully installed/i.test(out)) throw new Error(`Installing ${options.vsixPath} failed:\n${out}`);
+    if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} failed:\n${out}`);
   }
+
+  options.beforeStart?.({ userDataDir, extensionsDir });
 
   const args = [
     entryScript,

@@ -6,3 +6,4 @@ export { packageExtension, buildExtension, buildHostTests } from './build';
 export { makeCorpus, appendResponse, transcriptFiles, writeWorkspaceSession, type Corpus, type AppendedResponse } from './corpus';
 export { runHostTests, type HostTestRun } from './hostTests';
 export { repoRoot, cacheDir, resultsDir, docsDir } from './paths';
+export { languagePackStub, registerLanguagePack } from './languagePack';
