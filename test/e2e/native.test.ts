@@ -97,6 +97,16 @@ async function sideBarRows(): Promise<string[]> {
 async function openSideBar(): Promise<void> {
   await workbench!.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Claude Costs"]').first().click();
   await workbench!.page.locator('.part.sidebar .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  // Wider than the default 300 px, so the rows' figures are not cut off in the screenshots.
+  const box = await workbench!.page.locator('.part.sidebar').boundingBox();
+  if (box && box.width < 400) {
+    const page = workbench!.page;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width - 1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 480, y, { steps: 5 });
+    await page.mouse.up();
+  }
 }
 
 async function shotOf(locator: { screenshot(o: { path: string }): Promise<unknown> }, name: string): Promise<void> {
@@ -272,10 +282,13 @@ describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip 
     await workbench!.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /shop-app/ }).first().click();
     const frame = workbench!.webviewFrame(EXTENSION_ID);
     await frame.locator('.kpi-requests .value').first().waitFor({ timeout: 30_000 });
-    const body = (await frame.locator('costs-app').innerText()).replace(/\s+/g, ' ');
-    for (const key of ['Range', 'Project', 'Branch', 'Tokens per day', 'Cost per day', 'Branches']) {
-      assert.ok(body.includes(DE[key]), `panel lacks "${DE[key]}" (${key})`);
+    // Locators reach into the components' shadow roots (innerText of the app would not).
+    for (const key of ['Range', 'Project', 'Branch', 'Tokens per day', 'Cost per day', 'Branches', 'Limits and value']) {
+      assert.ok(await frame.getByText(DE[key], { exact: true }).count() > 0, `panel lacks "${DE[key]}" (${key})`);
     }
+    assert.equal(await frame.getByText('Tokens per day', { exact: true }).count(), 0, 'no English heading left');
     await workbench!.screenshot('panel-de');
+    await frame.locator('.branches-table').scrollIntoViewIfNeeded();
+    await workbench!.screenshot('panel-de-tables');
   });
 });
