@@ -1,8 +1,8 @@
 // Click to drill down: what each drill target does to the filter, and the Back stack of the filters
 // left behind. Plain data (no DOM), so the rules are unit-tested in Node.
 //
-// A new dimension is one more entry: a union member here, its case in drillFilter and in drillLabel
-// (e.g. `{ kind: 'branch'; branch: string }` → `{ branch }` once the filter has a branch field).
+// A new dimension is one more entry: a union member here, its case in drillFilter, drillSubject and
+// restoreTrail (the branch row is one: project and branch together).
 import type { PanelFilter } from '../src/protocol';
 
 export type DrillTarget =
@@ -14,6 +14,8 @@ export type DrillTarget =
   | { kind: 'project'; project: string }
   /** A session row: only that session (`label` is its title, for the Back button). */
   | { kind: 'session'; session: string; label: string }
+  /** A Branches row: that project's branch (NO_BRANCH_FILTER for requests without one). */
+  | { kind: 'branch'; project: string; branch: string }
   /** A heatmap cell: that weekday (0 = Monday) and hour in the zone, across the range. */
   | { kind: 'slot'; weekday: number; hour: number };
 
@@ -30,6 +32,7 @@ export function drillFilter(target: DrillTarget): Partial<PanelFilter> {
     case 'model': return { models: [target.model] };
     case 'project': return { project: target.project };
     case 'session': return { session: target.session };
+    case 'branch': return { project: target.project, branch: target.branch };
     case 'slot': return { slot: { weekday: target.weekday, hour: target.hour } };
   }
 }
@@ -43,6 +46,7 @@ export function drillSubject(target: DrillTarget): string {
     case 'model': return target.model;
     case 'project': return target.project;
     case 'session': return target.label;
+    case 'branch': return `${target.project} · ${target.branch}`;
     case 'slot': return `${WEEKDAYS[target.weekday] ?? '?'} ${String(target.hour).padStart(2, '0')}:00–${String(target.hour + 1).padStart(2, '0')}:00`;
   }
 }
@@ -78,6 +82,7 @@ export function restoreTrail(raw: unknown, valid: (f: unknown) => PanelFilter | 
     const str = (k: string) => typeof t[k] === 'string';
     const ok = (t.kind === 'day' && str('day')) || (t.kind === 'model' && str('model')) || (t.kind === 'project' && str('project'))
       || (t.kind === 'session' && str('session') && str('label'))
+      || (t.kind === 'branch' && str('project') && str('branch'))
       || (t.kind === 'slot' && Number.isInteger(t.weekday) && Number.isInteger(t.hour) && (t.weekday as number) >= 0 && (t.weekday as number) <= 6
         && (t.hour as number) >= 0 && (t.hour as number) <= 23);
     if (ok) out.push({ target: t as DrillTarget, before });

@@ -79,6 +79,12 @@ export class HostRuntime implements vscode.Disposable {
   private disposed = false;
   private problemShown = new Set<string>();
   private firstScanResolve!: () => void;
+  /**
+   * False until the statusline capture and the plan are read (after the first scan): the chip shows the
+   * figures at once, but a headroom notification then would be judged on the estimate alone (e.g. "255 %
+   * used" while the official reading says 38 %).
+   */
+  private headroomInputsReady = false;
   /** Resolves when the first scan finished (or failed) and the chip shows figures. */
   readonly firstScanDone: Promise<void> = new Promise((r) => (this.firstScanResolve = r));
 
@@ -131,6 +137,19 @@ export class HostRuntime implements vscode.Disposable {
     return captureFilePath(this.captureDir);
   }
 
+  /**
+   * Reads (and watches) the capture file the settings name: ours, or the demo's sample. Called at startup
+   * and again when demo mode or the roots change, so turning the demo off drops its sample's windows.
+   */
+  private attachCapture(): void {
+    this.captureWatch?.dispose();
+    this.headroom.captureFile = this.captureFile();
+    this.headroom.refreshCapture();
+    // The folder must exist for the watcher to attach; the capture script writes into it later.
+    fs.mkdirSync(this.captureDir, { recursive: true });
+    this.captureWatch = this.watcher.watchFile(this.headroom.captureFile, () => this.onCaptureChanged());
+  }
+
   capturePaths(): CapturePaths {
     return { settingsPath: claudeSettingsPath(), captureDir: this.captureDir };
   }
@@ -177,16 +196,15 @@ export class HostRuntime implements vscode.Disposable {
     // Headroom inputs are set up even when the first scan failed: later scans (the poll) may succeed.
     try {
       this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
-      this.headroom.captureFile = this.captureFile();
-      this.headroom.refreshCapture();
-      // The folder must exist for the watcher to attach; the capture script writes into it later.
-      fs.mkdirSync(this.captureDir, { recursive: true });
-      this.captureWatch = this.watcher.watchFile(this.headroom.captureFile, () => this.onCaptureChanged());
+      this.attachCapture();
       this.updateCaptureContext();
       await this.pushStatusOptions();
-      await this.refreshStatus();
     } catch (e) {
       this.log.warn(`Headroom inputs: ${(e as Error).message}`);
+    }
+    try {
+      this.headroomInputsReady = true;
+      await this.refreshStatus();
     } finally {
       this.firstScanResolve();
     }
@@ -280,6 +298,7 @@ export class HostRuntime implements vscode.Disposable {
     try {
       const status = await this.engine.status();
       this.chip.update(status);
+      if (!this.headroomInputsReady) return;
       const s = this.settings();
       const prev = this.context.globalState.get<NotifyState>(NOTIFY_STATE_KEY) ?? EMPTY_NOTIFY_STATE;
       const { toasts, state } = decideNotifications(status, prev, s.notifications);
@@ -337,6 +356,7 @@ export class HostRuntime implements vscode.Disposable {
         await this.engine.restart();
         await this.incrementalScan(null);
         this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
+        this.attachCapture();
       } catch (err) {
         this.log.error(`Reopening the engine failed: ${(err as Error).message}`);
       }
