@@ -36,6 +36,7 @@ test('drill-down targets set one dimension; the Back stack restores the whole fi
   assert.deepEqual(drillFilter({ kind: 'model', model: 'claude-opus-4-6' }), { models: ['claude-opus-4-6'] });
   assert.deepEqual(drillFilter({ kind: 'project', project: 'shop' }), { project: 'shop' });
   assert.deepEqual(drillFilter({ kind: 'session', session: 's1', label: 'Fix' }), { session: 's1' });
+  assert.deepEqual(drillFilter({ kind: 'branch', project: 'shop', branch: 'main' }), { project: 'shop', branch: 'main' });
   const a = drillDown([], { ...base, interval: '1h' }, { kind: 'model', model: 'm' });
   const b = drillDown(a.trail, a.filter, { kind: 'day', day: '2026-03-13' });
   assert.deepEqual(b.filter, { ...base, models: ['m'], range: 'custom', from: '2026-03-13', until: '2026-03-13', interval: '15m' });
@@ -54,9 +55,10 @@ test('drill-down targets set one dimension; the Back stack restores the whole fi
 test('a Back stack restored from webview state keeps only well-formed steps with valid filters', () => {
   const valid = (f: unknown) => { const p = parsePanelFilter(f); return 'error' in p ? null : p; };
   const good = { target: { kind: 'day', day: '2026-03-13' }, before: base };
-  const restored = restoreTrail([good, { target: { kind: 'day' }, before: base }, { target: { kind: 'x', day: 'd' }, before: base },
+  const branch = { target: { kind: 'branch', project: 'shop', branch: '(no branch)' }, before: base };
+  const restored = restoreTrail([good, branch, { target: { kind: 'branch', project: 'shop' }, before: base }, { target: { kind: 'day' }, before: base }, { target: { kind: 'x', day: 'd' }, before: base },
     { target: { kind: 'model', model: 'm' }, before: { range: 'nope' } }, 'junk', null], valid);
-  assert.deepEqual(restored, [good]);
+  assert.deepEqual(restored, [good, branch]);
   assert.deepEqual(restoreTrail('nope', valid), []);
 });
 
