@@ -15,7 +15,7 @@ import type { ParallelParse } from './sources/claude-code/parserPool';
 import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import * as fs from 'node:fs';
-import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta, writeTempImage } from './store/db';
+import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, sealImage, setMeta, writeTempImage } from './store/db';
 import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
@@ -114,7 +114,8 @@ export class Engine implements EngineApi {
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
     // A migrated image is saved at the next save, so the migration does not run again at every open.
-    if (opened.migrated.length > 0) engine.dirty = true;
+    // So is an unsealed one (0.1.0, another tool): sealed, later opens skip the full page check.
+    if (opened.migrated.length > 0 || opened.unsealed) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -211,8 +212,7 @@ export class Engine implements EngineApi {
       const summary = emptyScanSummary();
       summary.roots = this.roots();
       this.db.run('BEGIN');
-      this.dictionaries ??= loadDictionaries(this.db);
-      const ingestor = new Ingestor(this.db, this.opts.priceOverrides, this.dictionaries);
+      const ingestor = new Ingestor(this.db, this.opts.priceOverrides, () => (this.dictionaries ??= loadDictionaries(this.db)));
       try {
         const { onFirstStatus } = options;
         const nowMs = options.nowMs ?? Date.now();
@@ -406,7 +406,7 @@ export class Engine implements EngineApi {
   private exportForSave(): { image: Uint8Array; t0: number; exportMs: number } | null {
     if (!this.canSave(this.opts.dbPath)) return null;
     const t0 = performance.now();
-    const image = this.db.export();
+    const image = sealImage(this.db.export());
     this.dirty = false; // a change from now on makes it dirty again
     return { image, t0, exportMs: performance.now() - t0 };
   }
