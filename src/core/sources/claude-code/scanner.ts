@@ -100,7 +100,15 @@ export class ClaudeCodeScanner {
        * Read the files touched in the 5-hour window before `nowMs` first (newest first), then call
        * `onRecentStored` once (their rows are in the store), then read the rest. Only when there is more.
        */
-      recentFirst?: { nowMs: number; onRecentStored: (filesDone: number, filesTotal: number) => void };
+      recentFirst?: {
+        nowMs: number;
+        onRecentStored: (filesDone: number, filesTotal: number) => void;
+        /**
+         * After each file read past the first status. `storeNow` applies the rows batched so far (call it
+         * before letting anyone read the tables).
+         */
+        onHistoryFile?: (filesDone: number, filesTotal: number, storeNow: () => void) => void;
+      };
     },
   ): Promise<void> {
     const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code', opts.paths);
@@ -151,6 +159,8 @@ export class ClaudeCodeScanner {
       if (!published) {
         for (const e of parsed.events) times.push(e.timestampMs);
         publishIfSettled(i + 1);
+      } else if (recentFirst?.onHistoryFile) {
+        recentFirst.onHistoryFile(done, listed.length, () => batch.flush());
       }
     }, opts.parserThreads);
     batch.flush();
