@@ -39,7 +39,7 @@ test('the schema lists exactly the params the validator accepts', async () => {
   const db = await createStore();
   const samples: Record<string, unknown> = {
     window: 'last_7d', start_date: '2026-11-01', end_date: '2026-11-02', group_by: 'model', source: 'all', project: 'x',
-    models: ['a'], execution_mode: 'cloud', compare: true, tz: 'UTC', limit: 5,
+    models: ['a'], execution_mode: 'cloud', compare: true, tz: 'UTC', limit: 5, anomalies: true,
   };
   assert.deepEqual(Object.keys(QUERY_PARAMS_SCHEMA.properties).sort(), Object.keys(samples).sort());
   for (const [k, v] of Object.entries(samples)) assert.doesNotThrow(() => runQuery(db, { [k]: v }, NOW), `param ${k}`);
