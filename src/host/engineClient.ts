@@ -274,7 +274,7 @@ export class EngineClient implements EngineApi {
     // Progress is always reported (throttled): it keeps the scan's time bound from firing on a long first read.
     const { onFirstStatus, onHistoryProgress } = opts;
     const history = onFirstStatus !== undefined || onHistoryProgress !== undefined;
-    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: true, history }], {
+    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: true, history, nowMs: opts.nowMs }], {
       onProgress: opts.onProgress,
       onHistory: history ? (progress, status) => {
         if (status) onFirstStatus?.(status, { filesDone: progress.filesRead, filesTotal: progress.filesTotal });

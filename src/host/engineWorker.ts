@@ -76,6 +76,7 @@ const handlers: Handlers = {
     const summary = await e.scan({
       full: opts.full,
       paths: opts.paths,
+      nowMs: opts.nowMs,
       // Only when asked, and at most every 100 ms (a scan may report per file).
       onProgress: opts.reportProgress ? throttledProgress(req.id) : undefined,
       onFirstStatus: opts.history

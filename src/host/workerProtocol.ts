@@ -28,7 +28,7 @@ export interface WorkerMethods {
   open: { args: [WorkerEngineOptions]; result: EngineInfo };
   /** `reloaded`: this window took in a DB file another window wrote (new data without new bytes read here). */
   /** `history`: publish the first status early and report history progress (a `history` message, see below). */
-  scan: { args: [{ full?: boolean; paths?: string[]; reportProgress?: boolean; history?: boolean }]; result: { summary: ScanSummary; reloaded: boolean } };
+  scan: { args: [{ full?: boolean; paths?: string[]; reportProgress?: boolean; history?: boolean; nowMs?: number }]; result: { summary: ScanSummary; reloaded: boolean } };
   query: { args: [unknown, number | undefined]; result: import('../core/query/types').QueryResult };
   status: { args: [number | undefined]; result: import('../core/limits/status').StatusResult };
   readModel: { args: [import('../protocol').PanelFilter, number | undefined]; result: import('../protocol').PanelReadModel };
