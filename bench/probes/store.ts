@@ -1,5 +1,5 @@
 // The store at 100k / 1M requests, release 0.1.0 (commit 72bb769) beside this tree, in one run (issue 11).
-//   node --import tsx bench/probes/store.ts --requests 100000,1000000 --release /tmp/rel010 [--out FILE.json]
+//   node --import tsx bench/probes/store.ts --requests 100000,1000000 --release /tmp/rel010 [--out FILE.json] [--realtime]
 // Per size: both releases build a DB of N synthetic requests through their own Ingestor (bench/probes/
 // readmodel.ts build: the path a scan takes); 0.1.0 is timed by its own readmodel probe (open, panel first
 // load, status, one save); this tree runs a simulated 10-minute session in one process ("session" mode):
@@ -24,7 +24,15 @@ const RESPONSE_EVERY_MS = 3_000;
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 
-async function session(dbPath: string, emptyRoot: string) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `realtime`: responses arrive every 3 s of wall time for 10 real minutes, so a save's write competes with
+ * the session as it would in the extension, and its share is of real wall time. Without it the session is
+ * compressed (responses back to back on a simulated clock): quicker, but an asynchronous write then
+ * overlaps a busy loop and its wall time is counted against 600 simulated seconds.
+ */
+async function session(dbPath: string, emptyRoot: string, realtime = false) {
   let t = performance.now();
   const engine = await Engine.open({ dbPath, configDirs: [emptyRoot], persistDebounceMs: 2_000_000_000 });
   const openMs = performance.now() - t;
@@ -43,7 +51,9 @@ async function session(dbPath: string, emptyRoot: string) {
   let savedMs = 0;
   const extra = syntheticRecords(SESSION_MS / RESPONSE_EVERY_MS + 1, NOW + SESSION_MS, 99);
   let n = 0;
+  const sessionStart = performance.now();
   for (let sim = RESPONSE_EVERY_MS; sim <= SESSION_MS; sim += RESPONSE_EVERY_MS) {
+    if (realtime) await sleep(Math.max(0, sessionStart + sim - performance.now()));
     const rec = extra.next().value!;
     rec.event.messageId = `msg_01SESSION${String(n).padStart(12, '0')}`;
     rec.event.requestId = `req_011CSESSION${String(n++).padStart(10, '0')}`;
@@ -74,13 +84,14 @@ async function session(dbPath: string, emptyRoot: string) {
     }
   }
   await saving;
+  const sessionWallMs = realtime ? performance.now() - sessionStart : SESSION_MS;
   const all = [...latencies, ...latenciesDuringSave];
   const save = engine.saves.at(-1);
   await engine.close();
   const usage = process.resourceUsage();
   return {
     openMs, firstLoadMs, filterChangeMs, saves, saveMs: save?.totalMs ?? null, exportMs: save?.exportMs ?? null,
-    saveShareOfSession: savedMs / SESSION_MS,
+    saveShareOfSession: savedMs / sessionWallMs, realtime, sessionWallMs,
     statusP50: pct(all, 50), statusP95: pct(all, 95), statusDuringSaveMax: latenciesDuringSave.length ? Math.max(...latenciesDuringSave) : null,
     maxRssBytes: usage.maxRSS * 1024, dbBytes: fs.statSync(dbPath).size,
   };
@@ -93,7 +104,7 @@ function probe(args: string[], cwd: string): Record<string, number> {
   return JSON.parse(line.slice(PROBE_PREFIX.length)) as Record<string, number>;
 }
 
-async function compare(sizes: number[], release: string, outFile: string | null) {
+async function compare(sizes: number[], release: string, outFile: string | null, realtime: boolean) {
   const repo = path.join(__dirname, '..', '..');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-'));
   const empty = path.join(work, 'empty');
@@ -106,7 +117,7 @@ async function compare(sizes: number[], release: string, outFile: string | null)
       const oldBuild = probe([path.join(release, 'bench/probes/readmodel.ts'), 'build', String(n), oldDb, String(NOW)], release);
       const oldTime = probe([path.join(release, 'bench/probes/readmodel.ts'), 'time', oldDb, String(NOW), '3', empty, path.join(work, 'old-scratch.sqlite')], release);
       const newBuild = probe([path.join(repo, 'bench/probes/readmodel.ts'), 'build', String(n), newDb, String(NOW)], repo);
-      const newSession = probe([path.join(repo, 'bench/probes/store.ts'), 'session', newDb, empty], repo);
+      const newSession = probe([path.join(repo, 'bench/probes/store.ts'), 'session', newDb, empty, ...(realtime ? ['--realtime'] : [])], repo);
       const row = { requests: n, old: { build: oldBuild, time: oldTime }, new: { build: newBuild, session: newSession } };
       rows.push(row);
       process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -122,10 +133,10 @@ async function compare(sizes: number[], release: string, outFile: string | null)
 if (require.main === module) {
   const argv = process.argv.slice(2);
   if (argv[0] === 'session') {
-    session(argv[1], argv[2]).then((r) => { process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(r)}\n`); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+    session(argv[1], argv[2], argv.includes('--realtime')).then((r) => { process.stdout.write(`${PROBE_PREFIX}${JSON.stringify(r)}\n`); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
   } else {
     const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
     const sizes = (get('--requests') ?? '100000').split(',').map(Number);
-    compare(sizes, get('--release') ?? '/tmp/rel010', get('--out') ?? null).catch((e) => { console.error(e); process.exit(1); });
+    compare(sizes, get('--release') ?? '/tmp/rel010', get('--out') ?? null, argv.includes('--realtime')).catch((e) => { console.error(e); process.exit(1); });
   }
 }
