@@ -7,10 +7,14 @@ import * as path from 'node:path';
 import ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..');
-/** Where translatable calls live: the host (vscode.l10n.t) and the webview (its own t with the same shape). */
-const SOURCE_DIRS = ['src/host', 'webview'];
+/**
+ * Where translatable calls live: the host (vscode.l10n.t), the webview (its own t with the same shape) and
+ * the chip's text and tooltip (core, with a `t: Translate` parameter the host fills with vscode.l10n.t).
+ */
+const SOURCE_DIRS = ['src/host', 'webview', 'src/core/limits/chip.ts'];
 
 function sourceFiles(dir: string): string[] {
+  if (dir.endsWith('.ts')) return [dir];
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
@@ -31,10 +35,10 @@ function literalText(node: ts.Expression): string | null {
   return null;
 }
 
-/** `t(…)`, `l10n.t(…)`, `api.l10n.t(…)`, `this.api.l10n.t(…)`. */
+/** `t(…)` and `tHtml(…)` (the webview's), `l10n.t(…)`, `api.l10n.t(…)`, `this.api.l10n.t(…)`. */
 function isTranslateCall(call: ts.CallExpression): boolean {
   const callee = call.expression;
-  if (ts.isIdentifier(callee)) return callee.text === 't';
+  if (ts.isIdentifier(callee)) return callee.text === 't' || callee.text === 'tHtml';
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 't' && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'l10n'
     || (ts.isPropertyAccessExpression(callee) && callee.name.text === 't' && ts.isIdentifier(callee.expression) && callee.expression.text === 'l10n');
 }
@@ -51,7 +55,7 @@ export function extractMessages(root: string = ROOT): ExtractedMessages {
   for (const dir of SOURCE_DIRS) {
     for (const file of sourceFiles(path.join(root, dir))) {
       const text = fs.readFileSync(file, 'utf8');
-      if (!/\bt\(/.test(text)) continue;
+      if (!/\bt(Html)?\(/.test(text)) continue;
       const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
       const visit = (node: ts.Node) => {
         if (ts.isCallExpression(node) && isTranslateCall(node) && node.arguments.length > 0) {

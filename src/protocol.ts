@@ -71,6 +71,8 @@ export const MAX_MODELS = 500;
 export const MAX_MODEL_ID_CHARS = 200;
 export const MAX_PROJECT_CHARS = 500;
 export const MAX_PROVIDER_CHARS = 200;
+/** Git allows long ref names; this bounds what a message may carry. */
+export const MAX_BRANCH_CHARS = 500;
 const DAY_KEY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 type Result<T> = T | { error: string };
@@ -110,7 +112,7 @@ export function customDayProblem(day: unknown, nowMs?: number): string | null {
  */
 export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number): Result<PanelFilter> {
   if (!isObject(raw)) return { error: `${path}: must be an object` };
-  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'view', 'interval'];
+  const known = ['range', 'from', 'until', 'tz', 'source', 'project', 'models', 'provider', 'branch', 'view', 'interval'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) return { error: `${path}.${k}: unknown field` };
   if (!oneOf(raw.range, RANGE_PRESETS)) return { error: `${path}.range: must be one of ${RANGE_PRESETS.join(', ')}` };
   for (const k of ['from', 'until'] as const) {
@@ -154,11 +156,17 @@ export function parsePanelFilter(raw: unknown, path = 'filter', nowMs?: number):
     if (raw.provider.length > MAX_PROVIDER_CHARS) return { error: `${path}.provider: at most ${MAX_PROVIDER_CHARS} characters` };
     provider = raw.provider === '' ? null : raw.provider;
   }
+  let branch: string | null = null;
+  if (raw.branch !== null && raw.branch !== undefined) {
+    if (typeof raw.branch !== 'string') return { error: `${path}.branch: must be a string or null` };
+    if (raw.branch.length > MAX_BRANCH_CHARS) return { error: `${path}.branch: at most ${MAX_BRANCH_CHARS} characters` };
+    branch = raw.branch === '' ? null : raw.branch;
+  }
   const view = raw.view ?? 'cost';
   if (!oneOf(view, PANEL_VIEWS)) return { error: `${path}.view: must be one of ${PANEL_VIEWS.join(', ')}` };
   const interval = raw.interval ?? '15m';
   if (!oneOf(interval, SERIES_INTERVALS)) return { error: `${path}.interval: must be one of ${SERIES_INTERVALS.join(', ')}` };
-  return { range: raw.range, from, until, tz, source, project, models, provider, view, interval };
+  return { range: raw.range, from, until, tz, source, project, models, provider, branch, view, interval };
 }
 
 /** A partial filter (e.g. from the query command) laid over a base; invalid → the reason. */

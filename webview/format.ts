@@ -1,4 +1,7 @@
-// Formatting only: every figure arrives computed in the read model.
+// Formatting only: every figure arrives computed in the read model. Words go through t() (the user's
+// language); numbers and dates keep one format (en-US) so figures read the same in every surface.
+import { t } from './l10n';
+
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const dec2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -80,20 +83,20 @@ export function dateTimeFull(ms: number, tz: string): string {
 /** "5 min ago" style age. */
 export function ago(ms: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - ms) / 1000));
-  if (s < 60) return 'just now';
+  if (s < 60) return t('just now');
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return t('{0} min ago', m);
   const h = Math.round(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.round(h / 24)} days ago`;
+  if (h < 48) return t('{0} h ago', h);
+  return t('{0} days ago', Math.round(h / 24));
 }
 
 export const RANGE_LABELS: Record<string, string> = {
-  today: 'Today', yesterday: 'Yesterday', last_24h: 'Last 24 h', last_7d: 'Last 7 days', last_30d: 'Last 30 days',
-  this_month: 'This month', last_month: 'Last month', all: 'All time', custom: 'Custom…',
+  today: t('Today'), yesterday: t('Yesterday'), last_24h: t('Last 24 h'), last_7d: t('Last 7 days'), last_30d: t('Last 30 days'),
+  this_month: t('This month'), last_month: t('Last month'), all: t('All time'), custom: t('Custom…'),
 };
 
-export const FAMILY_LABELS: Record<string, string> = { opus: 'Opus', sonnet: 'Sonnet', haiku: 'Haiku', other: 'Other' };
+export const FAMILY_LABELS: Record<string, string> = { opus: 'Opus', sonnet: 'Sonnet', haiku: 'Haiku', other: t('Other') };
 
 /** A model id without the vendor prefix and snapshot date, for tight cells: "opus-4-6". */
 export function shortModel(id: string): string {
@@ -114,12 +117,12 @@ export function duration(ms: number): string {
 /** A reset time relative to now: "in 40 s", "in 6 min", "passed 2 h ago". */
 export function untilLabel(ms: number, nowMs: number): string {
   const d = ms - nowMs;
-  if (d <= 0) return `passed ${ago(ms, nowMs)}`;
-  if (d < 60_000) return `in ${Math.ceil(d / 1000)} s`;
-  if (d < 3_600_000) return `in ${Math.round(d / 60_000)} min`;
-  return `in ${Math.round(d / 3_600_000)} h`;
+  if (d <= 0) return t('passed {0}', ago(ms, nowMs));
+  if (d < 60_000) return t('in {0} s', Math.ceil(d / 1000));
+  if (d < 3_600_000) return t('in {0} min', Math.round(d / 60_000));
+  return t('in {0} h', Math.round(d / 3_600_000));
 }
 
 export const RATE_KIND_LABELS: Record<string, string> = {
-  requests: 'Requests', input_tokens: 'Input tokens', output_tokens: 'Output tokens', tokens: 'Tokens',
+  requests: t('Requests'), input_tokens: t('Input tokens'), output_tokens: t('Output tokens'), tokens: t('Tokens'),
 };

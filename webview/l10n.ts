@@ -5,7 +5,9 @@
 import { INITIAL_STATE_ELEMENT_ID, type WebviewInitialState } from '../src/protocol';
 
 function readInitialState(): WebviewInitialState {
-  const text = typeof document === 'undefined' ? null : document.getElementById(INITIAL_STATE_ELEMENT_ID)?.textContent;
+  // Through globalThis: format.ts (and so this module) also runs in Node, where tests format expectations.
+  const doc = (globalThis as { document?: { getElementById(id: string): { textContent: string | null } | null } }).document;
+  const text = doc?.getElementById(INITIAL_STATE_ELEMENT_ID)?.textContent;
   if (!text) return { language: 'en', l10n: {} };
   try {
     const parsed = JSON.parse(text) as Partial<WebviewInitialState>;
@@ -25,4 +27,23 @@ export const language = state.language;
 export function t(message: string, ...args: Array<string | number>): string {
   const template = state.l10n[message] ?? message;
   return args.length === 0 ? template : template.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+}
+
+/**
+ * `t` for a sentence with markup inside (a `<code>` setting name, a `<strong>` figure): the translated
+ * template split at its {n} placeholders with `args` (lit templates or text) put in between, for lit to
+ * render as a list. The words stay one message a translator can reorder.
+ */
+export function tHtml(message: string, ...args: unknown[]): unknown[] {
+  const template = state.l10n[message] ?? message;
+  const parts: unknown[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\d+)\}/g)) {
+    const i = Number(m[1]);
+    if (i >= args.length) continue;
+    parts.push(template.slice(last, m.index), args[i]);
+    last = m.index! + m[0].length;
+  }
+  parts.push(template.slice(last));
+  return parts;
 }

@@ -131,6 +131,19 @@ export class HostRuntime implements vscode.Disposable {
     return captureFilePath(this.captureDir);
   }
 
+  /**
+   * Reads (and watches) the capture file the settings name: ours, or the demo's sample. Called at startup
+   * and again when demo mode or the roots change, so turning the demo off drops its sample's windows.
+   */
+  private attachCapture(): void {
+    this.captureWatch?.dispose();
+    this.headroom.captureFile = this.captureFile();
+    this.headroom.refreshCapture();
+    // The folder must exist for the watcher to attach; the capture script writes into it later.
+    fs.mkdirSync(this.captureDir, { recursive: true });
+    this.captureWatch = this.watcher.watchFile(this.headroom.captureFile, () => this.onCaptureChanged());
+  }
+
   capturePaths(): CapturePaths {
     return { settingsPath: claudeSettingsPath(), captureDir: this.captureDir };
   }
@@ -179,11 +192,7 @@ export class HostRuntime implements vscode.Disposable {
     // Headroom inputs are set up even when the first scan failed: later scans (the poll) may succeed.
     try {
       this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
-      this.headroom.captureFile = this.captureFile();
-      this.headroom.refreshCapture();
-      // The folder must exist for the watcher to attach; the capture script writes into it later.
-      fs.mkdirSync(this.captureDir, { recursive: true });
-      this.captureWatch = this.watcher.watchFile(this.headroom.captureFile, () => this.onCaptureChanged());
+      this.attachCapture();
       this.updateCaptureContext();
       await this.pushStatusOptions();
       await this.refreshStatus();
@@ -339,6 +348,7 @@ export class HostRuntime implements vscode.Disposable {
         await this.engine.restart();
         await this.incrementalScan(null);
         this.headroom.detectPlan(this.roots, undefined, this.settings().useOAuthUsageEndpoint);
+        this.attachCapture();
       } catch (err) {
         this.log.error(`Reopening the engine failed: ${(err as Error).message}`);
       }

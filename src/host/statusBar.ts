@@ -92,7 +92,8 @@ export class ChipController implements vscode.Disposable {
   update(status: StatusResult): void {
     this.last = status;
     const s = this.settings().chip;
-    const view = chipView(status, s, this.workspace());
+    // The chip's messages are literals in core/limits/chip.ts (scripts/l10n.ts reads them there); this only forwards.
+    const view = chipView(status, s, this.workspace(), (message, ...args) => this.api.l10n['t'](message, ...args));
     this.item.text = view.text;
     this.lastText = view.text;
     const md = new this.api.MarkdownString(view.tooltipMarkdown, true);

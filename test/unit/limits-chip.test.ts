@@ -2,6 +2,8 @@
 // window / estimate), and the notification decisions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createStore, insertRequests } from './helpers/store-fixture';
 import { buildStatus, type StatusResult } from '../../src/core/limits/status';
 import { parseStatuslineJson } from '../../src/core/limits/readings';
@@ -198,4 +200,21 @@ test('a P90 estimate follows the stated thresholds too (500 % → error colour a
   const planned = buildStatus(db, NOW, { tz: 'UTC', plan: 'custom', customTokenLimit: 10000 });
   assert.equal(planned.headroom.estimateBasis, 'custom');
   assert.equal(chipView(planned).color, 'error');
+});
+
+test('the chip speaks the UI language: with the German bundle as translator, text and tooltip are German, figures unchanged', async () => {
+  const de = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.de.json'), 'utf8')) as Record<string, string>;
+  const german = (message: string, ...args: Array<string | number>) =>
+    (de[message] ?? `<missing: ${message}>`).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
+  const status = await statusWith(37);
+  const v = chipView(status, DEFAULT_CHIP_SETTINGS, undefined, german);
+  assert.equal(v.text, '$(pulse) 603K · 63% übrig · 2h14m');
+  assert.ok(!v.tooltipMarkdown.includes('<missing:'), v.tooltipMarkdown);
+  assert.match(v.tooltipMarkdown, /\*\*Claude Code · 5-Stunden-Fenster\*\*/);
+  assert.match(v.tooltipMarkdown, /Spielraum: \*\*37% genutzt · 63% übrig\*\*/);
+  assert.match(v.tooltipMarkdown, /Warnung ab 80% genutzt, Fehler ab 95%/);
+  assert.match(v.tooltipMarkdown, /\[Kostenübersicht öffnen\]\(command:claudeCosts\.openPanel\)/);
+  assert.match(v.accessibilityLabel, /^Claude-Code-5-Stunden-Fenster: 603,000 Eingabe- und Ausgabe-Tokens/);
+  // English (the CLI, the default) is unchanged.
+  assert.equal(chipView(status).text, '$(pulse) 603K · 63% left · 2h14m');
 });

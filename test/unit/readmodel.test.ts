@@ -265,7 +265,7 @@ test('time series buckets a short range at 5 min / 15 min / 1 h and stops at now
 test('CSV export: sections with totals rows, hostile names quoted and formula-neutralised; JSON round-trips', () => {
   const m = buildReadModel(db, filter({ range: 'all' }), NOW);
   const csv = readModelToCsv(m);
-  for (const section of ['# Daily', '# Models', '# Projects', '# Tools', '# Sessions']) assert.ok(csv.includes(section), section);
+  for (const section of ['# Daily', '# Models', '# Projects', '# Tools', '# Branches', '# Sessions']) assert.ok(csv.includes(section), section);
   assert.ok(csv.includes(HOSTILE), 'names are kept as text');
   const projectsPart = csv.slice(csv.indexOf('# Projects'), csv.indexOf('# Tools'));
   const totalLine = projectsPart.trim().split('\n').at(-1)!;

@@ -24,6 +24,9 @@ const PRICES: Record<string, [number, number, number, number]> = {
   'claude-haiku-4-5-20251001': [1, 5, 1.25, 0.1],
 };
 
+/** Git branches of the sessions (null: a session outside a repository). */
+export const BRANCHES = ['main', 'feature/checkout', null, 'fix/invoice-export', 'main'];
+
 export async function populatedStore(): Promise<Database> {
   const db = await createStore();
   const rand = prng(42);
@@ -45,7 +48,7 @@ export async function populatedStore(): Promise<Database> {
       const p = PRICES[model];
       rows.push({
         ts: Math.min(NOW - 60_000, start + i * Math.floor(20_000 + rand() * 90_000)),
-        session: `session-${s}`, sessionTitle: title, project, model,
+        session: `session-${s}`, sessionTitle: title, project, model, branch: BRANCHES[s % BRANCHES.length],
         tools: TOOLS[Math.floor(rand() * TOOLS.length)], input, output, cacheCreation, cacheRead, sidechain,
         cost: p ? (input * p[0] + output * p[1] + cacheCreation * p[2] + cacheRead * p[3]) / 1e6 : 0,
         priced: !!p,
@@ -58,7 +61,7 @@ export async function populatedStore(): Promise<Database> {
   // One session still running: the active dot.
   for (let i = 0; i < 12; i++) {
     rows.push({ ts: NOW - 40 * 60_000 + i * 180_000, session: 'session-live', sessionTitle: 'Wire up the costs panel', project: 'shop-frontend',
-      model: 'claude-opus-4-6', tools: 'Edit, Read', input: 900, output: 1800, cacheCreation: 4000, cacheRead: 60000, cost: 0.09 });
+      model: 'claude-opus-4-6', branch: 'feature/costs-panel', tools: 'Edit, Read', input: 900, output: 1800, cacheCreation: 4000, cacheRead: 60000, cost: 0.09 });
   }
   insertRequests(db, rows);
   return db;

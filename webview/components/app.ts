@@ -9,7 +9,7 @@ import * as charts from '../charts/configs';
 import type { ChartBuilder } from '../charts/chart-card';
 import type { Column } from './data-table';
 import { baseStyles, cardStyles } from './styles';
-import type { CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
+import type { BranchRow, CallFigures, FeatureRow, ModelRow, ProjectRow, ProviderRow, SessionRow, ToolRow } from '../../src/protocol';
 import '../charts/chart-card';
 import './toolbar';
 import './kpi-cards';
@@ -17,7 +17,7 @@ import './heatmap';
 import './budgets';
 import './limits-section';
 import './data-table';
-import { t } from '../l10n';
+import { t, tHtml } from '../l10n';
 
 const INTERVAL_LABELS: Record<SeriesInterval, string> = { '5m': '5 min', '15m': '15 min', '1h': '1 h' };
 
@@ -128,7 +128,15 @@ export class CostsApp extends LitElement {
   }
 
   private resetFilters(): void {
-    this.applyFilter({ project: null, models: null, provider: null, source: 'all' });
+    this.applyFilter({ project: null, models: null, provider: null, branch: null, source: 'all' });
+  }
+
+  /**
+   * A Branches row clicked: the page shows only that project's branch. One filter change, so the
+   * drill-down's Back stack (when it lands) can record it like any other.
+   */
+  filterToBranch(row: Pick<BranchRow, 'project' | 'branch'>): void {
+    this.applyFilter({ project: row.project, branch: row.branch });
   }
 
   private openSettings(target: SettingsTarget): void {
@@ -155,15 +163,15 @@ export class CostsApp extends LitElement {
         @open-settings=${(e: CustomEvent<SettingsTarget>) => this.openSettings(e.detail)}></costs-toolbar>
       ${this.busy && m ? html`<vscode-progress-bar class="progress" indeterminate aria-label=${t('Loading')}></vscode-progress-bar>` : nothing}
       ${this.error ? html`<div class="banner error" role="alert"><span class="grow">${this.error}</span>
-        <vscode-button class="retry" @click=${() => this.request('refresh')}>Retry</vscode-button></div>` : nothing}
+        <vscode-button class="retry" @click=${() => this.request('refresh')}>${t('Retry')}</vscode-button></div>` : nothing}
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
       ${m?.history ? html`<div class="banner info history" role="status">${t('Still reading history: {0} of {1} files', full(m.history.filesRead), full(m.history.filesTotal))}</div>` : nothing}
-      ${m?.demoMode ? html`<div class="banner warn" role="note">Demo data: these figures come from a generated sample, not from your transcripts.</div>` : nothing}
+      ${m?.demoMode ? html`<div class="banner warn" role="note">${t('Demo data: these figures come from a generated sample, not from your transcripts.')}</div>` : nothing}
       ${!m ? (this.error ? nothing : this.renderLoading()) : m.dataState === 'no_data' ? this.renderNoData(m) : this.renderDashboard(m)}`;
   }
 
   private renderLoading() {
-    return html`<div class="loading" role="status"><vscode-progress-ring aria-label=${t('Loading')}></vscode-progress-ring>Loading Claude Code costs…</div>`;
+    return html`<div class="loading" role="status"><vscode-progress-ring aria-label=${t('Loading')}></vscode-progress-ring>${t('Loading Claude Code costs…')}</div>`;
   }
 
   private renderNoData(m: PanelReadModel) {
@@ -172,14 +180,13 @@ export class CostsApp extends LitElement {
       <vscode-icon name="graph" size="40"></vscode-icon>
       <h2 id="no-data-title">${t('No Claude Code usage found yet')}</h2>
       ${roots.length > 0
-        ? html`<p>Scanned ${m.scanned.files === null ? 'the' : full(m.scanned.files)} transcript file${m.scanned.files === 1 ? '' : 's'} in:</p>
+        ? html`<p>${m.scanned.files === null ? t('Scanned the transcript files in:') : m.scanned.files === 1 ? t('Scanned 1 transcript file in:') : t('Scanned {0} transcript files in:', full(m.scanned.files))}</p>
           <ul>${roots.map((r) => html`<li><code>${r}</code></li>`)}</ul>`
-        : html`<p>No transcript folder was found. Claude Code writes its transcripts under <code>~/.claude/projects</code>
-          (or <code>$CLAUDE_CONFIG_DIR/projects</code>).</p>`}
+        : html`<p>${tHtml('No transcript folder was found. Claude Code writes its transcripts under {0} (or {1}).', html`<code>~/.claude/projects</code>`, html`<code>$CLAUDE_CONFIG_DIR/projects</code>`)}</p>`}
       <p>${t('Use Claude Code, then rescan — or point the extension at your transcript folders.')}</p>
       <div class="actions">
-        <vscode-button class="rescan" icon="refresh" @click=${() => { this.busy = true; send({ type: 'rescan' }); }}>Rescan</vscode-button>
-        <button class="link open-roots" @click=${() => this.openSettings('roots')}>Configure transcript folders…</button>
+        <vscode-button class="rescan" icon="refresh" @click=${() => { this.busy = true; send({ type: 'rescan' }); }}>${t('Rescan')}</vscode-button>
+        <button class="link open-roots" @click=${() => this.openSettings('roots')}>${t('Configure transcript folders…')}</button>
       </div>
     </section>`;
   }
@@ -192,18 +199,19 @@ export class CostsApp extends LitElement {
     return html`<div class=${this.busy ? 'dim' : ''}>
       ${m.dataState === 'no_rows' ? html`<div class="banner info no-rows" role="status">
         <span class="grow">${m.freeCalls.hidden && m.freeCalls.requests > 0
-          ? `Only local/free calls match these filters in this range: the Cost view leaves them out.`
-          : 'No requests match these filters in this range.'}</span>
-        <vscode-button class="reset-filters" secondary @click=${() => this.resetFilters()}>Reset filters</vscode-button></div>` : nothing}
+          ? t('Only local/free calls match these filters in this range: the Cost view leaves them out.')
+          : t('No requests match these filters in this range.')}</span>
+        <vscode-button class="reset-filters" secondary @click=${() => this.resetFilters()}>${t('Reset filters')}</vscode-button></div>` : nothing}
       <div class="head">
-        <h2>${w.label === 'custom' || this.filter.range === 'custom' ? 'Custom range' : RANGE_LABELS[this.filter.range] ?? w.label}</h2>
+        <h2>${w.label === 'custom' || this.filter.range === 'custom' ? t('Custom range') : RANGE_LABELS[this.filter.range] ?? w.label}</h2>
         <span class="when">${when} · ${w.tz}</span>
-        <span class="updated" title=${m.generatedAt}>updated ${timeLabel(m.nowMs, w.tz)}</span>
+        <span class="updated" title=${m.generatedAt}>${t('updated {0}', timeLabel(m.nowMs, w.tz))}</span>
       </div>
-      ${m.insight ? html`<p class="insight" role="note"><strong>${m.insight.subject}</strong> drives ${pct(m.insight.sharePct)} of output tokens (this range).</p>` : nothing}
-      ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<p class="free-note" role="note"><strong>${full(m.freeCalls.requests)}</strong>
-        local/free call${m.freeCalls.requests === 1 ? '' : 's'} hidden in the Cost view (${compact(m.freeCalls.total_tokens)} tokens that cost nothing by design).
-        <button type="button" class="link show-usage" @click=${() => this.applyFilter({ view: 'usage' })}>Show in the Usage view</button></p>` : nothing}
+      ${m.insight ? html`<p class="insight" role="note">${tHtml('{0} drives {1} of output tokens (this range).', html`<strong>${m.insight.subject}</strong>`, pct(m.insight.sharePct))}</p>` : nothing}
+      ${m.freeCalls.hidden && m.freeCalls.requests > 0 ? html`<p class="free-note" role="note">${m.freeCalls.requests === 1
+        ? tHtml('{0} local/free call hidden in the Cost view ({1} tokens that cost nothing by design).', html`<strong>1</strong>`, compact(m.freeCalls.total_tokens))
+        : tHtml('{0} local/free calls hidden in the Cost view ({1} tokens that cost nothing by design).', html`<strong>${full(m.freeCalls.requests)}</strong>`, compact(m.freeCalls.total_tokens))}
+        <button type="button" class="link show-usage" @click=${() => this.applyFilter({ view: 'usage' })}>${t('Show in the Usage view')}</button></p>` : nothing}
       <kpi-cards .model=${m}></kpi-cards>
       ${this.renderCharts(m, view)}
       ${m.sources.internalAvailable ? this.renderApiCalls(m, view) : nothing}
@@ -221,26 +229,29 @@ export class CostsApp extends LitElement {
     const total = m.totals;
     const daily = m.daily;
     const peak = m.dailyPeak.tokens;
+    const slices = m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ');
     return html`
       <div class="grid two">
         <chart-card class="chart-daily-tokens" heading=${t('Tokens per day')} subheading=${t('input · output · cache write · cache read')}
           ?empty=${empty} emptyText=${t('No tokens in this range.')}
-          summary=${`Tokens per day over ${daily.length} days: ${compact(total.total_tokens)} in total${peak ? `, peak ${compact(peak.value)} on ${peak.day}` : ''}.`}
+          summary=${peak ? t('Tokens per day over {0} days: {1} in total, peak {2} on {3}.', daily.length, compact(total.total_tokens), compact(peak.value), peak.day)
+            : t('Tokens per day over {0} days: {1} in total.', daily.length, compact(total.total_tokens))}
           .build=${this.chart('tokens', () => charts.dailyTokens(m))}>
           ${this.srTable(m)}
         </chart-card>
         <chart-card class="chart-daily-cost" heading=${t('Cost per day')} subheading=${t('with cumulative cost')}
-          ?empty=${empty || total.cost_usd === 0} emptyText=${empty ? 'No cost in this range.' : 'No priced requests in this range.'}
-          summary=${`Cost per day: ${usd(total.cost_usd)} over ${daily.length} days${m.dailyPeak.cost ? `, highest ${usd(m.dailyPeak.cost.value)} on ${m.dailyPeak.cost.day}` : ''}.`}
+          ?empty=${empty || total.cost_usd === 0} emptyText=${empty ? t('No cost in this range.') : t('No priced requests in this range.')}
+          summary=${m.dailyPeak.cost ? t('Cost per day: {0} over {1} days, highest {2} on {3}.', usd(total.cost_usd), daily.length, usd(m.dailyPeak.cost.value), m.dailyPeak.cost.day)
+            : t('Cost per day: {0} over {1} days.', usd(total.cost_usd), daily.length)}
           .build=${this.chart('cost', () => charts.dailyCost(m))}></chart-card>
       </div>
       <div class="grid three">
         ${m.hasSubagent ? html`<chart-card class="chart-split" heading=${t('Main agent vs subagents')} subheading=${view === 'cost' ? t('cost per day') : t('tokens per day')}
-          summary=${`Subagents: ${pct(m.kpis.subagentTokenPct)} of tokens.`}
+          summary=${t('Subagents: {0} of tokens.', pct(m.kpis.subagentTokenPct))}
           .build=${this.chart(`split-${view}`, () => charts.mainVsSubagent(m, view))}></chart-card>` : nothing}
         <chart-card class="chart-models" heading=${t('Models')} subheading=${view === 'cost' ? t('share of cost') : t('share of tokens')}
           ?empty=${empty || (view === 'cost' && total.cost_usd === 0)} emptyText=${t('No model usage in this range.')}
-          summary=${`Models by ${view === 'cost' ? 'cost' : 'tokens'}: ${m.modelSlices.slice(0, 4).map((s) => `${s.model} ${pct(view === 'cost' ? s.costPct : s.tokenPct)}`).join(', ')}.`}
+          summary=${(view === 'cost' ? t('Models by cost: {0}.', slices) : t('Models by tokens: {0}.', slices))}
           .build=${this.chart(`models-${view}`, () => charts.modelDoughnut(m, view))}></chart-card>
         <activity-heatmap .model=${m} view=${view}></activity-heatmap>
       </div>`;
@@ -255,9 +266,9 @@ export class CostsApp extends LitElement {
   private renderTimeSeries(m: PanelReadModel, view: PanelView) {
     const pts = m.timeSeries!.points;
     const busy = pts.filter((p) => p.requests > 0).length;
-    return html`<div class="grid"><chart-card class="chart-series" short heading=${t('Activity over time')} subheading=${`per ${INTERVAL_LABELS[m.timeSeries!.interval]}`}
+    return html`<div class="grid"><chart-card class="chart-series" short heading=${t('Activity over time')} subheading=${t('per {0}', INTERVAL_LABELS[m.timeSeries!.interval])}
       ?empty=${busy === 0} emptyText=${t('No requests in this range.')}
-      summary=${`${busy} of ${pts.length} intervals had requests.`}
+      summary=${t('{0} of {1} intervals had requests.', busy, pts.length)}
       .build=${this.chart(`series-${view}`, () => charts.timeSeries(m, view))}>
       <span class="seg" slot="actions" role="group" aria-label=${t('Interval')}>
         ${(['5m', '15m', '1h'] as const).map((i) => html`<button type="button" class=${`interval-${i}`} aria-pressed=${this.filter.interval === i ? 'true' : 'false'}
@@ -280,33 +291,34 @@ export class CostsApp extends LitElement {
         : { key: 'tokens', label: t('Tokens'), numeric: true, value: (r) => r.total_tokens, render: (r) => compact(r.total_tokens), title: (r) => `${full(r.total_tokens)} tokens · ${usd(r.cost_usd)}`, total: compact(tot.total_tokens) },
       { key: 'success', label: t('Success'), numeric: true, value: (r) => r.calls?.successPct ?? -1,
         render: (r) => (r.calls?.successPct == null ? '—' : html`<span class=${rateClass(r.calls.successPct)}>${pct(r.calls.successPct)}</span>`),
-        title: (r) => (r.calls?.successPct == null ? 'no outcome logged' : `${full(r.calls.successes)} of ${full(r.calls.outcomeCalls)} calls succeeded`),
+        title: (r) => (r.calls?.successPct == null ? t('no outcome logged') : t('{0} of {1} calls succeeded', full(r.calls.successes), full(r.calls.outcomeCalls))),
         total: m.calls?.successPct == null ? '' : pct(m.calls.successPct) },
       { key: 'latency', label: t('Latency'), numeric: true, value: (r) => r.calls?.avgDurationMs ?? -1,
         render: (r) => (r.calls?.avgDurationMs == null ? '—' : duration(r.calls.avgDurationMs)),
-        title: (r) => (r.calls?.tokensPerSecond == null ? '' : `${compact(r.calls.tokensPerSecond)} output tokens/s`),
+        title: (r) => (r.calls?.tokensPerSecond == null ? '' : t('{0} output tokens/s', compact(r.calls.tokensPerSecond))),
         total: m.calls?.avgDurationMs == null ? '' : duration(m.calls.avgDurationMs) },
-      { key: 'share', label: t('Share'), numeric: true, value: share, render: (r) => pct(share(r)), bar: share, title: (r) => `${pct(share(r))} of ${byCost ? 'cost' : 'tokens'}`, total: pct(tot.requests > 0 ? 100 : 0, 0) },
+      { key: 'share', label: t('Share'), numeric: true, value: share, render: (r) => pct(share(r)), bar: share, title: (r) => (byCost ? t('{0} of cost', pct(share(r))) : t('{0} of tokens', pct(share(r)))), total: pct(tot.requests > 0 ? 100 : 0, 0) },
     ];
     const sortKey = byCost ? 'cost' : 'tokens';
-    const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
     const sc = m.scatter;
-    const summary = (c: CallFigures | null) => (c?.successPct == null ? '' : `, ${pct(c.successPct)} succeeded`);
+    const summary = (c: CallFigures | null) => (c?.successPct == null ? '' : t(', {0} succeeded', pct(c.successPct)));
     return html`
-      <div class="section-title"><h2>${t('API calls')}</h2><span class="sub">${this.filter.source === 'internal' ? 'from your own call logs' : 'your own call logs beside Claude Code (Claude Code counts as provider anthropic, feature (none))'}</span></div>
+      <div class="section-title"><h2>${t('API calls')}</h2><span class="sub">${this.filter.source === 'internal' ? t('from your own call logs') : t('your own call logs beside Claude Code (Claude Code counts as provider anthropic, feature (none))')}</span></div>
       <div class="grid two">
         <section class="card table-card providers-table"><h3>${t('By provider')}</h3>
-          <data-table caption=${t('Usage by provider')} .columns=${cols<ProviderRow>('provider', 'Provider', (r) => r.provider)} .rows=${m.providers.rows}
-            sortKey=${sortKey} pageSize="10" note=${omitted(m.providers.omitted, 'providers')}></data-table>
+          <data-table caption=${t('Usage by provider')} .columns=${cols<ProviderRow>('provider', t('Provider'), (r) => r.provider)} .rows=${m.providers.rows}
+            sortKey=${sortKey} pageSize="10" note=${omittedNote(m.providers.omitted)}></data-table>
         </section>
         <section class="card table-card features-table"><h3>${t('By feature')}</h3>
-          <data-table caption=${t('Usage by feature')} .columns=${cols<FeatureRow>('feature', 'Feature', (r) => r.feature)} .rows=${m.features.rows}
-            sortKey=${sortKey} pageSize="10" note=${omitted(m.features.omitted, 'features')}></data-table>
+          <data-table caption=${t('Usage by feature')} .columns=${cols<FeatureRow>('feature', t('Feature'), (r) => r.feature)} .rows=${m.features.rows}
+            sortKey=${sortKey} pageSize="10" note=${omittedNote(m.features.omitted)}></data-table>
         </section>
       </div>
       ${sc ? html`<div class="grid"><chart-card class="chart-scatter" tall heading=${t('Duration vs output tokens')}
-          subheading=${sc.bucketed ? `${full(sc.calls)} timed calls, grouped into ${full(sc.points.length)} cells (mean of each)` : `${full(sc.calls)} timed call${sc.calls === 1 ? '' : 's'}, one point each`}
-          summary=${`Duration against output tokens for ${full(sc.calls)} timed API calls${summary(m.calls)}; median ${sc.medianDurationMs === null ? 'unknown' : duration(sc.medianDurationMs)}${sc.slowest ? `, slowest ${duration(sc.slowest.durationMs)} for ${compact(sc.slowest.tokens)} output tokens` : ''}.`}
+          subheading=${sc.bucketed ? t('{0} timed calls, grouped into {1} cells (mean of each)', full(sc.calls), full(sc.points.length))
+            : sc.calls === 1 ? t('1 timed call, one point each') : t('{0} timed calls, one point each', full(sc.calls))}
+          summary=${t('Duration against output tokens for {0} timed API calls{1}; median {2}', full(sc.calls), summary(m.calls), sc.medianDurationMs === null ? t('unknown') : duration(sc.medianDurationMs))
+            + (sc.slowest ? t(', slowest {0} for {1} output tokens', duration(sc.slowest.durationMs), compact(sc.slowest.tokens)) : '') + '.'}
           .build=${this.chart('scatter', () => charts.durationScatter(m))}></chart-card></div>` : nothing}`;
   }
 
@@ -321,8 +333,8 @@ export class CostsApp extends LitElement {
       ({ key: 'share', label: byCost ? t('Share of cost') : t('Share of tokens'), numeric: true, value: share, render: (r) => pct(share(r)), bar: share, total: pct(tot.requests > 0 ? 100 : 0, 0) });
 
     const modelCols: Column<ModelRow>[] = [
-      { key: 'model', label: t('Model'), value: (r) => r.model, title: (r) => (r.unpriced ? `${r.model}: no price known. Add one with the claudeCosts.priceOverrides setting.` : r.model),
-        render: (r) => html`<span class=${`family ${r.family}`}></span>${r.model}${r.unpriced ? html`<span class="unpriced">⚠ no price</span>` : nothing}`, total: t('Total') },
+      { key: 'model', label: t('Model'), value: (r) => r.model, title: (r) => (r.unpriced ? t('{0}: no price known. Add one with the claudeCosts.priceOverrides setting.', r.model) : r.model),
+        render: (r) => html`<span class=${`family ${r.family}`}></span>${r.model}${r.unpriced ? html`<span class="unpriced">⚠ ${t('no price')}</span>` : nothing}`, total: t('Total') },
       num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
       num('input', t('Input'), (r) => r.input_tokens, tot.input_tokens),
       num('output', t('Output'), (r) => r.output_tokens, tot.output_tokens),
@@ -337,20 +349,27 @@ export class CostsApp extends LitElement {
       num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ProjectRow>(), shareCol<ProjectRow>(),
     ];
+    const branchCols: Column<BranchRow>[] = [
+      { key: 'project', label: t('Project'), value: (r) => r.project, total: t('Total') },
+      { key: 'branch', label: t('Branch'), value: (r) => (r.noBranch ? t('(no branch)') : r.branch), shrink: true },
+      num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
+      num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
+      costCol<BranchRow>(), shareCol<BranchRow>(),
+    ];
     const toolCols: Column<ToolRow>[] = [
       { key: 'tool', label: t('Tools used in the turn'), value: (r) => r.tool, total: t('Total') },
       num('requests', t('Requests'), (r) => r.requests, tot.requests, full),
       num('tokens', t('Tokens'), (r) => r.total_tokens, tot.total_tokens),
       costCol<ToolRow>(), shareCol<ToolRow>(),
     ];
-    const when = (ms: number, exact: boolean) => (exact ? dateTime(ms, m.window.tz) : `${dateTime(ms, m.window.tz)}`);
+    const when = (ms: number) => dateTime(ms, m.window.tz);
     const sessionCols: Column<SessionRow>[] = [
-      { key: 'session', label: t('Session'), value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ' (active)' : ''}`,
-        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label="active" title=${t('Active: a request in the last 10 minutes')}></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: t('Total') },
+      { key: 'session', label: t('Session'), value: (r) => r.title ?? r.sessionKey, title: (r) => `${r.title ?? ''}${r.title ? ' — ' : ''}${r.sessionKey}${r.active ? ` ${t('(active)')}` : ''}`,
+        render: (r) => html`${r.active ? html`<span class="dot" role="img" aria-label=${t('active')} title=${t('Active: a request in the last 10 minutes')}></span>` : html`<span class="dot idle" aria-hidden="true"></span>`}${r.title ?? r.sessionKey}`, total: t('Total') },
       { key: 'project', label: t('Project'), value: (r) => r.project, shrink: true },
       { key: 'models', label: t('Models'), value: (r) => r.models.join(', '), render: (r) => r.models.map(shortModel).join(', '), title: (r) => r.models.join(', '), shrink: true },
-      { key: 'first', label: t('First'), value: (r) => r.firstMs, render: (r) => when(r.firstMs, r.exactTimes), title: (r) => (r.exactTimes ? '' : 'to the hour') },
-      { key: 'last', label: t('Last'), value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs, r.exactTimes)), title: (r) => (r.exactTimes ? '' : 'to the hour') },
+      { key: 'first', label: t('First'), value: (r) => r.firstMs, render: (r) => when(r.firstMs), title: (r) => (r.exactTimes ? '' : t('to the hour')) },
+      { key: 'last', label: t('Last'), value: (r) => r.lastMs, render: (r) => (r.active ? ago(r.lastMs, m.nowMs) : when(r.lastMs)), title: (r) => (r.exactTimes ? '' : t('to the hour')) },
       { key: 'context', label: t('Context now · peak'), numeric: true, value: (r) => r.context?.peakPct ?? -1,
         render: (r) => (r.context ? `${r.context.currentPct === null ? t('compacted') : pct(r.context.currentPct, 0)} · ${pct(r.context.peakPct, 0)}` : '—'),
         title: (r) => contextTitle(r),
@@ -360,25 +379,31 @@ export class CostsApp extends LitElement {
       costCol<SessionRow>(),
     ];
     const sortKey = byCost ? 'cost' : 'tokens';
-    const omitted = (n: number, what: string) => (n > 0 ? `${n} more ${what} not listed (their figures are in the totals).` : '');
     return html`
       <div class="grid">
         <section class="card table-card models-table"><h3>${t('Models')}</h3>
           <data-table caption=${t('Usage by model')} .columns=${modelCols} .rows=${m.models.rows} sortKey=${sortKey}
-            note=${m.models.rows.some((r) => r.unpriced) ? 'Models marked ⚠ have no known price: their cost counts as $0. Add a price with the claudeCosts.priceOverrides setting.' : ''}></data-table>
+            note=${m.models.rows.some((r) => r.unpriced) ? t('Models marked ⚠ have no known price: their cost counts as $0. Add a price with the claudeCosts.priceOverrides setting.') : ''}></data-table>
         </section>
       </div>
       <div class="grid two">
         <section class="card table-card projects-table"><h3>${t('Projects')}</h3>
-          <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.projects.omitted, 'projects')}></data-table>
+          <data-table caption=${t('Usage by project')} .columns=${projectCols} .rows=${m.projects.rows} sortKey=${sortKey} pageSize="12" note=${omittedNote(m.projects.omitted)}></data-table>
         </section>
+        <section class="card table-card branches-table"><h3>${t('Branches')}</h3>
+          <data-table caption=${t('Usage by project and git branch')} .columns=${branchCols} .rows=${m.branches.rows} sortKey=${sortKey} pageSize="12"
+            note=${omittedNote(m.branches.omitted)} rowHint=${t('Show only this project and branch')}
+            .rowAction=${(r: BranchRow) => this.filterToBranch(r)}></data-table>
+        </section>
+      </div>
+      <div class="grid two">
         <section class="card table-card tools-table"><h3>${t('Tools')}</h3>
-          <data-table caption=${t('Usage by the tools a turn used')} .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omitted(m.tools.omitted, 'tool sets')}></data-table>
+          <data-table caption=${t('Usage by the tools a turn used')} .columns=${toolCols} .rows=${m.tools.rows} sortKey=${sortKey} pageSize="12" note=${omittedNote(m.tools.omitted)}></data-table>
         </section>
       </div>
       <div class="grid">
         <section class="card table-card sessions-table"><h3>${t('Sessions')}</h3>
-          <data-table caption=${t('Sessions')} .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omitted(m.sessions.omitted, 'sessions')}></data-table>
+          <data-table caption=${t('Sessions')} .columns=${sessionCols} .rows=${m.sessions.rows} sortKey=${sortKey} pageSize="15" note=${omittedNote(m.sessions.omitted)}></data-table>
         </section>
       </div>`;
   }
@@ -386,6 +411,11 @@ export class CostsApp extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap { 'costs-app': CostsApp }
+}
+
+/** A table's note on rows beyond its display limit. */
+function omittedNote(n: number): string {
+  return n > 0 ? t('{0} more rows not listed (their figures are in the totals).', n) : '';
 }
 
 /** The exact figures behind a session's context cell (its tooltip). */

@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Budget, PanelReadModel } from '../../src/protocol';
 import { pct, usd } from '../format';
+import { t, tHtml } from '../l10n';
 import { cardStyles } from './styles';
 
 @customElement('budget-bars')
@@ -26,35 +27,37 @@ export class BudgetBars extends LitElement {
 
   @property({ attribute: false }) model!: PanelReadModel;
 
-  private row(name: string, when: string, b: Budget) {
-    const label = b.state === 'over' ? 'over budget' : b.state === 'warn' ? 'near the limit' : 'on track';
-    return html`<div class=${`budget ${b.state}`} data-budget=${name}>
+  private row(id: 'Daily' | 'Monthly', when: string, b: Budget) {
+    const name = id === 'Daily' ? t('Daily') : t('Monthly');
+    const label = b.state === 'over' ? t('over budget') : b.state === 'warn' ? t('near the limit') : t('on track');
+    return html`<div class=${`budget ${b.state}`} data-budget=${id}>
       <div class="line"><span><strong>${name}</strong> <span class="muted">${when}</span></span>
-        <span><span class="state">${label}</span> · ${usd(b.spentUsd)} of ${usd(b.limitUsd)} (${pct(b.pct, 0)})</span></div>
-      <div class="track" role="progressbar" aria-label=${`${name} budget`} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.min(100, Math.round(b.pct))}
-        aria-valuetext=${`${usd(b.spentUsd)} of ${usd(b.limitUsd)}, ${label}`}>
+        <span><span class="state">${label}</span> · ${t('{0} of {1} ({2})', usd(b.spentUsd), usd(b.limitUsd), pct(b.pct, 0))}</span></div>
+      <div class="track" role="progressbar" aria-label=${id === 'Daily' ? t('Daily budget') : t('Monthly budget')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.min(100, Math.round(b.pct))}
+        aria-valuetext=${t('{0} of {1}, {2}', usd(b.spentUsd), usd(b.limitUsd), label)}>
         <div class="fill" data-w=${Math.min(100, b.pct)}></div>
         ${b.projectedUsd === null || b.projectedPct === null ? nothing
-          : html`<div class="proj" data-w=${Math.min(99.5, b.projectedPct)} title=${`Projected: ${usd(b.projectedUsd)}`}></div>`}
+          : html`<div class="proj" data-w=${Math.min(99.5, b.projectedPct)} title=${t('Projected: {0}', usd(b.projectedUsd))}></div>`}
       </div>
       <div class="muted">${b.projectedUsd === null || b.projectedPct === null
-        ? `No projection yet: too little of the ${name === 'Daily' ? 'day' : 'month'} has passed`
-        : `Projected ${usd(b.projectedUsd)} by the end of the ${name === 'Daily' ? 'day' : 'month'} (${pct(b.projectedPct, 0)})`}</div>
+        ? (id === 'Daily' ? t('No projection yet: too little of the day has passed') : t('No projection yet: too little of the month has passed'))
+        : (id === 'Daily' ? t('Projected {0} by the end of the day ({1})', usd(b.projectedUsd), pct(b.projectedPct, 0))
+          : t('Projected {0} by the end of the month ({1})', usd(b.projectedUsd), pct(b.projectedPct, 0)))}</div>
     </div>`;
   }
 
   override render() {
     const { daily, monthly } = this.model.budgets;
     const s = this.model.spend;
-    return html`<section class="card" aria-label="Budgets">
-      <header class="card-head"><h3>Budgets</h3><span class="sub">all projects and models</span>
-        <button class="link" slot="actions" @click=${() => this.dispatchEvent(new CustomEvent('open-settings', { detail: 'budget', bubbles: true, composed: true }))}>Edit budgets</button>
+    return html`<section class="card" aria-label=${t('Budgets')}>
+      <header class="card-head"><h3>${t('Budgets')}</h3><span class="sub">${t('all projects and models')}</span>
+        <button class="link" slot="actions" @click=${() => this.dispatchEvent(new CustomEvent('open-settings', { detail: 'budget', bubbles: true, composed: true }))}>${t('Edit budgets')}</button>
       </header>
       <div class="rows">
         ${daily ? this.row('Daily', s.today.period, daily) : nothing}
         ${monthly ? this.row('Monthly', s.month.period, monthly) : nothing}
-        ${!daily && !monthly ? html`<div class="hint">Spent today ${usd(s.today.usd)} · this month ${usd(s.month.usd)}.
-          Set <code>claudeCosts.budget.daily</code> or <code>claudeCosts.budget.monthly</code> to track a budget.</div>` : nothing}
+        ${!daily && !monthly ? html`<div class="hint">${t('Spent today {0} · this month {1}.', usd(s.today.usd), usd(s.month.usd))}
+          ${tHtml('Set {0} or {1} to track a budget.', html`<code>claudeCosts.budget.daily</code>`, html`<code>claudeCosts.budget.monthly</code>`)}</div>` : nothing}
       </div>
     </section>`;
   }

@@ -5,6 +5,7 @@ import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles, cellStyles } from './styles';
+import { t } from '../l10n';
 
 export interface Column<R> {
   key: string;
@@ -44,6 +45,7 @@ export class DataTable extends LitElement {
     .arrow { font-size: 0.8em; width: 0.8em; }
     tbody tr { outline: none; }
     tbody tr:hover { background: var(--vscode-list-hoverBackground); }
+    tbody tr.actionable { cursor: pointer; }
     tbody tr:focus-visible, tbody tr:focus { background: var(--vscode-list-focusBackground, var(--vscode-list-hoverBackground)); outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder)); outline-offset: -1px; }
     tfoot td { font-weight: 600; border-bottom: none; border-top: 1px solid var(--vscode-foreground); }
     /*
@@ -69,9 +71,15 @@ export class DataTable extends LitElement {
   @property({ attribute: false }) rows: unknown[] = [];
   @property({ type: Boolean }) showTotals = true;
   @property() note = '';
-  @property() emptyText = 'No rows in this range.';
+  @property() emptyText = t('No rows in this range.');
   @property() sortKey = '';
   @property() sortDir: 'asc' | 'desc' = 'desc';
+  /**
+   * What a click on a row (or Enter on it) does, e.g. filter the page to it; null = rows are not actionable.
+   * `rowHint` is the rows' tooltip saying so.
+   */
+  @property({ attribute: false }) rowAction: ((row: any) => void) | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  @property() rowHint = '';
   /** Rows shown before "Show all" (0 = all). */
   @property({ type: Number }) pageSize = 0;
   @state() private expanded = false;
@@ -93,9 +101,14 @@ export class DataTable extends LitElement {
     else { this.sortKey = key; this.sortDir = numeric ? 'desc' : 'asc'; }
   }
 
-  private onRowKey(e: KeyboardEvent, count: number): void {
+  private onRowKey(e: KeyboardEvent, count: number, row: unknown): void {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
     let next = Math.min(this.focusIndex, count - 1);
+    if (e.key === 'Enter' && this.rowAction) {
+      e.preventDefault();
+      this.rowAction(row);
+      return;
+    }
     if (e.key in moves) next += moves[e.key];
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = count - 1;
@@ -120,7 +133,7 @@ export class DataTable extends LitElement {
               const active = c.key === this.sortKey;
               const sort = active ? (this.sortDir === 'asc' ? 'ascending' : 'descending') : 'none';
               return html`<th scope="col" class=${this.textClass(c, this.columns.indexOf(c))} aria-sort=${sort}>
-                <button type="button" @click=${() => this.sortBy(c.key, !!c.numeric)} title=${`Sort by ${c.label}`}>
+                <button type="button" @click=${() => this.sortBy(c.key, !!c.numeric)} title=${t('Sort by {0}', c.label)}>
                   ${c.numeric ? html`<span class="arrow" aria-hidden="true">${active ? (this.sortDir === 'asc' ? '▲' : '▼') : ''}</span>` : nothing}
                   ${c.label}
                   ${!c.numeric ? html`<span class="arrow" aria-hidden="true">${active ? (this.sortDir === 'asc' ? '▲' : '▼') : ''}</span>` : nothing}
@@ -130,8 +143,9 @@ export class DataTable extends LitElement {
           <tbody>
             ${rows.length === 0
               ? html`<tr><td class="none" colspan=${this.columns.length}>${this.emptyText}</td></tr>`
-              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1}
-                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length)} @focus=${() => { this.focusIndex = i; }}>
+              : rows.map((r, i) => html`<tr tabindex=${i === focusIndex ? 0 : -1} class=${this.rowAction ? 'actionable' : ''} title=${this.rowAction ? this.rowHint : nothing}
+                  @click=${() => this.rowAction?.(r)}
+                  @keydown=${(e: KeyboardEvent) => this.onRowKey(e, rows.length, r)} @focus=${() => { this.focusIndex = i; }}>
                   ${this.columns.map((c, ci) => this.cell(c, r, ci))}
                 </tr>`)}
           </tbody>
@@ -141,7 +155,7 @@ export class DataTable extends LitElement {
         </table>
       </div>
       ${limited || (this.expanded && this.pageSize > 0 && all.length > this.pageSize)
-        ? html`<button type="button" class="link more" @click=${() => { this.expanded = !this.expanded; }}>${limited ? `Show all ${all.length}` : `Show the first ${this.pageSize}`}</button>`
+        ? html`<button type="button" class="link more" @click=${() => { this.expanded = !this.expanded; }}>${limited ? t('Show all {0}', all.length) : t('Show the first {0}', this.pageSize)}</button>`
         : nothing}
       ${this.note ? html`<div class="note">${this.note}</div>` : nothing}`;
   }

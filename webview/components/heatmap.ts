@@ -5,8 +5,9 @@ import { customElement, property } from 'lit/decorators.js';
 import type { PanelReadModel, PanelView } from '../../src/protocol';
 import { compact, usd } from '../format';
 import { cardStyles } from './styles';
+import { t } from '../l10n';
 
-const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const DAYS = [t('Mon'), t('Tue'), t('Wed'), t('Thu'), t('Fri'), t('Sat'), t('Sun')];
 const LEVELS = 9;
 
 @customElement('activity-heatmap')
@@ -39,16 +40,16 @@ export class ActivityHeatmap extends LitElement {
     const fmt = (v: number) => (cost ? usd(v) : `${compact(v)} tokens`);
     const level = (v: number) => (v <= 0 || max <= 0 ? 0 : Math.max(1, Math.ceil((v / max) * LEVELS)));
     const peak = cost ? h.peakCost : h.peakTokens;
-    return html`<section class="card" aria-label="Activity by weekday and hour">
-      <header class="card-head"><h3>Activity by weekday and hour</h3><span class="sub">${cost ? 'cost' : 'tokens'}, ${this.model.window.tz}</span></header>
-      ${max <= 0 ? html`<div class="nothing" role="note">No activity in this range.</div>` : html`
-      <table aria-label=${`Activity by weekday and hour${peak ? `; busiest: ${DAYS[peak.weekday]} ${peak.hour}:00 with ${fmt(peak.value)}` : ''}`}>
+    return html`<section class="card" aria-label=${t('Activity by weekday and hour')}>
+      <header class="card-head"><h3>${t('Activity by weekday and hour')}</h3><span class="sub">${cost ? t('cost, {0}', this.model.window.tz) : t('tokens, {0}', this.model.window.tz)}</span></header>
+      ${max <= 0 ? html`<div class="nothing" role="note">${t('No activity in this range.')}</div>` : html`
+      <table aria-label=${peak ? t('Activity by weekday and hour; busiest: {0} {1}:00 with {2}', DAYS[peak.weekday], peak.hour, fmt(peak.value)) : t('Activity by weekday and hour')}>
         <thead><tr><th></th>${[...Array(24).keys()].map((hr) => html`<th class="hour" scope="col">${hr % 3 === 0 ? String(hr).padStart(2, '0') : ''}<span class="sr-only">${hr % 3 === 0 ? '' : `${hr}`}:00</span></th>`)}</tr></thead>
         <tbody>${grid.map((row, d) => html`<tr><th class="day" scope="row">${DAYS[d]}</th>${row.map((v, hr) => html`<td class=${`l${level(v)}`}
           title=${`${DAYS[d]} ${String(hr).padStart(2, '0')}:00–${String(hr + 1).padStart(2, '0')}:00: ${fmt(v)}, ${h.requests[d][hr]} requests`}
           aria-label=${`${DAYS[d]} ${hr}:00: ${fmt(v)}`}></td>`)}</tr>`)}</tbody>
       </table>
-      <div class="legend" aria-hidden="true">less ${[1, 3, 5, 7, 9].map((i) => html`<span class=${`sw l${i}`}></span>`)} more</div>`}
+      <div class="legend" aria-hidden="true">${t('less')} ${[1, 3, 5, 7, 9].map((i) => html`<span class=${`sw l${i}`}></span>`)} ${t('more')}</div>`}
     </section>`;
   }
 }

@@ -7,6 +7,24 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { LimitsSection, OfficialWindow, PanelReadModel, TimelineBlock } from '../../src/protocol';
 import { ago, compact, dateTime, duration, full, pct, shortModel, timeLabel, usd } from '../format';
 import { cardStyles } from './styles';
+import { t, tHtml } from '../l10n';
+
+/** The core's names of windows and sources (English data) in the user's language; unknown ones as sent. */
+function windowName(id: string, label: string): string {
+  const names: Record<string, string> = {
+    five_hour: t('5-hour'), seven_day: t('Weekly (all models)'), seven_day_opus: t('Weekly Opus'), seven_day_sonnet: t('Weekly Sonnet'),
+    seven_day_oauth_apps: t('Weekly (OAuth apps)'),
+  };
+  return names[id] ?? label;
+}
+
+function sourceName(source: string): string {
+  const names: Record<string, string> = {
+    'Claude Code statusline': t('Claude Code statusline'), 'OAuth usage endpoint': t('OAuth usage endpoint'),
+    'limit message in a transcript': t('limit message in a transcript'), 'local block (first request + 5 h)': t('local block (first request + 5 h)'),
+  };
+  return names[source] ?? source;
+}
 
 /** "3 h 55 min" for a countdown. */
 function countdown(ms: number): string {
@@ -73,21 +91,25 @@ export class LimitsSectionView extends LitElement {
 
   private renderValue() {
     const v = this.limits.planValue;
-    const usage = html`<span class="big">${usd(v.api_equivalent_usd)}</span> of API usage in ${v.month}`;
-    if (v.plan === 'api') return html`<p class="value plan-value">API billing: ${usage}.</p>`;
+    const usage = tHtml('{0} of API usage in {1}', html`<span class="big">${usd(v.api_equivalent_usd)}</span>`, v.month);
+    if (v.plan === 'api') return html`<p class="value plan-value">${tHtml('API billing: {0}.', usage)}</p>`;
     if (v.plan_label && v.plan_price_usd !== null && v.value_ratio !== null) {
-      return html`<p class="value plan-value"><strong>${v.plan_label}</strong>: ${usage}, <span class="big">${ratioText(v.value_ratio)}</span> its
-        ${usd(v.plan_price_usd)} price <span class="muted">(${v.plan_source === 'detected' ? 'plan detected from Claude Code\'s login' : 'plan from settings'})</span>.</p>`;
+      return html`<p class="value plan-value">${tHtml('{0}: {1}, {2} its {3} price', html`<strong>${v.plan_label}</strong>`, usage,
+        html`<span class="big">${ratioText(v.value_ratio)}</span>`, usd(v.plan_price_usd))}
+        <span class="muted">(${v.plan_source === 'detected' ? t('plan detected from Claude Code\'s login') : t('plan from settings')})</span>.</p>`;
     }
-    return html`<p class="value plan-value">${usage}. <span class="muted">Set <code>claudeCosts.plan</code> (and <code>claudeCosts.planPrices</code>) to compare it with your plan's price.</span></p>`;
+    return html`<p class="value plan-value">${usage}. <span class="muted">${tHtml('Set {0} (and {1}) to compare it with your plan\'s price.',
+      html`<code>claudeCosts.plan</code>`, html`<code>claudeCosts.planPrices</code>`)}</span></p>`;
   }
 
   private blockLabel(b: TimelineBlock): string {
     const tz = this.model.window.tz;
-    if (b.isGap) return `Idle ${dateTime(b.startMs, tz)} – ${dateTime(b.endMs, tz)} (${duration(b.endMs - b.startMs)})`;
-    const hits = b.limitHits ? `, ${b.limitHits} limit hit${b.limitHits === 1 ? '' : 's'}` : '';
-    return `${b.active ? 'Active block' : 'Block'} ${dateTime(b.startMs, tz)} – ${timeLabel(b.endMs, tz)}: ${compact(b.totalTokens)} tokens `
-      + `(${compact(b.limitTokens)} input+output), ${usd(b.costUsd)}, ${full(b.requests)} request${b.requests === 1 ? '' : 's'}${hits}`;
+    if (b.isGap) return t('Idle {0} – {1} ({2})', dateTime(b.startMs, tz), dateTime(b.endMs, tz), duration(b.endMs - b.startMs));
+    const hits = b.limitHits === 0 ? '' : b.limitHits === 1 ? t(', 1 limit hit') : t(', {0} limit hits', b.limitHits);
+    const span = `${dateTime(b.startMs, tz)} – ${timeLabel(b.endMs, tz)}`;
+    const requests = b.requests === 1 ? t('1 request') : t('{0} requests', full(b.requests));
+    const figures = t('{0} tokens ({1} input+output), {2}, {3}', compact(b.totalTokens), compact(b.limitTokens), usd(b.costUsd), requests);
+    return `${b.active ? t('Active block {0}:', span) : t('Block {0}:', span)} ${figures}${hits}`;
   }
 
   private onTimelineKey(e: KeyboardEvent, blocks: TimelineBlock[]): void {
@@ -106,20 +128,20 @@ export class LimitsSectionView extends LitElement {
   }
 
   private renderTimeline() {
-    const t = this.limits.timeline;
+    const line = this.limits.timeline;
     const tz = this.model.window.tz;
-    const blocks = t.blocks;
+    const blocks = line.blocks;
     const real = blocks.filter((b) => !b.isGap);
-    if (real.length === 0) return html`<p class="muted empty-blocks">No Claude Code requests in this range: no 5-hour blocks.</p>`;
+    if (real.length === 0) return html`<p class="muted empty-blocks">${t('No Claude Code requests in this range: no 5-hour blocks.')}</p>`;
     // Roving tabindex: one tab stop, arrows move between blocks; default on the active (else the last) block.
     if (this.focusIndex < 0 || !blocks[this.focusIndex] || blocks[this.focusIndex].isGap) {
       const activeIdx = blocks.findIndex((b) => b.active);
       this.focusIndex = activeIdx >= 0 ? activeIdx : blocks.lastIndexOf(real[real.length - 1]);
     }
-    const max = Math.max(1, t.maxLimitTokens);
+    const max = Math.max(1, line.maxLimitTokens);
     const focused = blocks[this.focusIndex];
     return html`
-      <div class="timeline" role="listbox" aria-label="5-hour blocks, oldest first" @keydown=${(e: KeyboardEvent) => this.onTimelineKey(e, blocks)}>
+      <div class="timeline" role="listbox" aria-label=${t('5-hour blocks, oldest first')} @keydown=${(e: KeyboardEvent) => this.onTimelineKey(e, blocks)}>
         ${blocks.map((b, i) => b.isGap
           ? html`<div class="gap" role="presentation" title=${this.blockLabel(b)}></div>`
           : html`<button type="button" role="option" class=${`block${b.active ? ' active' : ''}${b.limitHits ? ' hit' : ''}`} data-i=${i}
@@ -130,20 +152,21 @@ export class LimitsSectionView extends LitElement {
               <span class="bar" data-h=${Math.max(2, Math.round((b.limitTokens / max) * 100))}></span>
             </button>`)}
       </div>
-      <div class="axis muted"><span>${dateTime(t.startMs, tz)}</span><span>bar height: input+output tokens · ▲ limit hit · hatched: idle</span><span>${dateTime(t.endMs, tz)}</span></div>
+      <div class="axis muted"><span>${dateTime(line.startMs, tz)}</span><span>${t('bar height: input+output tokens · ▲ limit hit · hatched: idle')}</span><span>${dateTime(line.endMs, tz)}</span></div>
       <div class="detail" aria-live="polite">${focused && !focused.isGap ? this.blockLabel(focused) : ''}</div>
-      ${t.clipped ? html`<p class="muted clipped">The timeline shows the last 31 days of the range.</p>` : nothing}`;
+      ${line.clipped ? html`<p class="muted clipped">${t('The timeline shows the last 31 days of the range.')}</p>` : nothing}`;
   }
 
   private renderWindow(w: OfficialWindow) {
     const used = w.usedPct;
     const level = used === null ? '' : used >= 95 ? 'over' : used >= 80 ? 'warn' : '';
-    const reset = w.resetsAtMs !== null ? ` · resets ${dateTime(w.resetsAtMs, this.model.window.tz)}` : '';
+    const reset = w.resetsAtMs !== null ? ` · ${t('resets {0}', dateTime(w.resetsAtMs, this.model.window.tz))}` : '';
+    const name = windowName(w.id, w.label);
     return html`<div class=${`window official${w.stale ? ' stale' : ''}`} data-window=${w.id}>
-      <div class="top"><strong>${w.label}</strong><span>${used === null ? 'unknown' : `${pct(used, 0)} used`}</span></div>
-      <div class="track" role="progressbar" aria-label=${`${w.label} window`} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.min(100, Math.round(used ?? 0))}>
+      <div class="top"><strong>${name}</strong><span>${used === null ? t('unknown') : t('{0} used', pct(used, 0))}</span></div>
+      <div class="track" role="progressbar" aria-label=${t('{0} window', name)} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.min(100, Math.round(used ?? 0))}>
         <div class=${`fill ${level}`} data-w=${Math.min(100, used ?? 0)}></div></div>
-      <div class="prov muted">official · ${w.source} · ${ago(w.observedAtMs, this.limits.nowMs)}${w.stale ? ' (stale)' : ''}${reset}</div>
+      <div class="prov muted">${t('official')} · ${sourceName(w.source)} · ${ago(w.observedAtMs, this.limits.nowMs)}${w.stale ? ` ${t('(stale)')}` : ''}${reset}</div>
     </div>`;
   }
 
@@ -154,10 +177,11 @@ export class LimitsSectionView extends LitElement {
     return html`<div class="windows">
       ${officials.map((w) => this.renderWindow(w))}
       <div class="window local" data-window="local-7d">
-        <div class="top"><strong>Last 7 days</strong><span class="local-tag" title="Computed from your transcripts, not an official figure">local</span></div>
-        <div>${compact(week.totalTokens)} tokens · ${compact(week.limitTokens)} input+output · ${usd(week.costUsd)}</div>
-        <div class="prov muted">${full(week.requests)} requests, ${week.limitHits} limit hit${week.limitHits === 1 ? '' : 's'} · rolling, from your transcripts${l.weekly.length === 0
-          ? ' · no official weekly figure: install the statusline capture or turn on the usage endpoint' : ''}</div>
+        <div class="top"><strong>${t('Last 7 days')}</strong><span class="local-tag" title=${t('Computed from your transcripts, not an official figure')}>${t('local')}</span></div>
+        <div>${t('{0} tokens · {1} input+output · {2}', compact(week.totalTokens), compact(week.limitTokens), usd(week.costUsd))}</div>
+        <div class="prov muted">${week.limitHits === 1 ? t('{0} requests, 1 limit hit', full(week.requests)) : t('{0} requests, {1} limit hits', full(week.requests), week.limitHits)}
+          · ${t('rolling, from your transcripts')}${l.weekly.length === 0
+          ? ` · ${t('no official weekly figure: install the statusline capture or turn on the usage endpoint')}` : ''}</div>
       </div>
     </div>`;
   }
@@ -166,23 +190,23 @@ export class LimitsSectionView extends LitElement {
     const hits = this.limits.limitHits;
     if (hits.length === 0) return nothing;
     const tz = this.model.window.tz;
-    return html`<div class="hits-list"><h4>Limit hits in this range</h4><ul class="hits">
-      ${hits.slice(-10).reverse().map((h) => html`<li><strong>${h.label}</strong> ${dateTime(h.timestampMs, tz)}${h.resetsAtMs !== null
-        ? html` <span class="muted">· reset ${dateTime(h.resetsAtMs, tz)}</span>` : nothing}<br><span class="muted">${h.text}</span></li>`)}
+    return html`<div class="hits-list"><h4>${t('Limit hits in this range')}</h4><ul class="hits">
+      ${hits.slice(-10).reverse().map((h) => html`<li><strong>${windowName(h.limitType, h.label)}</strong> ${dateTime(h.timestampMs, tz)}${h.resetsAtMs !== null
+        ? html` <span class="muted">· ${t('reset {0}', dateTime(h.resetsAtMs, tz))}</span>` : nothing}<br><span class="muted">${h.text}</span></li>`)}
     </ul></div>`;
   }
 
   private renderCache() {
     const c = this.limits.cache;
-    if (c.totals.cacheReadTokens === 0 && c.totals.cacheWriteTokens === 0) return html`<p class="muted">No prompt caching in this range.</p>`;
+    if (c.totals.cacheReadTokens === 0 && c.totals.cacheWriteTokens === 0) return html`<p class="muted">${t('No prompt caching in this range.')}</p>`;
     const net = c.totals.cache_savings_usd - c.totals.cache_write_premium_usd;
     return html`<div class="cache">
-      <h4>Prompt caching (this range, this filter)</h4>
-      <p class="cache-summary">Cache reads saved <strong>${usd(c.totals.cache_savings_usd)}</strong> against the input price; cache writes cost
-        <strong>${usd(c.totals.cache_write_premium_usd)}</strong> above it: net <strong>${usd(net)}</strong>.</p>
+      <h4>${t('Prompt caching (this range, this filter)')}</h4>
+      <p class="cache-summary">${tHtml('Cache reads saved {0} against the input price; cache writes cost {1} above it: net {2}.',
+        html`<strong>${usd(c.totals.cache_savings_usd)}</strong>`, html`<strong>${usd(c.totals.cache_write_premium_usd)}</strong>`, html`<strong>${usd(net)}</strong>`)}</p>
       <div class="scroll"><table class="cache-table">
-        <thead><tr><th scope="col">Model</th><th scope="col" class="num">Reads</th><th scope="col" class="num">Writes 5m</th><th scope="col" class="num">Writes 1h</th>
-          <th scope="col" class="num">Saved</th><th scope="col" class="num">Write premium</th></tr></thead>
+        <thead><tr><th scope="col">${t('Model')}</th><th scope="col" class="num">${t('Reads')}</th><th scope="col" class="num">${t('Writes 5m')}</th><th scope="col" class="num">${t('Writes 1h')}</th>
+          <th scope="col" class="num">${t('Saved')}</th><th scope="col" class="num">${t('Write premium')}</th></tr></thead>
         <tbody>${c.byModel.map((r) => html`<tr><td title=${r.model}>${shortModel(r.model)}</td><td class="num">${compact(r.cacheReadTokens)}</td>
           <td class="num">${compact(r.cacheWrite5mTokens)}</td><td class="num">${compact(r.cacheWrite1hTokens)}</td>
           <td class="num">${usd(r.cache_savings_usd)}</td><td class="num">${usd(r.cache_write_premium_usd)}</td></tr>`)}</tbody>
@@ -194,12 +218,12 @@ export class LimitsSectionView extends LitElement {
     const l = this.limits;
     const tz = this.model.window.tz;
     return html`<section class="card limits" aria-labelledby="limits-title">
-      <header class="card-head"><h3 id="limits-title">Limits and value</h3><span class="sub">5-hour blocks and weekly windows · Claude Code, all projects</span></header>
+      <header class="card-head"><h3 id="limits-title">${t('Limits and value')}</h3><span class="sub">${t('5-hour blocks and weekly windows · Claude Code, all projects')}</span></header>
       <div class="stack">
         ${this.renderValue()}
-        ${l.active ? html`<div class="active-line" role="status"><span class="badge">active</span>
-          <span>5-hour block ${timeLabel(l.active.startMs, tz)} → ${timeLabel(l.active.resetsAtMs, tz)}:
-          resets in <strong class="countdown">${countdown(l.active.resetInMs)}</strong></span><span class="muted">(${l.active.resetSource})</span></div>` : nothing}
+        ${l.active ? html`<div class="active-line" role="status"><span class="badge">${t('active')}</span>
+          <span>${t('5-hour block {0} → {1}:', timeLabel(l.active.startMs, tz), timeLabel(l.active.resetsAtMs, tz))}
+          ${tHtml('resets in {0}', html`<strong class="countdown">${countdown(l.active.resetInMs)}</strong>`)}</span><span class="muted">(${sourceName(l.active.resetSource)})</span></div>` : nothing}
         ${this.renderTimeline()}
         ${this.renderWindows()}
         ${this.renderHits()}

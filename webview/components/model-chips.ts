@@ -5,6 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { PanelReadModel } from '../../src/protocol';
 import { FAMILY_LABELS } from '../format';
 import { baseStyles } from './styles';
+import { t } from '../l10n';
 
 type Groups = PanelReadModel['available']['models'];
 
@@ -71,21 +72,21 @@ export class ModelChips extends LitElement {
 
   override render() {
     if (this.groups.length === 0) return nothing;
-    return html`<div class="row" role="group" aria-label="Models (click toggles, Alt- or Shift-click shows only that model)">
-      <span class="label">Models</span>
+    return html`<div class="row" role="group" aria-label=${t('Models (click toggles, Alt- or Shift-click shows only that model)')}>
+      <span class="label">${t('Models')}</span>
       ${this.groups.map((g) => {
         const ids = g.models.map((m) => m.id);
         const on = ids.filter((id) => this.isOn(id)).length;
         const pressed = on === ids.length ? 'true' : on === 0 ? 'false' : 'mixed';
         return html`<span class="group">
-          <button type="button" class="pill" aria-pressed=${pressed} title=${`Toggle all ${FAMILY_LABELS[g.family]} models`}
+          <button type="button" class="pill" aria-pressed=${pressed} title=${t('Toggle all {0} models', FAMILY_LABELS[g.family])}
             @click=${() => this.onFamily(ids)}>${FAMILY_LABELS[g.family]}</button>
           ${g.models.map((m) => html`<button type="button" class="chip" aria-pressed=${this.isOn(m.id) ? 'true' : 'false'}
               data-model=${m.id} title=${`${m.id}${m.unpriced ? ' (no price: add one in claudeCosts.priceOverrides)' : ''} — Alt- or Shift-click to show only this model`}
-              @click=${(e: MouseEvent) => this.onChip(e, m.id)}>${m.id}${m.unpriced ? html`<span class="warn" aria-label="no price">⚠</span>` : nothing}</button>`)}
+              @click=${(e: MouseEvent) => this.onChip(e, m.id)}>${m.id}${m.unpriced ? html`<span class="warn" aria-label=${t('no price')}>⚠</span>` : nothing}</button>`)}
         </span>`;
       })}
-      ${this.selected !== null ? html`<button type="button" class="link reset" @click=${() => this.emit(null)}>Reset</button>` : nothing}
+      ${this.selected !== null ? html`<button type="button" class="link reset" @click=${() => this.emit(null)}>${t('Reset')}</button>` : nothing}
     </div>`;
   }
 }

@@ -7,6 +7,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ModelRateLimit, RateLimitKindName, RateLimitReadingView, RateLimitSummary } from '../../src/protocol';
 import { RATE_KIND_LABELS, ago, full, pct, untilLabel } from '../format';
 import { baseStyles } from './styles';
+import { t, tHtml } from '../l10n';
 
 const KINDS: RateLimitKindName[] = ['requests', 'input_tokens', 'output_tokens', 'tokens'];
 const STEPS = 20;
@@ -109,26 +110,26 @@ export class RateLimitChip extends LitElement {
 
   private reading(r: RateLimitReadingView | undefined) {
     if (!r) return html`<span class="none">—</span>`;
-    const amount = r.remaining !== null && r.limit !== null ? `${full(r.remaining)} / ${full(r.limit)}` : r.remaining !== null ? `${full(r.remaining)} left` : 'limit unknown';
+    const amount = r.remaining !== null && r.limit !== null ? `${full(r.remaining)} / ${full(r.limit)}` : r.remaining !== null ? t('{0} left', full(r.remaining)) : t('limit unknown');
     if (r.stale) {
-      const why = r.resetMs !== null ? `reset ${untilLabel(r.resetMs, this.nowMs)}` : `seen ${ago(r.observedMs, this.nowMs)}`;
-      return html`<div class="reading" title=${`Observed ${ago(r.observedMs, this.nowMs)}: ${amount}. Its reset has passed, so it says nothing about now.`}>
-        <span class="stale-tag">stale</span><div class="detail">${amount}</div><div class="detail">${why}</div></div>`;
+      const why = r.resetMs !== null ? t('reset {0}', untilLabel(r.resetMs, this.nowMs)) : t('seen {0}', ago(r.observedMs, this.nowMs));
+      return html`<div class="reading" title=${t('Observed {0}: {1}. Its reset has passed, so it says nothing about now.', ago(r.observedMs, this.nowMs), amount)}>
+        <span class="stale-tag">${t('stale')}</span><div class="detail">${amount}</div><div class="detail">${why}</div></div>`;
     }
     const lv = level(r.headroomPct);
     const w = r.headroomPct === null ? 0 : Math.round((r.headroomPct / 100) * STEPS);
     return html`<div class=${`reading ${lv}`}>
-      <div class="line"><span class="pct">${r.headroomPct === null ? '?' : `${pct(r.headroomPct, 0)} left`}</span></div>
-      <div class="meter" role="img" aria-label=${`${RATE_KIND_LABELS[r.kind]}: ${r.headroomPct === null ? 'unknown' : pct(r.headroomPct, 0)} left`}><div class=${`fill w${w}`}></div></div>
+      <div class="line"><span class="pct">${r.headroomPct === null ? '?' : t('{0} left', pct(r.headroomPct, 0))}</span></div>
+      <div class="meter" role="img" aria-label=${t('{0}: {1} left', RATE_KIND_LABELS[r.kind], r.headroomPct === null ? t('unknown') : pct(r.headroomPct, 0))}><div class=${`fill w${w}`}></div></div>
       <div class="detail">${amount}</div>
-      ${r.resetMs !== null ? html`<div class="detail">resets ${untilLabel(r.resetMs, this.nowMs)}</div>` : nothing}
+      ${r.resetMs !== null ? html`<div class="detail">${t('resets {0}', untilLabel(r.resetMs, this.nowMs))}</div>` : nothing}
     </div>`;
   }
 
   private row(m: ModelRateLimit, kinds: RateLimitKindName[]) {
     const byKind = new Map(m.readings.map((r) => [r.kind, r]));
     return html`<tr class=${m.stale ? 'is-stale' : ''} data-model=${m.model}>
-      <td class="model">${m.model}${m.provider ? html`<div class="provider">${m.provider}${m.stale ? ' · stale' : ''}</div>` : nothing}</td>
+      <td class="model">${m.model}${m.provider ? html`<div class="provider">${m.provider}${m.stale ? ` · ${t('stale')}` : ''}</div>` : nothing}</td>
       ${kinds.map((k) => html`<td>${this.reading(byKind.get(k))}</td>`)}
       <td class="detail">${ago(m.observedMs, this.nowMs)}</td>
     </tr>`;
@@ -137,29 +138,29 @@ export class RateLimitChip extends LitElement {
   override render() {
     const l = this.limits;
     if (!l || l.models.length === 0) return nothing;
-    const t = l.tightest;
-    const lv = level(t?.headroomPct ?? null);
+    const tight = l.tightest;
+    const lv = level(tight?.headroomPct ?? null);
     const kinds = KINDS.filter((k) => l.models.some((m) => m.readings.some((r) => r.kind === k)));
-    const label = t
-      ? `Rate limits: ${pct(t.headroomPct, 0)} left (${t.model}, ${RATE_KIND_LABELS[t.kind].toLowerCase()})`
-      : 'Rate limits: every observation is stale';
+    const label = tight
+      ? t('Rate limits: {0} left ({1}, {2})', pct(tight.headroomPct, 0), tight.model, RATE_KIND_LABELS[tight.kind].toLowerCase())
+      : t('Rate limits: every observation is stale');
     return html`
       <button type="button" class=${`chip ${lv}`} aria-expanded=${this.open ? 'true' : 'false'} aria-controls="rate-limit-panel"
-        title=${`${label}. Click for the latest observation per model.`} aria-label=${label}
+        title=${t('{0}. Click for the latest observation per model.', label)} aria-label=${label}
         @click=${() => { this.open = !this.open; }} @keydown=${this.onKey}>
         <span class="dot" aria-hidden="true"></span>
-        ${t ? html`<span>Rate limit <strong>${pct(t.headroomPct, 0)}</strong> left</span>` : html`<span>Rate limits stale</span>`}
+        ${tight ? html`<span>${tHtml('Rate limit {0} left', html`<strong>${pct(tight.headroomPct, 0)}</strong>`)}</span>` : html`<span>${t('Rate limits stale')}</span>`}
         <span class="caret" aria-hidden="true">${this.open ? '▴' : '▾'}</span>
       </button>
-      <div id="rate-limit-panel" class="panel" role="region" aria-label="Rate limits per model" ?hidden=${!this.open} @keydown=${this.onKey}>
-        <h3>Rate limits</h3>
-        <div class="sub">Latest observation per model, from the rate-limit headers in your API logs${t ? html` · tightest: <strong>${t.model}</strong> ${RATE_KIND_LABELS[t.kind].toLowerCase()}` : nothing}</div>
-        <table aria-label="Latest rate-limit observation per model">
-          <thead><tr><th scope="col">Model</th>${kinds.map((k) => html`<th scope="col">${RATE_KIND_LABELS[k]}</th>`)}<th scope="col">Observed</th></tr></thead>
+      <div id="rate-limit-panel" class="panel" role="region" aria-label=${t('Rate limits per model')} ?hidden=${!this.open} @keydown=${this.onKey}>
+        <h3>${t('Rate limits')}</h3>
+        <div class="sub">${t('Latest observation per model, from the rate-limit headers in your API logs')}${tight ? html` · ${tHtml('tightest: {0} {1}', html`<strong>${tight.model}</strong>`, RATE_KIND_LABELS[tight.kind].toLowerCase())}` : nothing}</div>
+        <table aria-label=${t('Latest rate-limit observation per model')}>
+          <thead><tr><th scope="col">${t('Model')}</th>${kinds.map((k) => html`<th scope="col">${RATE_KIND_LABELS[k]}</th>`)}<th scope="col">${t('Observed')}</th></tr></thead>
           <tbody>${l.models.map((m) => this.row(m, kinds))}</tbody>
         </table>
         ${l.models.some((m) => m.readings.some((r) => r.stale))
-          ? html`<div class="note">Stale: the reset has passed since it was observed, so it says nothing about the headroom now.</div>` : nothing}
+          ? html`<div class="note">${t('Stale: the reset has passed since it was observed, so it says nothing about the headroom now.')}</div>` : nothing}
       </div>`;
   }
 }

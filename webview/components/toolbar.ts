@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PanelFilter, PanelReadModel, RangePreset } from '../../src/protocol';
-import { RANGE_PRESETS, customDayProblem } from '../../src/protocol';
+import { NO_BRANCH_FILTER, RANGE_PRESETS, customDayProblem } from '../../src/protocol';
 import { RANGE_LABELS } from '../format';
 import { baseStyles } from './styles';
 import './model-chips';
@@ -21,6 +21,7 @@ export class CostsToolbar extends LitElement {
     vscode-single-select.source { width: 130px; }
     vscode-single-select.project { width: 200px; }
     vscode-single-select.provider { width: 150px; }
+    vscode-single-select.branch { width: 170px; }
     vscode-textfield { width: 140px; }
     .spacer { flex: 1 1 auto; }
     .actions { display: flex; gap: 6px; align-items: center; margin-left: auto; }
@@ -75,7 +76,8 @@ export class CostsToolbar extends LitElement {
     // The host refuses such dates too; checking here says why at once, and sends nothing.
     const problem = customDayProblem(v, this.nowMs);
     if (problem) {
-      this.dateError = { field: which, message: `${which === 'from' ? 'From' : 'Until'}: ${v === '' ? 'enter a date' : problem}.` };
+      // The protocol's reason is English (it also goes to the host's log); the field and the prompt are translated.
+      this.dateError = { field: which, message: `${which === 'from' ? t('From') : t('Until')}: ${v === '' ? t('enter a date') : problem}.` };
       return;
     }
     this.dateError = null;
@@ -91,6 +93,7 @@ export class CostsToolbar extends LitElement {
     const internal = m?.sources.internalAvailable ?? false;
     const projects = m?.available.projects ?? [];
     const providers = (m?.available.providers ?? []).map((p) => p.name);
+    const branches = m?.available.branches ?? [];
     return html`
       <div class="bar">
         <label class="field"><span>${t('Range')}</span>
@@ -107,7 +110,7 @@ export class CostsToolbar extends LitElement {
             <vscode-textfield class="until" type="date" aria-label=${t('Until date')} .value=${f.until ?? ''} ?invalid=${this.dateError?.field === 'until'}
               aria-invalid=${this.dateError?.field === 'until' ? 'true' : 'false'} aria-describedby="date-error" @change=${(e: Event) => this.onDate('until', e)}></vscode-textfield>
           </label>` : nothing}
-        <label class="field" title=${internal ? 'Which logs to count' : 'API logs appear here once claudeCosts.apiLogs.paths points at your own call logs'}>
+        <label class="field" title=${internal ? t('Which logs to count') : t('API logs appear here once claudeCosts.apiLogs.paths points at your own call logs')}>
           <span>${t('Source')}</span>
           <vscode-single-select class="source" aria-label=${t('Source')} .value=${f.source} ?disabled=${!internal}
             @change=${(e: Event) => this.change({ source: (e.target as HTMLSelectElement).value as PanelFilter['source'] })}>
@@ -133,17 +136,25 @@ export class CostsToolbar extends LitElement {
             ${f.project !== null && !projects.includes(f.project) ? html`<vscode-option value=${f.project} selected>${f.project}</vscode-option>` : nothing}
           </vscode-single-select>
         </label>
+        <label class="field"><span>${t('Branch')}</span>
+          <vscode-single-select class="branch" aria-label=${t('Git branch')} .value=${f.branch ?? ''}
+            @change=${(e: Event) => this.change({ branch: (e.target as HTMLSelectElement).value || null })}>
+            <vscode-option value="" ?selected=${f.branch === null}>${t('All branches')}</vscode-option>
+            ${branches.map((b) => html`<vscode-option value=${b} ?selected=${b === f.branch}>${branchLabel(b)}</vscode-option>`)}
+            ${f.branch !== null && !branches.includes(f.branch) ? html`<vscode-option value=${f.branch} selected>${branchLabel(f.branch)}</vscode-option>` : nothing}
+          </vscode-single-select>
+        </label>
         <div class="field"><span id="view-label">${t('View')}</span>
           <div class="seg" role="group" aria-labelledby="view-label">
-            <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>Usage</button>
-            <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>Cost</button>
+            <button type="button" class="view-usage" aria-pressed=${f.view === 'usage' ? 'true' : 'false'} @click=${() => this.change({ view: 'usage' })}>${t('Usage')}</button>
+            <button type="button" class="view-cost" aria-pressed=${f.view === 'cost' ? 'true' : 'false'} @click=${() => this.change({ view: 'cost' })}>${t('Cost')}</button>
           </div>
         </div>
         <span class="spacer"></span>
         <div class="actions">
           <rate-limit-chip .limits=${m?.rateLimits ?? null} .nowMs=${m?.nowMs ?? 0}></rate-limit-chip>
           <vscode-button class="refresh" secondary icon="refresh" ?disabled=${this.busy} aria-label=${t('Refresh')} title=${t('Refresh')}
-            @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>Refresh</vscode-button>
+            @click=${() => !this.busy && this.dispatchEvent(new CustomEvent('refresh', { bubbles: true, composed: true }))}>${t('Refresh')}</vscode-button>
           <vscode-button class="export-csv" secondary icon="export" ?disabled=${!m} title=${t('Export the current view as CSV')}
             @click=${() => this.dispatchEvent(new CustomEvent('export', { detail: 'csv', bubbles: true, composed: true }))}>CSV</vscode-button>
           <vscode-button class="export-json" secondary icon="json" ?disabled=${!m} title=${t('Export the current view as JSON')}
@@ -153,6 +164,11 @@ export class CostsToolbar extends LitElement {
       ${f.range === 'custom' && this.dateError ? html`<p id="date-error" class="date-error" role="alert">${this.dateError.message}</p>` : nothing}
       <model-chips class="chips" .groups=${m?.available.models ?? []} .selected=${f.models}></model-chips>`;
   }
+}
+
+/** A branch as the filter shows it ("(no branch)" in the user's language). */
+function branchLabel(branch: string): string {
+  return branch === NO_BRANCH_FILTER ? t('(no branch)') : branch;
 }
 
 declare global {

@@ -63,6 +63,14 @@ export const CHIP_TOOLTIP_COMMANDS = ['claudeCosts.openPanel', 'claudeCosts.resc
 
 export type ChipColor = 'normal' | 'warning' | 'error';
 
+/**
+ * A message translator with vscode.l10n.t's shape ({0}, {1} … placeholders). The host passes
+ * vscode.l10n.t (so the chip speaks the UI language); the CLI and tests use ENGLISH.
+ */
+export type Translate = (message: string, ...args: Array<string | number>) => string;
+export const ENGLISH: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+
 export interface ChipView {
   text: string;
   color: ChipColor;
@@ -112,6 +120,11 @@ export function formatUsdRate(usd: number): string {
 
 
 /** "1 request", "2 requests" (with thousands separators). */
+/** "1 request" / "12 requests" in the user's language. */
+function requestsText(n: number, t: Translate): string {
+  return n === 1 ? t('1 request') : t('{0} requests', int(n));
+}
+
 function plural(n: number, noun: string): string {
   return `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -161,32 +174,31 @@ export function chipColor(status: StatusResult, settings: ChipSettings, workspac
   return SEVERITY[ctxLevel] > SEVERITY[headroom] ? ctxLevel : headroom;
 }
 
-function headroomText(status: StatusResult): string | null {
+function headroomText(status: StatusResult, t: Translate): string | null {
   const h = status.headroom;
-  if (h.limitHit) return 'limit hit';
+  if (h.limitHit) return t('limit hit');
   if (h.leftPct === null) return null;
-  let t = `${formatPct(h.leftPct)} left`;
-  if (h.estimate) t += ' (est.)';
-  if (h.stale && h.ageMs !== null) t += ` (${formatAge(h.ageMs)})`;
-  return t;
+  let text = h.estimate ? t('{0} left (est.)', formatPct(h.leftPct)) : t('{0} left', formatPct(h.leftPct));
+  if (h.stale && h.ageMs !== null) text += ` (${formatAge(h.ageMs)})`;
+  return text;
 }
 
-export function chipText(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace): string {
+export function chipText(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace, t: Translate = ENGLISH): string {
   const ctx = chipContextSession(status, settings, workspace);
-  const text = headroomChipText(status, settings);
+  const text = headroomChipText(status, settings, t);
   return ctx ? `${text} · ${contextChipText(ctx)}` : text;
 }
 
-function headroomChipText(status: StatusResult, settings: ChipSettings): string {
+function headroomChipText(status: StatusResult, settings: ChipSettings, t: Translate): string {
   const b = status.activeBlock;
   const parts: string[] = [];
   if (!b) {
     // No active window: today's cost (and a hit limit when one is still in force).
     // No active window here: today's cost, plus an official figure (usage from other devices counts too).
-    parts.push(`${formatUsd(status.today.costUsd)} today`);
+    parts.push(t('{0} today', formatUsd(status.today.costUsd)));
     const h = status.headroom;
     const known = h.limitHit || (h.usedPct !== null && !h.estimate);
-    if (known && settings.showHeadroom) parts.push(headroomText(status) ?? '');
+    if (known && settings.showHeadroom) parts.push(headroomText(status, t) ?? '');
     if (known && settings.showReset && status.resetsAtMs !== null) parts.push(formatDuration(Math.max(0, status.resetsAtMs - status.nowMs)));
     return `$(pulse) ${parts.filter((p) => p !== '').join(' · ')}`;
   }
@@ -194,7 +206,7 @@ function headroomChipText(status: StatusResult, settings: ChipSettings): string 
   if (settings.showTokens) parts.push(compactNumber(b.limitTokens));
   if (settings.showCost) parts.push(formatUsd(b.costUsd));
   if (settings.showHeadroom) {
-    const h = headroomText(status);
+    const h = headroomText(status, t);
     if (h) parts.push(h);
   }
   if (settings.showReset && status.resetsAtMs !== null) parts.push(formatDuration(Math.max(0, status.resetsAtMs - status.nowMs)));
@@ -202,23 +214,26 @@ function headroomChipText(status: StatusResult, settings: ChipSettings): string 
   return `$(pulse) ${parts.join(' · ')}`;
 }
 
-export function chipAccessibilityLabel(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace): string {
+export function chipAccessibilityLabel(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace, t: Translate = ENGLISH): string {
   const ctx = chipContextSession(status, settings, workspace);
-  const label = headroomAccessibilityLabel(status);
-  return ctx ? `${label}; this workspace's Claude Code session: ${contextAccessibilityText(ctx)}` : label;
+  const label = headroomAccessibilityLabel(status, t);
+  return ctx ? `${label}; ${t("this workspace's Claude Code session: {0}", contextAccessibilityText(ctx))}` : label;
 }
 
-function headroomAccessibilityLabel(status: StatusResult): string {
+function headroomAccessibilityLabel(status: StatusResult, t: Translate): string {
   const b = status.activeBlock;
   const h = status.headroom;
   if (!b) {
-    const official = !h.limitHit && h.leftPct !== null && !h.estimate ? `; ${formatPct(h.leftPct)} of the 5-hour limit left (${h.sourceLabel})` : '';
-    return `Claude Code: no active 5-hour window; ${formatUsd(status.today.costUsd)} spent today${h.limitHit ? '; usage limit hit' : ''}${official}`;
+    const official = !h.limitHit && h.leftPct !== null && !h.estimate ? `; ${t('{0} of the 5-hour limit left ({1})', formatPct(h.leftPct), h.sourceLabel)}` : '';
+    return `${t('Claude Code: no active 5-hour window; {0} spent today', formatUsd(status.today.costUsd))}${h.limitHit ? `; ${t('usage limit hit')}` : ''}${official}`;
   }
-  const bits = [`Claude Code 5-hour window: ${int(b.limitTokens)} input and output tokens, ${formatUsd(b.costUsd)}`];
-  if (h.limitHit) bits.push('usage limit hit');
-  else if (h.leftPct !== null) bits.push(`${formatPct(h.leftPct)} of the limit left${h.estimate ? ' (estimate)' : ''}${h.stale && h.ageMs !== null ? `, figure from ${formatAge(h.ageMs)}` : ''}`);
-  if (status.resetsAtMs !== null) bits.push(`resets in ${formatDuration(Math.max(0, status.resetsAtMs - status.nowMs))}`);
+  const bits = [t('Claude Code 5-hour window: {0} input and output tokens, {1}', int(b.limitTokens), formatUsd(b.costUsd))];
+  if (h.limitHit) bits.push(t('usage limit hit'));
+  else if (h.leftPct !== null) {
+    bits.push(`${h.estimate ? t('{0} of the limit left (estimate)', formatPct(h.leftPct)) : t('{0} of the limit left', formatPct(h.leftPct))}`
+      + `${h.stale && h.ageMs !== null ? t(', figure from {0}', formatAge(h.ageMs)) : ''}`);
+  }
+  if (status.resetsAtMs !== null) bits.push(t('resets in {0}', formatDuration(Math.max(0, status.resetsAtMs - status.nowMs))));
   return bits.join('; ');
 }
 
@@ -227,17 +242,17 @@ function headroomAccessibilityLabel(status: StatusResult): string {
  * output tokens (cache reads and writes are not counted toward them), so the tokens on the chip are on that
  * basis too; an official % is Anthropic's own measure of the same limit (all devices).
  */
-export function basisNote(status: StatusResult): string {
+export function basisNote(status: StatusResult, t: Translate = ENGLISH): string {
   const h = status.headroom;
-  const base = 'Tokens on the chip: input + output (cache reads and writes do not count toward the 5-hour limit)';
+  const base = t('Tokens on the chip: input + output (cache reads and writes do not count toward the 5-hour limit)');
   if (h.usedPct === null || h.limitHit) return `${base}.`;
   if (h.estimate && h.limitTokens) {
-    return `${base}; % left = ${int(status.activeBlock?.limitTokens ?? 0)} of ${int(h.limitTokens)} input + output tokens (${escapeMarkdown(h.sourceLabel)}).`;
+    return `${base}; ${t('% left = {0} of {1} input + output tokens ({2}).', int(status.activeBlock?.limitTokens ?? 0), int(h.limitTokens), escapeMarkdown(h.sourceLabel))}`;
   }
-  return `${base}; % left is Anthropic's figure for the same limit, usage on other devices included.`;
+  return `${base}; ${t("% left is Anthropic's figure for the same limit, usage on other devices included.")}`;
 }
 
-export function chipTooltip(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace): string {
+export function chipTooltip(status: StatusResult, settings: ChipSettings, workspace?: ChipWorkspace, t: Translate = ENGLISH): string {
   const tz = status.today.tz;
   const now = status.nowMs;
   const lines: string[] = [];
@@ -245,95 +260,99 @@ export function chipTooltip(status: StatusResult, settings: ChipSettings, worksp
   const h = status.headroom;
   if (b) {
     const reset = status.resetsAtMs ?? b.endMs;
-    lines.push(`**Claude Code · 5-hour window**  `);
+    lines.push(`**${t('Claude Code · 5-hour window')}**  `);
     const start = status.windowStartMs ?? b.startMs;
-    lines.push(`${formatTime(start, tz, now)} → ${formatTime(reset, tz, now)} (resets in ${formatDuration(Math.max(0, reset - now))})`);
+    lines.push(`${formatTime(start, tz, now)} → ${formatTime(reset, tz, now)} (${t('resets in {0}', formatDuration(Math.max(0, reset - now)))})`);
     lines.push('');
-    lines.push('| Tokens | |');
+    lines.push(`| ${t('Tokens')} | |`);
     lines.push('|---|---:|');
-    lines.push(`| Input | ${int(b.inputTokens)} |`);
-    lines.push(`| Output | ${int(b.outputTokens)} |`);
-    lines.push(`| **Input + output** (on the chip) | **${int(b.limitTokens)}** |`);
-    lines.push(`| Cache writes | ${int(b.cacheCreationTokens)} |`);
-    lines.push(`| Cache reads | ${int(b.cacheReadTokens)} |`);
-    lines.push(`| All, cache included | ${int(b.totalTokens)} |`);
+    lines.push(`| ${t('Input')} | ${int(b.inputTokens)} |`);
+    lines.push(`| ${t('Output')} | ${int(b.outputTokens)} |`);
+    lines.push(`| ${t('**Input + output** (on the chip)')} | **${int(b.limitTokens)}** |`);
+    lines.push(`| ${t('Cache writes')} | ${int(b.cacheCreationTokens)} |`);
+    lines.push(`| ${t('Cache reads')} | ${int(b.cacheReadTokens)} |`);
+    lines.push(`| ${t('All, cache included')} | ${int(b.totalTokens)} |`);
     lines.push('');
-    lines.push(`${basisNote(status)}  `);
+    lines.push(`${basisNote(status, t)}  `);
     lines.push('');
-    lines.push(`Cost **${formatUsd(b.costUsd)}** · ${plural(b.requests, 'request')}  `);
+    lines.push(`${t('Cost **{0}** · {1}', formatUsd(b.costUsd), requestsText(b.requests, t))}  `);
     if (status.burnRate) {
-      lines.push(`Burn rate: ${compactNumber(status.burnRate.inputOutputTokensPerMinute)} input + output tokens/min · ${formatUsdRate(status.burnRate.costPerMinute)}/min (last ${Math.max(1, Math.round((status.burnRate.toMs - status.burnRate.fromMs) / 60_000))} min)  `);
+      const minutes = Math.max(1, Math.round((status.burnRate.toMs - status.burnRate.fromMs) / 60_000));
+      lines.push(`${t('Burn rate: {0} input + output tokens/min · {1}/min (last {2} min)', compactNumber(status.burnRate.inputOutputTokensPerMinute), formatUsdRate(status.burnRate.costPerMinute), minutes)}  `);
     }
     if (status.projection) {
       const p = status.projection;
-      lines.push(`Projected at reset: ${compactNumber(p.limitTokensAtReset)} input + output tokens · ${formatUsd(p.costAtReset)}  `);
+      const est = p.exhaustionBasis === 'estimate_limit' ? ` ${t('(estimate)')}` : '';
+      lines.push(`${t('Projected at reset: {0} input + output tokens · {1}', compactNumber(p.limitTokensAtReset), formatUsd(p.costAtReset))}  `);
       if (p.exhaustionAtMs !== null && p.exhaustionAtMs <= now) {
-        lines.push(`The limit is already reached${p.exhaustionBasis === 'estimate_limit' ? ' (estimate)' : ''}  `);
+        lines.push(`${t('The limit is already reached')}${est}  `);
       } else if (p.exhaustionAtMs !== null) {
-        lines.push(`Projected to hit the limit at **${formatTime(p.exhaustionAtMs, tz, now)}**${p.exhaustionBasis === 'estimate_limit' ? ' (estimate)' : ''}  `);
+        lines.push(`${t('Projected to hit the limit at **{0}**', formatTime(p.exhaustionAtMs, tz, now))}${est}  `);
       } else if (h.usedPct !== null) {
-        lines.push('Not projected to hit the limit before the reset  ');
+        lines.push(`${t('Not projected to hit the limit before the reset')}  `);
       }
     }
     if (status.pace) {
       const p = status.pace;
-      const word = p.label === 'ahead' ? 'ahead of pace (slow down)' : p.label === 'behind' ? 'behind pace (room to spare)' : 'on pace';
+      const word = p.label === 'ahead' ? t('ahead of pace (slow down)') : p.label === 'behind' ? t('behind pace (room to spare)') : t('on pace');
       const sign = p.deltaPoints >= 0 ? '+' : '−';
-      lines.push(`Pace: ${word}, ${sign}${Math.abs(Math.round(p.deltaPoints))} points vs ${formatPct(p.elapsedPct)} of the window elapsed  `);
+      lines.push(`${t('Pace: {0}, {1} points vs {2} of the window elapsed', word, `${sign}${Math.abs(Math.round(p.deltaPoints))}`, formatPct(p.elapsedPct))}  `);
     }
   } else {
-    lines.push(`**Claude Code** · no active 5-hour window  `);
-    lines.push(`Today: **${formatUsd(status.today.costUsd)}** · ${compactNumber(status.today.totalTokens)} tokens · ${plural(status.today.requests, 'request')}  `);
+    lines.push(`**Claude Code** · ${t('no active 5-hour window')}  `);
+    lines.push(`${t('Today: **{0}** · {1} tokens · {2}', formatUsd(status.today.costUsd), compactNumber(status.today.totalTokens), requestsText(status.today.requests, t))}  `);
   }
   lines.push('');
   if (h.usedPct !== null) {
-    const used = h.limitHit ? 'limit hit' : `${formatPct(h.usedPct)} used · ${formatPct(h.leftPct ?? 0)} left`;
+    const used = h.limitHit ? t('limit hit') : t('{0} used · {1} left', formatPct(h.usedPct), formatPct(h.leftPct ?? 0));
     const age = h.ageMs !== null && h.source !== 'estimate' ? `, ${formatAge(h.ageMs)}` : '';
-    lines.push(`Headroom: **${used}** — ${escapeMarkdown(h.sourceLabel)}${age}${h.stale ? ' (stale: not coloured)' : ''}  `);
+    lines.push(`${t('Headroom: **{0}** — {1}', used, escapeMarkdown(h.sourceLabel))}${age}${h.stale ? ` ${t('(stale: not coloured)')}` : ''}  `);
   } else {
-    lines.push(`Headroom: unknown — ${escapeMarkdown(h.sourceLabel)}  `);
+    lines.push(`${t('Headroom: unknown — {0}', escapeMarkdown(h.sourceLabel))}  `);
   }
   for (const w of status.weekly) {
-    const used = w.usedPct === null ? 'unknown' : `${formatPct(w.usedPct)} used`;
-    const reset = w.resetsAtMs !== null ? ` · resets ${formatTime(w.resetsAtMs, tz, now)}` : '';
-    const src = w.source === 'limit_event' ? 'limit message' : w.source === 'oauth' ? 'OAuth' : 'statusline';
-    lines.push(`${escapeMarkdown(w.label)}: ${used}${reset} (${src}, ${formatAge(Math.max(0, now - w.observedAtMs))}${w.stale ? ', stale' : ''})  `);
+    const used = w.usedPct === null ? t('unknown') : t('{0} used', formatPct(w.usedPct));
+    const reset = w.resetsAtMs !== null ? ` · ${t('resets {0}', formatTime(w.resetsAtMs, tz, now))}` : '';
+    const src = w.source === 'limit_event' ? t('limit message') : w.source === 'oauth' ? 'OAuth' : t('statusline');
+    lines.push(`${escapeMarkdown(w.label)}: ${used}${reset} (${src}, ${formatAge(Math.max(0, now - w.observedAtMs))}${w.stale ? `, ${t('stale')}` : ''})  `);
   }
   const ev = status.latestLimitEvent;
   if (ev) {
     const text = ev.text.length > 120 ? `${ev.text.slice(0, 117)}…` : ev.text;
-    lines.push(`Last limit message (${formatTime(ev.timestampMs, tz, now)}${ev.active ? ', in force' : ''}): ${escapeMarkdown(text)}  `);
+    const when = `${formatTime(ev.timestampMs, tz, now)}${ev.active ? `, ${t('in force')}` : ''}`;
+    lines.push(`${t('Last limit message ({0}): {1}', when, escapeMarkdown(text))}  `);
   }
-  if (status.planValue) lines.push(`Plan value: ${escapeMarkdown(describePlanValue(status.planValue))}  `);
+  if (status.planValue) lines.push(`${t('Plan value: {0}', escapeMarkdown(describePlanValue(status.planValue)))}  `);
   const limits = status.apiRateLimits ?? [];
   if (limits.length > 0) {
     lines.push('');
-    lines.push('**API rate limits** (your API logs)  ');
+    lines.push(`${t('**API rate limits** (your API logs)')}  `);
     for (const l of limits.slice(0, 5)) {
-      const left = l.headroom === null ? 'no fresh reading' : `${formatPct(l.headroom * 100)} left (${l.tightest ?? '?'})`;
-      lines.push(`${escapeMarkdown(l.model)}: ${l.stale ? `stale, seen ${formatAge(Math.max(0, now - l.ts))} ago` : left}  `);
+      const left = l.headroom === null ? t('no fresh reading') : t('{0} left ({1})', formatPct(l.headroom * 100), l.tightest ?? '?');
+      lines.push(`${escapeMarkdown(l.model)}: ${l.stale ? t('stale, seen {0} ago', formatAge(Math.max(0, now - l.ts))) : left}  `);
     }
-    if (limits.length > 5) lines.push(`… and ${limits.length - 5} more in the costs panel  `);
+    if (limits.length > 5) lines.push(`${t('… and {0} more in the costs panel', limits.length - 5)}  `);
   }
   const sessions = status.sessions ?? [];
   const ctx = contextSettings(settings);
   const mine = new Set(workspace ? workspaceSessions(sessions, workspace.projectPaths).map((x) => x.session_id) : []);
   lines.push(...contextTooltipLines(sessions, mine, now, { age: formatAge, escape: escapeMarkdown }));
   lines.push('');
-  lines.push(`Warning at ${settings.warningPct}% used, error at ${settings.errorPct}%${sessions.length > 0 && ctx.showContext ? `; context: warning at ${ctx.contextWarningPct}%, error at ${ctx.contextErrorPct}%` : ''}.  `);
-  lines.push('[Open Costs Panel](command:claudeCosts.openPanel) · [Rescan](command:claudeCosts.rescan)');
+  const contextThresholds = sessions.length > 0 && ctx.showContext ? t('; context: warning at {0}%, error at {1}%', ctx.contextWarningPct, ctx.contextErrorPct) : '';
+  lines.push(`${t('Warning at {0}% used, error at {1}%', settings.warningPct, settings.errorPct)}${contextThresholds}.  `);
+  lines.push(`[${t('Open Costs Panel')}](command:claudeCosts.openPanel) · [${t('Rescan')}](command:claudeCosts.rescan)`);
   return lines.join('\n');
 }
 
-export function chipView(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace): ChipView {
+export function chipView(status: StatusResult, settings: ChipSettings = DEFAULT_CHIP_SETTINGS, workspace?: ChipWorkspace, t: Translate = ENGLISH): ChipView {
   const color = chipColor(status, settings, workspace);
   return {
-    text: chipText(status, settings, workspace),
+    text: chipText(status, settings, workspace, t),
     color,
     // Stale headroom dims the chip (never coloured) unless this workspace's fresh context figure colours it.
     dimmed: status.headroom.stale && color === 'normal',
-    tooltipMarkdown: chipTooltip(status, settings, workspace),
-    accessibilityLabel: chipAccessibilityLabel(status, settings, workspace),
+    tooltipMarkdown: chipTooltip(status, settings, workspace, t),
+    accessibilityLabel: chipAccessibilityLabel(status, settings, workspace, t),
   };
 }
 

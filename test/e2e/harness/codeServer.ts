@@ -176,6 +176,10 @@ export interface StartOptions {
   extraSettings?: Record<string, unknown>;
   /** A packaged extension to install before starting; omit for payload (extensionDevelopmentPath) runs. */
   vsixPath?: string;
+  /** Further packaged extensions to install (e.g. a language pack). */
+  extraVsixPaths?: string[];
+  /** Runs after the extensions are installed, before the server starts (e.g. to register a language pack). */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
   /** The folder opened in the workbench; defaults to an empty temp folder. */
   folder?: string;
   /** A fixed port (npm start); by default a free loopback port is chosen. */
@@ -192,6 +196,8 @@ export interface StartOptions {
   isolateHome?: boolean;
   /** Where the server log goes; defaults to server.log in the state dir. */
   logPath?: string;
+  /** VS Code's display language (`--locale`, e.g. "de"); the extension's l10n bundle follows it. */
+  locale?: string;
 }
 
 export interface CodeServer {
@@ -265,12 +271,14 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   delete env.VSCODE_IPC_HOOK_CLI;
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile];
 
-  if (options.vsixPath) {
+  for (const vsix of [...(options.vsixPath ? [options.vsixPath] : []), ...(options.extraVsixPaths ?? [])]) {
     // --force: a persistent profile (npm start) already holds an older build of the same version.
-    const out = execFileSync(process.execPath, [entryScript, ...common, '--install-extension', options.vsixPath, '--force'], { env, stdio: 'pipe' }).toString();
+    const out = execFileSync(process.execPath, [entryScript, ...common, '--install-extension', vsix, '--force'], { env, stdio: 'pipe' }).toString();
     writeFileSync(logPath, out, { flag: 'a' });
-    if (!/successfully installed/i.test(out)) throw new Error(`Installing ${options.vsixPath} failed:\n${out}`);
+    if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} failed:\n${out}`);
   }
+
+  options.beforeStart?.({ userDataDir, extensionsDir });
 
   const args = [
     entryScript,
@@ -281,6 +289,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
+    ...(options.locale ? ['--locale', options.locale] : []),
     folder,
   ];
   const logStream = createWriteStream(logPath, { flags: 'a' });

@@ -1,7 +1,7 @@
 // Transcript corpora for the real-VS-Code tests: a generated one (with its truth.json) as the only
 // transcript root, and a way to append one fresh response to it the way Claude Code ≥ 2.1.97 writes it.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Corpus {
@@ -135,4 +135,34 @@ function lastAssistantLine(file: string): Record<string, any> | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Writes a new session for the folder VS Code opens (so the side bar has "this workspace" and "this
+ * branch" figures): `responses` assistant lines, one every 4 minutes up to `endMs`, with cwd = `cwd` and
+ * gitBranch = `gitBranch`, in <configDir>/projects/<encoded cwd>/<session>.jsonl.
+ */
+export function writeWorkspaceSession(configDir: string, opts: { cwd: string; gitBranch: string; responses: number; endMs: number; model?: string }): string {
+  const dir = path.join(configDir, 'projects', opts.cwd.replace(/[^a-zA-Z0-9]/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  const sessionId = randomUUID();
+  let parentUuid: string | null = null;
+  const lines: string[] = [];
+  for (let i = 0; i < opts.responses; i++) {
+    const uuid = randomUUID();
+    const usage = { input_tokens: 800 + 37 * i, output_tokens: 1_500 + 91 * i, cache_creation_input_tokens: 6_000, cache_read_input_tokens: 40_000 + 1_000 * i };
+    lines.push(JSON.stringify({
+      parentUuid, isSidechain: false, userType: 'external', entrypoint: 'cli', cwd: opts.cwd, sessionId, version: '2.1.218', gitBranch: opts.gitBranch,
+      message: {
+        model: opts.model ?? 'claude-sonnet-4-6', id: `msg_011C${randomBytes(12).toString('hex').slice(0, 20)}`, type: 'message', role: 'assistant',
+        content: [{ type: 'text', text: `Workspace response ${i + 1}.` }], stop_reason: 'end_turn', stop_sequence: null, usage,
+      },
+      requestId: `req_011C${randomBytes(12).toString('hex').slice(0, 20)}`, type: 'assistant', uuid,
+      timestamp: new Date(opts.endMs - (opts.responses - 1 - i) * 240_000).toISOString(),
+    }));
+    parentUuid = uuid;
+  }
+  const file = path.join(dir, `${sessionId}.jsonl`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
 }

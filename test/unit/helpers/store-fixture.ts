@@ -33,6 +33,8 @@ export interface FixtureRequest {
   /** Stored cache economics, USD (a multiple of 1e-10). */
   cacheSavings?: number;
   cacheWritePremium?: number;
+  /** The git branch Claude Code recorded; none = no branch. */
+  branch?: string | null;
 }
 
 export async function createStore(): Promise<Database> {
@@ -72,7 +74,7 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
   db.run('BEGIN');
   const stmt = db.prepare(`INSERT INTO requests (msg_hash, key_hash, flags, session_id, project_id, model_id,
     toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens,
-    web_search_requests, attrs_id, cost_usd, cache_savings_e10, cache_write_premium_e10) VALUES (?,0,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    web_search_requests, attrs_id, cost_usd, cache_savings_e10, cache_write_premium_e10, branch_id) VALUES (?,0,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
   const attrsId = db.exec('SELECT id FROM request_attrs WHERE speed IS NULL AND geo IS NULL AND service_tier IS NULL AND version IS NULL')[0]?.values[0][0]
     ?? (db.run('INSERT INTO request_attrs DEFAULT VALUES'), db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
   for (const r of rows) {
@@ -88,6 +90,7 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
       dictId(db, 'models', r.model ?? 'claude-sonnet-4-5-20250929'), dictId(db, 'toolsets', r.tools ?? ''),
       r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheCreation1h ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0, attrsId, r.cost ?? 0,
       Math.round((r.cacheSavings ?? 0) * 1e10), Math.round((r.cacheWritePremium ?? 0) * 1e10),
+      r.branch ? dictId(db, 'branches', r.branch) : null,
     ]);
   }
   stmt.free();

@@ -7,6 +7,7 @@ import { selectAll } from '../../store/sqljs';
 import type { Database } from '../../store/sqljs';
 import { defaultTimeZone, isValidTimeZone } from '../windows';
 import { callSections } from './apiLogs';
+import { MAX_BRANCH_ROWS, branchRows } from './branches';
 import { budgetsFor } from './budgets';
 import type { BudgetLimits } from './budgets';
 import { dailyPeaks, dailySeries, heatmapOf, modelSlices } from './charts';
@@ -93,6 +94,9 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const ranked = rankSessions(db, sums);
   lap('tables');
 
+  const branches = branchRows(db, compiled, { startMs, endMs }, dict, totals);
+  lap('branches');
+
   const sessions = sessionTable(db, compiled, ranked, dict, { startMs, endMs }, nowMs, totals);
   lap('sessionTimes');
 
@@ -138,6 +142,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
     timeSeries,
     models: tableOf(models, models.length, totals),
     projects: tableOf(projects, MAX_PROJECT_ROWS, totals),
+    branches: tableOf(branches, MAX_BRANCH_ROWS, totals),
     tools: tableOf(tools, MAX_TOOL_ROWS, totals),
     sessions,
     spend,

@@ -9,6 +9,7 @@ import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../../store/schema';
 import { selectAll } from '../../store/sqljs';
 import type { Database, SqlValue } from '../../store/sqljs';
 import { HOUR_MS, offsetSegments } from '../windows';
+import { NO_BRANCH_FILTER } from './filterState';
 import type { PanelFilter } from './filterState';
 import { CLAUDE_CODE_PROVIDER, UNKNOWN_PROVIDER } from './types';
 
@@ -33,6 +34,8 @@ export interface Dictionaries {
   toolsets: Map<number, string>;
   providers: Map<number, string>;
   features: Map<number, string>;
+  /** Git branch names (transcripts' gitBranch). */
+  branches: Map<number, string>;
 }
 
 export function loadDictionaries(db: Database): Dictionaries {
@@ -44,6 +47,7 @@ export function loadDictionaries(db: Database): Dictionaries {
   const projectIdentities = loadProjects(db);
   return {
     projects: new Map(projectIdentities.map((p) => [p.id, p.name])), projectIdentities, models: load('models'), toolsets: load('toolsets'), providers: load('providers'), features: load('features'),
+    branches: load('branches'),
   };
 }
 
@@ -83,7 +87,19 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
     common.push(`model_id IN (${ids.map(() => '?').join(',')})`);
     params.push(...ids);
   }
-  if (!opts.scoped) return { parts: [{ where: common, params, raw: false }], empty: false };
+  // rollup_hour carries no branch: a branch filter reads `requests` (every part raw).
+  const branchRaw = filter.branch != null;
+  if (filter.branch != null) {
+    if (filter.branch === NO_BRANCH_FILTER) {
+      common.push('branch_id IS NULL');
+    } else {
+      const ids = [...dict.branches].filter(([, n]) => n === filter.branch).map(([id]) => id);
+      if (ids.length === 0) return NOTHING;
+      common.push(`branch_id IN (${ids.map(() => '?').join(',')})`);
+      params.push(...ids);
+    }
+  }
+  if (!opts.scoped) return { parts: [{ where: common, params, raw: branchRaw }], empty: false };
   if (filter.view === 'cost' && opts.internalAvailable) common.push(`execution_mode = ${EXECUTION_MODE_IDS.cloud}`);
 
   let claudeCode = filter.source !== 'internal';
@@ -103,12 +119,12 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
   }
   const parts: FilterPart[] = [];
   if (claudeCode && internal && internalWhere.length === 0) {
-    parts.push({ where: common, params, raw: false });
+    parts.push({ where: common, params, raw: branchRaw });
   } else {
-    if (claudeCode) parts.push({ where: [`source = ${SOURCE_IDS.claude_code}`, ...common], params, raw: false });
+    if (claudeCode) parts.push({ where: [`source = ${SOURCE_IDS.claude_code}`, ...common], params, raw: branchRaw });
     if (internal) {
       parts.push({
-        where: [`source = ${SOURCE_IDS.internal}`, ...internalWhere, ...common], params: [...internalParams, ...params], raw: internalWhere.length > 0,
+        where: [`source = ${SOURCE_IDS.internal}`, ...internalWhere, ...common], params: [...internalParams, ...params], raw: branchRaw || internalWhere.length > 0,
       });
     }
   }

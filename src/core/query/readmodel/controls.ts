@@ -6,6 +6,7 @@ import type { Database, SqlValue } from '../../store/sqljs';
 import type { Dictionaries } from './compileFilter';
 import { MODEL_FAMILIES, modelFamily } from './families';
 import type { ModelFamily } from './families';
+import { NO_BRANCH_FILTER } from './filterState';
 import type { PanelFilter } from './filterState';
 import { CLAUDE_CODE_PROVIDER, UNKNOWN_PROVIDER } from './types';
 import type { ModelRow, PanelReadModel } from './types';
@@ -28,6 +29,7 @@ export function filterControls(
     projects: [...new Set(dict.projects.values())].sort((a, b) => a.localeCompare(b)),
     models: MODEL_FAMILIES.filter((f) => families.has(f)).map((family) => ({ family, models: families.get(family)! })),
     providers,
+    branches: [...[...new Set(dict.branches.values())].sort((a, b) => a.localeCompare(b)), NO_BRANCH_FILTER],
   };
 }
 

@@ -14,7 +14,7 @@ function csvCell(v: string | number | boolean | null): string {
 const METRIC_COLUMNS = ['requests', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'total_tokens', 'cost_usd'] as const;
 
 /**
- * The current view as CSV: one section per table (daily, models, projects, tools, sessions), each
+ * The current view as CSV: one section per table (daily, models, projects, tools, branches, sessions), each
  * with a header row and a totals row, separated by a blank line. Figures are the read model's own.
  */
 export function readModelToCsv(model: PanelReadModel): string {
@@ -29,12 +29,13 @@ export function readModelToCsv(model: PanelReadModel): string {
   const metricCells = (m: Metrics) => METRIC_COLUMNS.map((k) => m[k]);
   const f = model.filter;
   lines.push(csvCell(`# Claude Code Costs export: ${model.window.label} from ${new Date(model.window.startMs).toISOString()} to ${new Date(model.window.endMs).toISOString()} in ${model.window.tz}`));
-  lines.push(csvCell(`# filter: source=${f.source} project=${f.project ?? 'all'} models=${f.models === null ? 'all' : f.models.join('|') || 'none'}${f.provider ? ` provider=${f.provider}` : ''}; generated ${model.generatedAt}`));
+  lines.push(csvCell(`# filter: source=${f.source} project=${f.project ?? 'all'} models=${f.models === null ? 'all' : f.models.join('|') || 'none'}${f.provider ? ` provider=${f.provider}` : ''}${f.branch ? ` branch=${f.branch}` : ''}; generated ${model.generatedAt}`));
   if (model.freeCalls.hidden && model.freeCalls.requests > 0) lines.push(csvCell(`# ${model.freeCalls.requests} local/free calls left out (Cost view)`));
   section('Daily', ['day'], model.daily.map((d) => [d.day, ...metricCells(d)]), model.totals);
   section('Models', ['model', 'unpriced'], model.models.rows.map((r) => [r.model, r.unpriced, ...metricCells(r)]), model.totals);
   section('Projects', ['project'], model.projects.rows.map((r) => [r.project, ...metricCells(r)]), model.totals);
   section('Tools', ['tools'], model.tools.rows.map((r) => [r.tool, ...metricCells(r)]), model.totals);
+  section('Branches', ['project', 'branch'], model.branches.rows.map((r) => [r.project, r.branch, ...metricCells(r)]), model.totals);
   if (model.sources.internalAvailable) {
     const outcome = (c: CallFigures | null) => [c?.successPct ?? null, c?.avgDurationMs ?? null, c?.tokensPerSecond ?? null];
     const outcomeCols = ['success_pct', 'avg_duration_ms', 'tokens_per_second'];

@@ -33,13 +33,21 @@ export interface PanelFilter {
    * no provider as "(unknown)". Optional in messages (a missing field reads as null).
    */
   provider: string | null;
+  /**
+   * Git branch name (exact) as Claude Code recorded it; NO_BRANCH_FILTER ("(no branch)") for requests
+   * without one; null = all. Optional in messages (a missing field reads as null).
+   */
+  branch: string | null;
   /** 'cost' also leaves out calls that cost nothing by design (local models); the model says how many. */
   view: PanelView;
   /** Bucket of the short-range time series (ranges ≤ 48 h). */
   interval: SeriesInterval;
 }
 
+/** The branch filter's value for requests that recorded no git branch (the same key as llm_costs_query's group). */
+export const NO_BRANCH_FILTER = '(no branch)';
+
 export const DEFAULT_PANEL_FILTER: PanelFilter = Object.freeze({
-  range: 'last_30d', from: null, until: null, tz: '', source: 'all', project: null, models: null, provider: null,
+  range: 'last_30d', from: null, until: null, tz: '', source: 'all', project: null, models: null, provider: null, branch: null,
   view: 'cost', interval: '15m',
 }) as PanelFilter;

@@ -12,7 +12,7 @@ export function periodSpend(
   db: Database, filter: PanelFilter, dict: Dictionaries, internalAvailable: boolean, nowMs: number,
 ): { today: PeriodSpend; month: PeriodSpend } {
   const tz = filter.tz;
-  const all = compileFilter({ ...filter, project: null, models: null }, dict, { scoped: false, internalAvailable });
+  const all = compileFilter({ ...filter, project: null, models: null, branch: null }, dict, { scoped: false, internalAvailable });
   const today = resolveWindow('today', tz, nowMs);
   const month = resolveWindow('this_month', tz, nowMs);
   const dayExact = !wholeHourZone(month.startMs, month.endMs, tz);

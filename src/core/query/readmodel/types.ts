@@ -86,6 +86,8 @@ export interface DailyPeak { day: string; value: number }
 
 export interface ModelRow extends Metrics { model: string; family: ModelFamily; shareOfCost: number; shareOfTokens: number; unpriced: boolean }
 export interface ProjectRow extends Metrics { project: string; shareOfCost: number; shareOfTokens: number }
+/** One project's requests on one git branch; `branch` is "(no branch)" (noBranch) for requests without one. */
+export interface BranchRow extends Metrics { project: string; branch: string; noBranch: boolean; shareOfCost: number; shareOfTokens: number }
 export interface ToolRow extends Metrics { tool: string; shareOfCost: number; shareOfTokens: number }
 export interface SessionRow extends Metrics {
   sessionKey: string;
@@ -246,6 +248,8 @@ export interface PanelReadModel {
     models: { family: ModelFamily; models: { id: string; unpriced: boolean }[] }[];
     /** Providers with the models each served (empty when the store has no API-log rows). */
     providers: { name: string; models: string[] }[];
+    /** Every git branch in the store (sorted), then "(no branch)": the branch filter's choices. */
+    branches: string[];
   };
   totals: Metrics;
   kpis: PanelKpis;
@@ -260,6 +264,8 @@ export interface PanelReadModel {
   timeSeries: TimeSeries | null;
   models: Table<ModelRow>;
   projects: Table<ProjectRow>;
+  /** By project and git branch (read from requests: rollup_hour has no branch); the rows sum to `totals`. */
+  branches: Table<BranchRow>;
   tools: Table<ToolRow>;
   sessions: Table<SessionRow>;
   spend: { today: PeriodSpend; month: PeriodSpend };
