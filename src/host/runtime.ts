@@ -79,6 +79,12 @@ export class HostRuntime implements vscode.Disposable {
   private disposed = false;
   private problemShown = new Set<string>();
   private firstScanResolve!: () => void;
+  /**
+   * False until the statusline capture and the plan are read (after the first scan): the chip shows the
+   * figures at once, but a headroom notification then would be judged on the estimate alone (e.g. "255 %
+   * used" while the official reading says 38 %).
+   */
+  private headroomInputsReady = false;
   /** Resolves when the first scan finished (or failed) and the chip shows figures. */
   readonly firstScanDone: Promise<void> = new Promise((r) => (this.firstScanResolve = r));
 
@@ -195,9 +201,12 @@ export class HostRuntime implements vscode.Disposable {
       this.attachCapture();
       this.updateCaptureContext();
       await this.pushStatusOptions();
-      await this.refreshStatus();
     } catch (e) {
       this.log.warn(`Headroom inputs: ${(e as Error).message}`);
+    }
+    try {
+      this.headroomInputsReady = true;
+      await this.refreshStatus();
     } finally {
       this.firstScanResolve();
     }
@@ -291,6 +300,7 @@ export class HostRuntime implements vscode.Disposable {
     try {
       const status = await this.engine.status();
       this.chip.update(status);
+      if (!this.headroomInputsReady) return;
       const s = this.settings();
       const prev = this.context.globalState.get<NotifyState>(NOTIFY_STATE_KEY) ?? EMPTY_NOTIFY_STATE;
       const { toasts, state } = decideNotifications(status, prev, s.notifications);

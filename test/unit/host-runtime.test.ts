@@ -72,3 +72,21 @@ test('a worker that cannot start: the chip says so, the host does not crash', as
     await h.dispose();
   }
 });
+
+test('at startup the headroom is judged on the official capture, not on the estimate (no toast from 1000 % estimated)', async () => {
+  // A custom limit of 100 in+out tokens makes the estimate 1000 % used; the capture says 38 %.
+  const h = setup('early-toast', { 'claudeCosts.plan': 'custom', 'claudeCosts.customPlanTokenLimit': 100 });
+  const captureDir = path.join(tmp, 'early-toast', 'storage', 'statusline');
+  fs.mkdirSync(captureDir, { recursive: true });
+  const resetsAt = Math.floor((Date.now() + 3 * 3_600_000) / 1000);
+  fs.writeFileSync(path.join(captureDir, 'statusline.json'), JSON.stringify({ session_id: 's1', version: '2.1.90', rate_limits: { five_hour: { used_percentage: 38, resets_at: resetsAt } } }));
+  try {
+    await h.rt.startup();
+    await h.rt.firstScanDone;
+    assert.equal(h.chip.lastStatus?.headroom.source, 'statusline');
+    const headroomToasts = h.stub.messages.filter((m) => (m.level === 'warning' || m.level === 'error') && /5-hour|limit/i.test(m.text));
+    assert.deepEqual(headroomToasts.map((m) => m.text), [], 'only the official 38 % is judged');
+  } finally {
+    await h.dispose();
+  }
+});
