@@ -15,8 +15,22 @@ export interface ScanOptions extends SourceScanOptions {
    * while `filesDone` of `filesTotal` files are read. The rest is read after it returns.
    */
   onFirstStatus?: (status: import('./limits/status').StatusResult, progress: { filesDone: number; filesTotal: number }) => void;
+  /**
+   * After the first status, called as the rest of the history is read (after each file, throttled by the
+   * caller if it likes) and once with `complete: true` when the scan ends. Calls made meanwhile (status,
+   * query, read model) are answered between files, on the rows stored so far.
+   */
+  onHistoryProgress?: (progress: HistoryProgress) => void;
   /** The clock for the window read first and for that status (default: now). */
   nowMs?: number;
+}
+
+/** How far a cold start has read the history: files read of the files the scan had to read or skip. */
+export interface HistoryProgress {
+  filesRead: number;
+  filesTotal: number;
+  /** False from the first status until the scan that published it has read every file. */
+  complete: boolean;
 }
 
 /** Per-call options of the calls a caller may give up on (a newer panel filter, a cancelled chat tool). */

@@ -5,7 +5,7 @@ import { answerQuery } from './query/answer';
 import { findAnomalies, type AnomalyReport } from './query/anomalies';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from './engine-api';
+import type { CallOptions, EngineApi, HistoryProgress, ScanOptions, ScanSummary } from './engine-api';
 import type { Logger } from './types';
 import { silentLogger } from './types';
 import { priceTableFingerprint, type PriceOverrides } from './pricing';
@@ -15,7 +15,7 @@ import type { ParallelParse } from './sources/claude-code/parserPool';
 import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import * as fs from 'node:fs';
-import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, setMeta, writeTempImage } from './store/db';
+import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, sealImage, setMeta, writeTempImage } from './store/db';
 import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
@@ -88,6 +88,9 @@ export class Engine implements EngineApi {
   /** Saves done by this engine and their durations (export + write + rename), for the bench and the log. */
   readonly saves: Array<{ at: number; exportMs: number; totalMs: number; bytes: number }> = [];
   private closed = false;
+  /** Reads queued behind a running scan, which it may answer between files (see serial). */
+  private readonly waitingReads = new Set<() => Promise<void>>();
+  private history: HistoryProgress = { filesRead: 0, filesTotal: 0, complete: true };
   private statusOptions: StatusOptions = {};
   private lastScan: ScanSummary = emptyScanSummary();
   private loadedStamp: string | null;
@@ -114,7 +117,8 @@ export class Engine implements EngineApi {
     const opened = await openDatabase(opts.dbPath, log);
     const engine = new Engine(opened.db, opts, log, opened);
     // A migrated image is saved at the next save, so the migration does not run again at every open.
-    if (opened.migrated.length > 0) engine.dirty = true;
+    // So is an unsealed one (0.1.0, another tool): sealed, later opens skip the full page check.
+    if (opened.migrated.length > 0 || opened.unsealed) engine.dirty = true;
     engine.repriceIfTableChanged();
     return engine;
   }
@@ -148,12 +152,48 @@ export class Engine implements EngineApi {
     this.statusOptions = options;
   }
 
-  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+  /**
+   * Runs `fn` after every call queued before it. A `read` (synchronous, writes nothing) may also run earlier,
+   * between two files of a scan that is reading history after its first status (drainReads).
+   */
+  private serial<T>(fn: () => Promise<T> | T, kind: 'read' | 'write' = 'write'): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the engine is closed'));
     this.pending++;
-    const next = this.queue.then(fn, fn).finally(() => { this.pending--; });
-    this.queue = next.catch(() => undefined);
-    return next;
+    let started = false;
+    let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void };
+    const result = new Promise<T>((resolve, reject) => { settle = { resolve, reject }; });
+    const run = async (): Promise<void> => {
+      if (started) return;
+      started = true;
+      if (kind === 'read') this.waitingReads.delete(run);
+      try {
+        settle.resolve(await fn());
+      } catch (e) {
+        settle.reject(e);
+      } finally {
+        this.pending--;
+      }
+    };
+    if (kind === 'read') this.waitingReads.add(run);
+    this.queue = this.queue.then(run);
+    return result;
+  }
+
+  /** Answers the reads waiting behind the running scan now (their SQL runs synchronously, on the rows stored so far). */
+  private drainReads(): void {
+    for (const run of [...this.waitingReads]) void run();
+  }
+
+  /** Rollups and session context for the rows stored since the last call: what every read relies on. */
+  private storeTouched(ingestor: Ingestor): void {
+    const touched = ingestor.touchedSpan();
+    ingestor.refreshRollups();
+    if (touched) refreshSessionContext(this.db, touched.fromMs, touched.toMs);
+  }
+
+  /** How far the history of a cold start is read (complete unless a scan is reading it after its first status). */
+  historyProgress(): HistoryProgress {
+    return { ...this.history };
   }
 
   private repriceIfTableChanged(): void {
@@ -211,11 +251,14 @@ export class Engine implements EngineApi {
       const summary = emptyScanSummary();
       summary.roots = this.roots();
       this.db.run('BEGIN');
-      this.dictionaries ??= loadDictionaries(this.db);
-      const ingestor = new Ingestor(this.db, this.opts.priceOverrides, this.dictionaries);
+      const ingestor = new Ingestor(this.db, this.opts.priceOverrides, () => (this.dictionaries ??= loadDictionaries(this.db)));
       try {
-        const { onFirstStatus } = options;
+        const { onFirstStatus, onHistoryProgress } = options;
         const nowMs = options.nowMs ?? Date.now();
+        const reportHistory = (filesRead: number, filesTotal: number, complete: boolean) => {
+          this.history = { filesRead, filesTotal, complete };
+          onHistoryProgress?.({ ...this.history });
+        };
         await new ClaudeCodeScanner(this.db, ingestor, this.log).scan(summary.roots, summary, {
           ...options,
           parallelParse: this.opts.parallelParse,
@@ -224,14 +267,23 @@ export class Engine implements EngineApi {
           recentFirst: onFirstStatus && !options.paths ? {
             nowMs,
             onRecentStored: (filesDone, filesTotal) => {
-              ingestor.refreshRollups();
+              this.storeTouched(ingestor);
               this.db.run('COMMIT');
               this.dirty = true; // committed rows are saved even if the rest of the scan fails
               try {
+                reportHistory(filesDone, filesTotal, false);
                 onFirstStatus(statusWithPlanValue(this.db, nowMs, this.statusOptions), { filesDone, filesTotal });
               } finally {
                 this.db.run('BEGIN');
               }
+              this.drainReads();
+            },
+            onHistoryFile: (filesDone, filesTotal, storeNow) => {
+              reportHistory(filesDone, filesTotal, false);
+              if (this.waitingReads.size === 0) return;
+              storeNow();
+              this.storeTouched(ingestor);
+              this.drainReads();
             },
           } : undefined,
         });
@@ -241,9 +293,7 @@ export class Engine implements EngineApi {
             full: options.full, homeDir: this.opts.homeDir ?? os.homedir(),
           });
         }
-        const touched = ingestor.touchedSpan();
-        ingestor.refreshRollups();
-        if (touched) refreshSessionContext(this.db, touched.fromMs, touched.toMs);
+        this.storeTouched(ingestor);
         this.db.run('COMMIT');
       } catch (e) {
         this.db.run('ROLLBACK');
@@ -251,6 +301,11 @@ export class Engine implements EngineApi {
         throw e;
       } finally {
         ingestor.dispose();
+        if (!this.history.complete) {
+          // Read to the end, or failed: either way this scan no longer reads history (the next one resumes it).
+          this.history = { ...this.history, complete: true };
+          options.onHistoryProgress?.({ filesRead: this.history.filesTotal, filesTotal: this.history.filesTotal, complete: true });
+        }
       }
       summary.ms = performance.now() - t0;
       this.lastScan = summary;
@@ -280,23 +335,23 @@ export class Engine implements EngineApi {
       // Queued behind a scan, the caller may have given up: skip the work then.
       opts.signal?.throwIfAborted();
       return answerQuery(this.db, params, nowMs);
-    });
+    }, 'read');
   }
 
   /** Unusual days and sessions (`report anomalies`, the panel's insight strip, the once-a-day notification). */
   anomalies(opts: { tz: string; since: string | null }, nowMs: number = Date.now()): Promise<AnomalyReport> {
     const filter = { source: 'all', project: null, models: null, executionMode: null, tz: opts.tz } as const;
-    return this.serial(() => findAnomalies(this.db, filter, nowMs, opts.since));
+    return this.serial(() => findAnomalies(this.db, filter, nowMs, opts.since), 'read');
   }
 
   status(nowMs: number = Date.now()): Promise<StatusResult> {
-    return this.serial(() => statusWithPlanValue(this.db, nowMs, this.statusOptions));
+    return this.serial(() => statusWithPlanValue(this.db, nowMs, this.statusOptions), 'read');
   }
 
   sideBar(req: SideBarRequest, nowMs: number = Date.now()): Promise<SideBarSummary> {
     // Workspace folders become canonical repository paths here: the query layer knows no source's rules.
     const canonical = { ...req, workspaceFolders: req.workspaceFolders.filter((f) => f.trim() !== '').map((f) => canonicalProject(f, '').path) };
-    return this.serial(() => buildSideBar(this.db, canonical, statusWithPlanValue(this.db, nowMs, this.statusOptions)));
+    return this.serial(() => buildSideBar(this.db, canonical, statusWithPlanValue(this.db, nowMs, this.statusOptions)), 'read');
   }
 
   readModel(filter: PanelFilter, nowMs: number = Date.now(), opts: CallOptions = {}): Promise<PanelReadModel> {
@@ -308,8 +363,9 @@ export class Engine implements EngineApi {
         files: this.lastScan.files,
         demoMode: this.opts.demoMode ?? false,
         status: this.statusOptions,
+        history: this.history.complete ? null : { filesRead: this.history.filesRead, filesTotal: this.history.filesTotal },
       });
-    });
+    }, 'read');
   }
 
   /** Runs `fn` against the database inside the queue (benchmarks and tests). */
@@ -406,7 +462,7 @@ export class Engine implements EngineApi {
   private exportForSave(): { image: Uint8Array; t0: number; exportMs: number } | null {
     if (!this.canSave(this.opts.dbPath)) return null;
     const t0 = performance.now();
-    const image = this.db.export();
+    const image = sealImage(this.db.export());
     this.dirty = false; // a change from now on makes it dirty again
     return { image, t0, exportMs: performance.now() - t0 };
   }

@@ -6,7 +6,7 @@
 // Imports only types from `vscode`: unit-testable in plain Node.
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { CallOptions, EngineApi, ScanOptions, ScanSummary } from '../core/engine-api';
+import type { CallOptions, EngineApi, HistoryProgress, ScanOptions, ScanSummary } from '../core/engine-api';
 import type { StatusOptions, StatusResult } from '../core/limits/status';
 import type { SideBarRequest, SideBarSummary } from '../core/query/sideBar';
 import { QueryParamError, type QueryResult } from '../core/query/types';
@@ -95,6 +95,7 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (done: number, total: number) => void;
+  onHistory?: (progress: HistoryProgress, status: StatusResult | null) => void;
   /** Restarts the time bound (a scan's progress shows it is alive). */
   rearm: () => void;
   /** Stops the time bound and the abort listener. */
@@ -103,6 +104,7 @@ interface Pending {
 
 interface SendOptions {
   onProgress?: (done: number, total: number) => void;
+  onHistory?: (progress: HistoryProgress, status: StatusResult | null) => void;
   signal?: AbortSignal;
 }
 
@@ -129,9 +131,10 @@ export class EngineClient implements EngineApi {
   private pending = new Map<number, Pending>();
   private statusOptions: StatusOptions | null = null;
   private closed = false;
-  private readonly changeEmitter = new Emitter<ScanSummary>();
+  /** Null: a scan reading history published more of it (its summary comes when it ends). */
+  private readonly changeEmitter = new Emitter<ScanSummary | null>();
   /** Fired after a scan that added or updated rows (or found limit events). */
-  readonly onDidChangeData: vscode.Event<ScanSummary> = this.changeEmitter.event;
+  readonly onDidChangeData: vscode.Event<ScanSummary | null> = this.changeEmitter.event;
   lastInfo: EngineInfo | null = null;
 
   constructor(private readonly opts: EngineClientOptions) {}
@@ -201,6 +204,11 @@ export class EngineClient implements EngineApi {
       p.onProgress?.(m.done, m.total);
       return;
     }
+    if (m.kind === 'history') {
+      p.rearm();
+      p.onHistory?.(m.progress, m.status);
+      return;
+    }
     this.pending.delete(m.id);
     p.settle();
     if (m.ok) p.resolve(m.value);
@@ -213,7 +221,7 @@ export class EngineClient implements EngineApi {
     args: WorkerMethods[M]['args'],
     opts: SendOptions = {},
   ): Promise<WorkerMethods[M]['result']> {
-    const { signal, onProgress } = opts;
+    const { signal, onProgress, onHistory } = opts;
     if (signal?.aborted) return Promise.reject(engineCancelledError(method));
     const id = this.nextId++;
     const timeoutMs = this.opts.timeoutsMs?.[method] ?? CALL_TIMEOUT_MS[method];
@@ -240,6 +248,7 @@ export class EngineClient implements EngineApi {
         resolve: resolve as (v: unknown) => void,
         reject,
         onProgress,
+        onHistory,
         rearm,
         settle: () => {
           if (timer) clearTimeout(timer);
@@ -263,7 +272,17 @@ export class EngineClient implements EngineApi {
 
   async scan(opts: ScanOptions = {}): Promise<ScanSummary> {
     // Progress is always reported (throttled): it keeps the scan's time bound from firing on a long first read.
-    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: true }], { onProgress: opts.onProgress });
+    const { onFirstStatus, onHistoryProgress } = opts;
+    const history = onFirstStatus !== undefined || onHistoryProgress !== undefined;
+    const { summary, reloaded } = await this.call('scan', [{ full: opts.full, paths: opts.paths, reportProgress: true, history, nowMs: opts.nowMs }], {
+      onProgress: opts.onProgress,
+      onHistory: history ? (progress, status) => {
+        if (status) onFirstStatus?.(status, { filesDone: progress.filesRead, filesTotal: progress.filesTotal });
+        onHistoryProgress?.(progress);
+        // The chip, panel and side bar repaint from what is stored so far (the engine answers between files).
+        if (!progress.complete) this.changeEmitter.fire(null);
+      } : undefined,
+    });
     // A reload means another window wrote new data: this window's chip and panel must repaint too.
     if (reloaded || scanChangedData(summary)) this.changeEmitter.fire(summary);
     return summary;

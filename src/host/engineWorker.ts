@@ -3,6 +3,7 @@
 // Requests are handled one at a time in arrival order (the Engine serialises them too).
 import { parentPort } from 'node:worker_threads';
 import { Engine } from '../core/engine';
+import type { HistoryProgress } from '../core/engine-api';
 import type { Logger } from '../core/types';
 import { CANCELLABLE_METHODS, serializeError, type EngineInfo, type WorkerCancel, type WorkerMessage, type WorkerMethods, type WorkerRequest } from './workerProtocol';
 
@@ -47,6 +48,17 @@ function throttledProgress(id: number): (done: number, total: number) => void {
   };
 }
 
+/** History progress at most once a second (each one makes the host repaint), the first status and the end always. */
+function throttledHistory(id: number): (progress: HistoryProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = Date.now();
+    if (!progress.complete && now - last < 1_000) return;
+    last = now;
+    post({ kind: 'history', id, progress, status: null });
+  };
+}
+
 type Handlers = { [M in keyof WorkerMethods]: (req: WorkerRequest<M>) => Promise<WorkerMethods[M]['result']> | WorkerMethods[M]['result'] };
 
 const handlers: Handlers = {
@@ -64,8 +76,13 @@ const handlers: Handlers = {
     const summary = await e.scan({
       full: opts.full,
       paths: opts.paths,
+      nowMs: opts.nowMs,
       // Only when asked, and at most every 100 ms (a scan may report per file).
       onProgress: opts.reportProgress ? throttledProgress(req.id) : undefined,
+      onFirstStatus: opts.history
+        ? (status, p) => post({ kind: 'history', id: req.id, progress: { filesRead: p.filesDone, filesTotal: p.filesTotal, complete: false }, status })
+        : undefined,
+      onHistoryProgress: opts.history ? throttledHistory(req.id) : undefined,
     });
     const after = await e.withDatabase((db) => db);
     return { summary, reloaded: before !== after };

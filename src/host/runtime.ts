@@ -163,7 +163,9 @@ export class HostRuntime implements vscode.Disposable {
     try {
       this.chip.showScanning();
       let reporter: ((done: number, total: number) => void) | undefined;
-      const scan = this.engine.scan({ onProgress: (done, total) => reporter?.(done, total) });
+      // A cold start publishes the chip once the current 5-hour window is read, then reads the rest of the
+      // history; the engine answers the chip and the panel meanwhile (the panel says how far it is).
+      const scan = this.engine.scan({ onProgress: (done, total) => reporter?.(done, total), onFirstStatus: () => undefined });
       const timer = setTimeout(() => {
         void this.api.window.withProgress(
           { location: this.api.ProgressLocation.Notification, title: this.api.l10n.t('Claude Costs: reading Claude Code transcripts (first scan)') },

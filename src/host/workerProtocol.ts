@@ -1,7 +1,7 @@
 // Messages between the extension host (EngineClient) and the engine's worker thread (engineWorker).
 // Plain data only: everything here crosses postMessage (structured clone).
-import type { ScanSummary } from '../core/engine-api';
-import type { StatusOptions } from '../core/limits/status';
+import type { HistoryProgress, ScanSummary } from '../core/engine-api';
+import type { StatusOptions, StatusResult } from '../core/limits/status';
 import type { PriceOverrides } from '../core/pricing';
 
 /** Engine.open options that can cross a thread (the logger is replaced by log events). */
@@ -27,7 +27,8 @@ export interface EngineInfo {
 export interface WorkerMethods {
   open: { args: [WorkerEngineOptions]; result: EngineInfo };
   /** `reloaded`: this window took in a DB file another window wrote (new data without new bytes read here). */
-  scan: { args: [{ full?: boolean; paths?: string[]; reportProgress?: boolean }]; result: { summary: ScanSummary; reloaded: boolean } };
+  /** `history`: publish the first status early and report history progress (a `history` message, see below). */
+  scan: { args: [{ full?: boolean; paths?: string[]; reportProgress?: boolean; history?: boolean; nowMs?: number }]; result: { summary: ScanSummary; reloaded: boolean } };
   query: { args: [unknown, number | undefined]; result: import('../core/query/types').QueryResult };
   status: { args: [number | undefined]; result: import('../core/limits/status').StatusResult };
   readModel: { args: [import('../protocol').PanelFilter, number | undefined]; result: import('../protocol').PanelReadModel };
@@ -66,6 +67,8 @@ export type WorkerMessage =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: SerializedError }
   | { kind: 'progress'; id: number; done: number; total: number }
+  /** A scan's history progress: with the status at its first status (exact for the window), then progress only. */
+  | { kind: 'history'; id: number; progress: HistoryProgress; status: StatusResult | null }
   | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string };
 
 export function serializeError(e: unknown): SerializedError {

@@ -62,11 +62,11 @@ test('watch --json: ten appends 0.3 s apart each appear (≈ within 1 s); ≤ 2 
   writeLines(file, [line(0)]);
   const w = startWatch(root, dbPath);
   try {
-    await waitFor(() => w.lines.length >= 2, 60_000);
-    assert.equal(w.lines[0].line.history_complete, false, 'one line at start');
-    assert.equal(w.lines[1].line.history_complete, true);
-    assert.equal(w.lines[1].line.scan.new_requests, 1);
-    assert.ok(typeof w.lines[1].line.status === 'object');
+    await waitFor(() => w.lines.length >= 1, 60_000);
+    // One file, read before the window could settle: the first line is the one after the history is read.
+    assert.equal(w.lines[0].line.history_complete, true, 'one line at start');
+    assert.equal(w.lines[0].line.scan.new_requests, 1);
+    assert.ok(typeof w.lines[0].line.status === 'object');
     await sleep(500); // the watchers are set up after the history line
     const stamps = new Set<string>();
     const stamp = () => { try { const st = fs.statSync(dbPath); stamps.add(`${st.ino}:${st.mtimeMs}`); } catch { /* not written yet */ } };
@@ -105,7 +105,7 @@ test('watch: SIGTERM saves and exits 0', { timeout: 120_000 }, async () => {
   writeLines(path.join(projectDir, `${SESSION_A}.jsonl`), [line(0), line(1)]);
   const w = startWatch(root, dbPath);
   try {
-    await waitFor(() => w.lines.length >= 2, 60_000);
+    await waitFor(() => w.lines.length >= 1, 60_000);
     w.child.kill('SIGTERM');
     assert.equal(await w.exited, 0);
     assert.ok(fs.statSync(dbPath).size > 0, 'saved at exit');

@@ -112,3 +112,38 @@ test('Engine: a read model or query whose caller gave up while it waited in the 
   assert.equal((await engine.readModel({ ...DEFAULT_PANEL_FILTER, tz: 'UTC' }, NOW)).totals.requests, 0);
   await engine.close();
 });
+
+test('a cold start through the worker: the first status and the history progress reach the host, which repaints meanwhile', { timeout: 120_000 }, async () => {
+  const { generateCorpus } = await import('../../bench/corpus/generate');
+  const configDir = path.join(tmp, 'history-claude');
+  await generateCorpus({ outDir: configDir, targetBytes: 2 * 1024 * 1024, seed: 7 });
+  let latest = 0;
+  const visit = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.jsonl')) latest = Math.max(latest, fs.statSync(p).mtimeMs);
+    }
+  };
+  visit(path.join(configDir, 'projects'));
+  const log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+  const engine = new EngineClient({ workerPath: SHIM, engineOptions: () => ({ dbPath: null, configDirs: [configDir] }), log });
+  try {
+    const events: string[] = [];
+    engine.onDidChangeData((s) => events.push(s === null ? 'history' : 'scan'));
+    const firsts: Array<{ filesDone: number; filesTotal: number }> = [];
+    const progress: Array<{ filesRead: number; filesTotal: number; complete: boolean }> = [];
+    const summary = await engine.scan({
+      nowMs: latest + 60_000,
+      onFirstStatus: (status, p) => { assert.equal(typeof status.nowMs, 'number'); firsts.push(p); },
+      onHistoryProgress: (p) => progress.push(p),
+    });
+    assert.equal(firsts.length, 1);
+    assert.ok(firsts[0].filesDone < firsts[0].filesTotal, JSON.stringify(firsts[0]));
+    assert.deepEqual(progress.at(-1), { filesRead: summary.files, filesTotal: summary.files, complete: true });
+    assert.equal(events[0], 'history', 'the chip and panel repaint at the first status');
+    assert.equal(events.at(-1), 'scan');
+  } finally {
+    await engine.close();
+  }
+});

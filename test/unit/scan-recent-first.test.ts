@@ -118,3 +118,48 @@ test('chainSettled: the window is settled only behind a 5-hour gap above every u
   // Beyond the status's 14-day look-back the unread part cannot change the window.
   assert.equal(chainSettled([99 * H], now - 15 * 24 * H, now), true);
 });
+
+test('a chain of 5-hour blocks that reaches into older files: the first status waits for them, and is exact', async () => {
+  const { assistantLine, tempConfigRoot, writeLines } = await import('./helpers/lines');
+  const H = 3_600_000;
+  const now = Date.parse('2026-11-20T18:30:00.000Z');
+  const { root, projectDir, cleanup } = tempConfigRoot();
+  let n = 0;
+  /** One session file whose requests are at `hoursAgo` and whose mtime is its last request (as on a real machine). */
+  const session = (hoursAgo: number[]) => {
+    // Named so that path order is the reverse of age (the old files come first in the walk).
+    const sid = `${String(1000 - n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const file = path.join(projectDir, `${sid}.jsonl`);
+    writeLines(file, hoursAgo.map((h) => assistantLine({
+      messageId: `msg_01CHAIN${String(n).padStart(4, '0')}${String(Math.round(h * 10)).padStart(13, '0')}`, sessionId: sid,
+      timestamp: new Date(now - h * H).toISOString(), output: 50,
+    })));
+    const last = new Date(now - Math.min(...hoursAgo) * H);
+    fs.utimesSync(file, last, last);
+    n++;
+  };
+  try {
+    session([1.5]); // the newest file
+    session([9, 8, 7, 6, 5, 4]); // continuous with it (gaps < 5 h)
+    session([13, 12, 11, 10]); // and with this one: the chain starts 13 h ago
+    session([20.5]); // 7.5 h before the chain: a gap, the chain cannot reach further back
+    for (let d = 3; d < 40; d++) session([d * 24, d * 24 - 0.5]); // old history
+    const engine = await Engine.open({ dbPath: null, configDirs: [root] });
+    try {
+      const firsts: Array<{ status: StatusResult; progress: { filesDone: number; filesTotal: number } }> = [];
+      await engine.scan({ nowMs: now, onFirstStatus: (status, progress) => firsts.push({ status, progress }) });
+      assert.equal(firsts.length, 1);
+      // Newest first: the three files of the chain; the next one's mtime (20.5 h ago) bounds every unread
+      // request, 7.5 h before the chain's first: settled.
+      assert.deepEqual(firsts[0].progress, { filesDone: 3, filesTotal: 41 });
+      const final = await engine.status(now);
+      assert.notEqual(final.activeBlock, null);
+      assert.deepEqual(windowFigures(firsts[0].status), windowFigures(final));
+      assert.deepEqual(firsts[0].status.activeBlock, final.activeBlock);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    cleanup();
+  }
+});

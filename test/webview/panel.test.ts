@@ -507,3 +507,23 @@ test('both sources in a narrow editor column: the toolbar wraps, the tables scro
   clean(narrow);
   await narrow.page.context().close();
 });
+
+test('a cold start still reading history: the banner says how far (files read of all), gone once complete', async () => {
+  const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' }, readModelOptions: { history: { filesRead: 25, filesTotal: 1062 } } });
+  try {
+    await panel.page.locator('.banner.history').waitFor();
+    await panel.screenshot('panel-history-banner.png');
+    assert.equal(await text(panel, '.banner.history'), 'Still reading history: 25 of 1,062 files');
+    assert.equal(await panel.page.locator('.banner.history').getAttribute('role'), 'status');
+    clean(panel);
+  } finally {
+    await panel.page.context().close();
+  }
+  const done = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
+  try {
+    await done.page.locator('kpi-cards').waitFor();
+    assert.equal(await done.page.locator('.banner.history').count(), 0);
+  } finally {
+    await done.page.context().close();
+  }
+});

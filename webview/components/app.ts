@@ -211,6 +211,7 @@ export class CostsApp extends LitElement {
       ${this.error ? html`<div class="banner error" role="alert"><span class="grow">${this.error}</span>
         <vscode-button class="retry" @click=${() => this.request('refresh')}>${t('Retry')}</vscode-button></div>` : nothing}
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
+      ${m?.history ? html`<div class="banner info history" role="status">${t('Still reading history: {0} of {1} files', full(m.history.filesRead), full(m.history.filesTotal))}</div>` : nothing}
       ${m?.demoMode ? html`<div class="banner warn" role="note">${t('Demo data: these figures come from a generated sample, not from your transcripts.')}</div>` : nothing}
       ${!m ? (this.error ? nothing : this.renderLoading()) : m.dataState === 'no_data' ? this.renderNoData(m) : this.renderDashboard(m)}`;
   }

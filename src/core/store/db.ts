@@ -3,6 +3,7 @@
 // the old or the new state on disk, never a torn file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Logger } from '../types';
 import { MigrationError, migrateSchema, SCHEMA_VERSION } from './migrations';
 import { getSqlJs, selectOne, type Database } from './sqljs';
@@ -17,6 +18,10 @@ export interface OpenResult {
   fileStamp: string | null;
   /** The schema versions migrations brought the loaded file through (empty: it was current, or new). */
   migrated: number[];
+  /** The loaded file carries no valid seal (sealImage): saving it once spares later opens the full check. */
+  unsealed: boolean;
+  /** How the loaded file was checked: its seal, a full page check, or the cheap checks only (large, unsealed); null: no file. */
+  checked: 'seal' | 'full' | 'cheap' | null;
 }
 
 /** mtime + size + inode of a file, or null when it does not exist. */
@@ -40,13 +45,49 @@ export function setMeta(db: Database, key: string, value: string): void {
 
 class UnusableDbError extends Error {}
 
-/** DB images up to this size get a full page check (PRAGMA quick_check) when opened. */
+/** DB images up to this size get a full page check (PRAGMA quick_check) when opened without a valid seal. */
 const FULL_CHECK_MAX_BYTES = 48 * 1024 * 1024;
 
+/**
+ * Where a saved image carries its seal: the header's 4-byte application_id (offset 68), which SQLite keeps
+ * but never interprets. The seal is a digest of every other byte of the image.
+ */
+const SEAL_OFFSET = 68;
+
+function imageDigest(bytes: Uint8Array): number {
+  // CRC-32 catches every burst error up to 32 bits and others with odds of 2^-32, at memory speed (a few
+  // ms for a 7 MB image); it guards against accidents (torn or truncated writes, disk errors), not attacks.
+  const digest = crc32(bytes.subarray(SEAL_OFFSET + 4), crc32(bytes.subarray(0, SEAL_OFFSET)));
+  // 0 means "no seal" (images from 0.1.0, other tools, or a test's export): never produce it.
+  return digest || 1;
+}
+
+/**
+ * Seals an exported image before it is written: opening a file whose seal matches its bytes skips the full
+ * page check, because the file is then byte for byte an image SQLite exported (a torn write, a truncation,
+ * a flipped byte or an edit by another tool all break the seal, and the file gets the full check).
+ */
+export function sealImage(image: Uint8Array): Uint8Array {
+  if (image.length < 100) return image;
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  view.setUint32(SEAL_OFFSET, imageDigest(image));
+  return image;
+}
+
+/** Whether the image carries a seal (see sealImage) and whether it matches the bytes. */
+export function sealState(bytes: Uint8Array): 'valid' | 'broken' | 'none' {
+  if (bytes.length < 100) return 'none';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seal = view.getUint32(SEAL_OFFSET);
+  if (seal === 0) return 'none';
+  return seal === imageDigest(bytes) ? 'valid' : 'broken';
+}
+
 /** Loads a DB image and checks it is ours and not from a newer schema. Throws UnusableDbError otherwise. */
-function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, bytes: Buffer): Database {
+function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, bytes: Buffer): { db: Database; checked: 'seal' | 'full' | 'cheap' } {
   if (bytes.length === 0) throw new UnusableDbError('the file is empty');
   let db: Database;
+  let checked: 'seal' | 'full' | 'cheap' = 'cheap';
   try {
     db = new SQL.Database(bytes);
     // Touch the schema: sql.js opens lazily, corruption shows up on the first read.
@@ -55,9 +96,14 @@ function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | nul
     throw new UnusableDbError(`not a readable SQLite database (${(e as Error).message})`);
   }
   try {
-    // A full page check costs seconds on a large history (every open of every window); the file is only
-    // ever replaced atomically, so large files get the cheap checks (header, schema, version) only.
-    if (bytes.length <= FULL_CHECK_MAX_BYTES) {
+    // A full page check costs up to seconds (every open of every window and CLI call), so it runs only
+    // when the seal does not vouch for the bytes: always when a seal is broken (the bytes changed after
+    // our save), and for unsealed files (0.1.0, other tools) up to a size; larger ones get the cheap
+    // checks (header, schema, version) only.
+    const seal = sealState(bytes);
+    if (seal === 'valid') checked = 'seal';
+    else if (seal === 'broken' || bytes.length <= FULL_CHECK_MAX_BYTES) {
+      checked = 'full';
       const quick = db.exec('PRAGMA quick_check');
       const verdict = quick[0]?.values[0]?.[0];
       if (verdict !== 'ok') throw new UnusableDbError(`integrity check failed (${String(verdict)})`);
@@ -75,7 +121,7 @@ function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | nul
     if (e instanceof UnusableDbError) throw e;
     throw new UnusableDbError(`unreadable (${(e as Error).message})`);
   }
-  return db;
+  return { db, checked };
 }
 
 /**
@@ -91,10 +137,15 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
   let movedAsideReason: string | null = null;
   let stamp: string | null = null;
   let migrated: number[] = [];
+  let unsealed = false;
+  let checked: OpenResult['checked'] = null;
   if (dbPath && fs.existsSync(dbPath)) {
     stamp = fileStamp(dbPath);
     try {
-      db = loadImage(SQL, fs.readFileSync(dbPath));
+      const loaded = loadImage(SQL, fs.readFileSync(dbPath));
+      db = loaded.db;
+      checked = loaded.checked;
+      unsealed = checked !== 'seal';
       try {
         migrated = migrateSchema(db, log).applied;
       } catch (e) {
@@ -112,6 +163,8 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
       log.warn(`Database ${dbPath} is ${e.message}; moved it to ${movedAside} and rebuilding from transcripts.`);
       stamp = null;
       migrated = [];
+      unsealed = false;
+      checked = null;
     }
   }
   if (!db) {
@@ -119,7 +172,7 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
     migrateSchema(db, log);
   }
   if (dbPath) removeOrphanedTempImages(dbPath, log);
-  return { db, movedAside, movedAsideReason, fileStamp: stamp, migrated };
+  return { db, movedAside, movedAsideReason, fileStamp: stamp, migrated, unsealed, checked };
 }
 
 /** Re-reads the DB file written by another process. Returns null when it cannot be used (keep the current one). */
@@ -127,7 +180,7 @@ export async function reloadDatabase(dbPath: string, log: Logger): Promise<{ db:
   const SQL = await getSqlJs();
   try {
     const stamp = fileStamp(dbPath);
-    const db = loadImage(SQL, fs.readFileSync(dbPath));
+    const { db } = loadImage(SQL, fs.readFileSync(dbPath));
     try {
       migrateSchema(db, log);
     } catch (e) {
@@ -203,7 +256,7 @@ export async function writeTempImage(image: Uint8Array, dbPath: string): Promise
 export function persistDatabase(db: Database, dbPath: string): { bytes: number; ms: number } {
   const t0 = performance.now();
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-  const image = db.export();
+  const image = sealImage(db.export());
   const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
   const fd = fs.openSync(tmp, 'w');
   try {

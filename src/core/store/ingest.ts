@@ -138,7 +138,8 @@ export function loadDictionaries(db: Database): Dictionaries {
 }
 
 export class Ingestor {
-  private readonly dict: Dictionaries;
+  private readonly loadDict: () => Dictionaries;
+  private loadedDict: Dictionaries | null = null;
   /** Rows known in this process, by rowKeyOf; saves a SELECT per line. */
   private readonly rows = new Map<string, RowInfo>();
   private readonly byMessage = new Map<string, string[]>();
@@ -155,7 +156,7 @@ export class Ingestor {
    * `dict`: the dictionaries of this database when the caller keeps them (they are updated in place; drop
    * them when the transaction rolls back).
    */
-  constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides, dict?: Dictionaries) {
+  constructor(private readonly db: Database, private readonly priceOverrides?: PriceOverrides, dict?: Dictionaries | (() => Dictionaries)) {
     // EXISTS and max(rowid) are O(log n); count(*) would walk the whole table on every scan.
     this.complete = Number(db.exec('SELECT EXISTS (SELECT 1 FROM requests)')[0].values[0][0]) === 0;
     if (this.complete) {
@@ -164,7 +165,13 @@ export class Ingestor {
       this.indexesDropped = true;
     }
     this.nextId = Number(db.exec('SELECT coalesce(max(id), 0) + 1 FROM requests')[0].values[0][0]);
-    this.dict = dict ?? loadDictionaries(db);
+    this.loadDict = typeof dict === 'function' ? dict : () => dict ?? loadDictionaries(db);
+  }
+
+  /** Read on first use: a scan that stores nothing (a warm start) never loads the dictionary tables. */
+  private get dict(): Dictionaries {
+    this.loadedDict ??= this.loadDict();
+    return this.loadedDict;
   }
 
   private statements(): Record<string, Statement> {

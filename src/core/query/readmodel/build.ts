@@ -35,6 +35,8 @@ export interface ReadModelOptions {
   /** JSONL files seen by the last scan. */
   files?: number;
   demoMode?: boolean;
+  /** History still being read by a cold start (files read of all); null or missing: all read. */
+  history?: { filesRead: number; filesTotal: number } | null;
   /** USD budgets from settings; missing or ≤ 0 = no budget. */
   budgets?: BudgetLimits;
   /** When given, receives the milliseconds spent per phase (benchmarks). */
@@ -132,6 +134,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
     window: { startMs, endMs, tz, label, days: daily.length, previous: compared, shortRange },
     dataState: !hasData ? 'no_data' : totals.requests === 0 ? 'no_rows' : 'ok',
     scanned: { roots: [...(opts.roots ?? [])], files: opts.files ?? null },
+    history: opts.history ? { ...opts.history } : null,
     demoMode: opts.demoMode === true,
     sources: { internalAvailable },
     available,

@@ -236,6 +236,11 @@ export interface PanelReadModel {
   dataState: DataState;
   /** What the last scan looked at (for the no-data empty state). */
   scanned: { roots: string[]; files: number | null };
+  /**
+   * A cold start still reading older transcripts (the figures hold what is read so far; the chip's window is
+   * already exact): files read of all the scan lists. Null when the whole history is read.
+   */
+  history: { filesRead: number; filesTotal: number } | null;
   demoMode: boolean;
   sources: { internalAvailable: boolean };
   available: {

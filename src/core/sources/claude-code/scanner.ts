@@ -100,7 +100,15 @@ export class ClaudeCodeScanner {
        * Read the files touched in the 5-hour window before `nowMs` first (newest first), then call
        * `onRecentStored` once (their rows are in the store), then read the rest. Only when there is more.
        */
-      recentFirst?: { nowMs: number; onRecentStored: (filesDone: number, filesTotal: number) => void };
+      recentFirst?: {
+        nowMs: number;
+        onRecentStored: (filesDone: number, filesTotal: number) => void;
+        /**
+         * After each file read past the first status. `storeNow` applies the rows batched so far (call it
+         * before letting anyone read the tables).
+         */
+        onHistoryFile?: (filesDone: number, filesTotal: number, storeNow: () => void) => void;
+      };
     },
   ): Promise<void> {
     const known: Map<string, StoredFile> = loadStoredFiles(this.db, 'claude_code', opts.paths);
@@ -120,9 +128,11 @@ export class ClaudeCodeScanner {
     let done = listed.length - toRead.length;
     opts.onProgress?.(done, listed.length);
     const batch = new RecordBatch(this.ingestor, summary);
-    // The chip's window first: the files touched in the last 5 hours, newest first, then the rest in the
-    // usual order (the order in which copies of one response meet decides ties, so it stays as it was).
-    // The first status goes out as soon as the 5-hour chain that reaches now is complete (chainSettled).
+    // The chip's window first: the files touched within the status's look-back, newest first (a request is
+    // never newer than its file, so the chain of 5-hour blocks reaching now settles after the few files
+    // touched since its start), then the older rest in the usual order. The first status goes out as soon
+    // as that chain is complete (chainSettled), exact for the window: reading order never changes what is
+    // counted (copies of one response keep the larger usage whichever comes first).
     const recentFirst = opts.recentFirst;
     let published = !recentFirst;
     const times: number[] = [];
@@ -135,9 +145,9 @@ export class ClaudeCodeScanner {
       recentFirst!.onRecentStored(done, listed.length);
     };
     if (recentFirst) {
-      const since = recentFirst.nowMs - BLOCK_MS;
-      const recent = toRead.filter((t) => t.file.mtimeMs >= since).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
-      const older = toRead.filter((t) => t.file.mtimeMs < since);
+      const horizon = recentFirst.nowMs - CHAIN_LOOKBACK_MS - BLOCK_MS;
+      const recent = toRead.filter((t) => t.file.mtimeMs >= horizon).sort((a, b) => b.file.mtimeMs - a.file.mtimeMs);
+      const older = toRead.filter((t) => t.file.mtimeMs < horizon);
       toRead.splice(0, toRead.length, ...recent, ...older);
       // A request is never newer than its file: the newest unread file bounds every unread request.
       unreadMaxMtime = new Array<number>(toRead.length);
@@ -151,6 +161,8 @@ export class ClaudeCodeScanner {
       if (!published) {
         for (const e of parsed.events) times.push(e.timestampMs);
         publishIfSettled(i + 1);
+      } else if (recentFirst?.onHistoryFile) {
+        recentFirst.onHistoryFile(done, listed.length, () => batch.flush());
       }
     }, opts.parserThreads);
     batch.flush();

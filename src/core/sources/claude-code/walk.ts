@@ -15,22 +15,9 @@ export interface TranscriptFile {
   ino: number;
 }
 
-// Synchronous calls: the engine owns its thread (a worker in VS Code, the CLI's process), and a warm
-// refresh stats every transcript, where a thread-pool round trip per call cost several times the stat.
-// Wrapped as promises so the walk's shape (and the error paths) stay the same.
-function settled<T>(call: () => T): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (e) {
-    return Promise.reject(e);
-  }
-}
-const fsp = {
-  readdir: (p: string) => settled(() => fs.readdirSync(p, { withFileTypes: true })),
-  stat: (p: string) => settled(() => fs.statSync(p)),
-  realpath: (p: string) => settled(() => fs.realpathSync.native(p)),
-};
-
+// Synchronous calls, and a plain recursion rather than a promise per entry: the engine owns its thread
+// (a worker in VS Code, the CLI's process), and a warm refresh stats every transcript, where a thread-pool
+// round trip per call, or even a settled promise per entry, cost several times the stat itself.
 /**
  * Walk `projectsDir` recursively. Symlinks to files and folders are followed, but each folder is entered once
  * (by its real path), so links can never loop, and a file reachable through a link and directly is listed
@@ -59,32 +46,30 @@ export async function listTranscriptFiles(
   };
 
   /** `realDir` is where `dir` really is; below it, no link has been crossed, so children's real paths are joins. */
-  const walkDir = async (dir: string, realDir: string, viaLink: boolean): Promise<void> => {
+  const walkDir = (dir: string, realDir: string, viaLink: boolean): void => {
     if (visitedDirs.has(realDir)) return;
     visitedDirs.add(realDir);
     let entries: Dirent[];
     try {
-      entries = await fsp.readdir(dir);
+      entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       if (isVanished(err)) return;
       fail(dir, err);
       return;
     }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const full = path.join(dir, entry.name);
-        if (entry.isSymbolicLink()) pendingLinks.push(full);
-        else if (entry.isDirectory()) await walkDir(full, path.join(realDir, entry.name), viaLink);
-        else if (entry.isFile() && entry.name.endsWith('.jsonl')) await addFile(full, path.join(realDir, entry.name), viaLink);
-        // anything else: sidecars (*.meta.json, sessions-index.json), sockets, fifos…
-      }),
-    );
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) pendingLinks.push(full);
+      else if (entry.isDirectory()) walkDir(full, path.join(realDir, entry.name), viaLink);
+      else if (entry.isFile() && entry.name.endsWith('.jsonl')) addFile(full, path.join(realDir, entry.name), viaLink);
+      // anything else: sidecars (*.meta.json, sessions-index.json), sockets, fifos…
+    }
   };
 
-  const addFile = async (full: string, realPath: string, viaLink: boolean): Promise<void> => {
+  const addFile = (full: string, realPath: string, viaLink: boolean): void => {
     let st: Stats;
     try {
-      st = await fsp.stat(full);
+      st = fs.statSync(full);
     } catch (err) {
       if (isVanished(err)) return; // deleted between readdir and stat
       fail(full, err);
@@ -94,18 +79,18 @@ export async function listTranscriptFiles(
     candidates.push({ file: { path: full, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino }, realPath, viaLink });
   };
 
-  const followLink = async (link: string): Promise<void> => {
+  const followLink = (link: string): void => {
     let st: Stats;
     let realPath: string;
     try {
-      st = await fsp.stat(link); // follows the link
-      realPath = await fsp.realpath(link);
+      st = fs.statSync(link); // follows the link
+      realPath = fs.realpathSync.native(link);
     } catch (err) {
       if (isVanished(err)) return; // a dangling link, or one removed meanwhile
       fail(link, err);
       return;
     }
-    if (st.isDirectory()) await walkDir(link, realPath, true);
+    if (st.isDirectory()) walkDir(link, realPath, true);
     else if (st.isFile() && link.endsWith('.jsonl')) {
       candidates.push({ file: { path: link, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino }, realPath, viaLink: true });
     }
@@ -113,18 +98,18 @@ export async function listTranscriptFiles(
 
   let realRoot: string;
   try {
-    const rootStat = await fsp.stat(projectsDir);
+    const rootStat = fs.statSync(projectsDir);
     if (!rootStat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    realRoot = await fsp.realpath(projectsDir);
+    realRoot = fs.realpathSync.native(projectsDir);
   } catch (err) {
     fail(projectsDir, err);
     return { files: [], errors };
   }
-  await walkDir(projectsDir, realRoot, false);
+  walkDir(projectsDir, realRoot, false);
   while (pendingLinks.length > 0) {
     const links = pendingLinks.sort(comparePaths);
     pendingLinks = [];
-    for (const link of links) await followLink(link);
+    for (const link of links) followLink(link);
   }
 
   candidates.sort((a, b) => Number(a.viaLink) - Number(b.viaLink) || comparePaths(a.file.path, b.file.path));
