@@ -136,3 +136,24 @@ test('chip tooltip: the plan value line when the plan is known', async () => {
   assert.equal(unknown.planValue, null);
   assert.doesNotMatch(chipTooltip(unknown, DEFAULT_CHIP_SETTINGS), /Plan value/);
 });
+
+test('read model: a filter change within seconds reuses the account-wide part; a database change rebuilds it; cache figures follow the filter', async () => {
+  const { limitsFor } = await import('../../src/core/query/readmodel/limits');
+  const { DEFAULT_PANEL_FILTER } = await import('../../src/core/query/readmodel/filterState');
+  const db = await store();
+  const range = { startMs: T('2026-11-21T00:00:00Z'), endMs: T('2026-11-23T00:00:00Z') };
+  const all = { ...DEFAULT_PANEL_FILTER, tz: 'UTC' };
+  const first = limitsFor(db, all, range, NOW);
+  const opus = limitsFor(db, { ...all, models: ['claude-opus-4-6'] }, range, NOW + 2_000);
+  // Reused: the same reading (taken at NOW), while the cache figures are the Opus rows only.
+  assert.equal(opus.nowMs, NOW);
+  assert.deepEqual(opus.timeline, first.timeline);
+  assert.deepEqual(opus.cache.byModel.map((m) => m.model), ['claude-opus-4-6']);
+  assert.deepEqual(buildLimitsSection(db, NOW, { ...range, tz: 'UTC', filter: { ...ALL, models: ['claude-opus-4-6'] } }).cache, opus.cache);
+  // A new request (a database change) is in the next answer at once; so is a later minute.
+  insertRequests(db, [req('2026-11-22T12:04:00Z', 5, 5)]);
+  const after = limitsFor(db, all, range, NOW + 3_000);
+  assert.equal(after.nowMs, NOW + 3_000);
+  assert.equal(after.timeline.blocks.at(-1)!.requests, first.timeline.blocks.at(-1)!.requests + 1);
+  assert.equal(limitsFor(db, all, range, NOW + 60_000).nowMs, NOW + 60_000);
+});

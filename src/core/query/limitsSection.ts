@@ -63,7 +63,7 @@ function localWeek(db: Database, nowMs: number): LocalWeek {
   };
 }
 
-function cacheFigures(db: Database, opts: LimitsSectionOptions): LimitsSection['cache'] {
+export function cacheFigures(db: Database, opts: LimitsSectionOptions): LimitsSection['cache'] {
   const rows = aggregateGroups(db, opts.filter, opts.startMs, opts.endMs, ['model']);
   let read = 0;
   let writes = 0;
@@ -90,6 +90,14 @@ function cacheFigures(db: Database, opts: LimitsSectionOptions): LimitsSection['
 }
 
 export function buildLimitsSection(db: Database, nowMs: number, opts: LimitsSectionOptions): LimitsSection {
+  return { ...buildAccountLimits(db, nowMs, opts), cache: cacheFigures(db, opts) };
+}
+
+/** Everything of the section but the cache figures: account-wide (every project, Claude Code only), so a
+ * change of the panel's project / model / source filter leaves it as it was. */
+export type AccountLimits = Omit<LimitsSection, 'cache'>;
+
+export function buildAccountLimits(db: Database, nowMs: number, opts: Omit<LimitsSectionOptions, 'filter'>): AccountLimits {
   const status = statusWithPlanValue(db, nowMs, { ...opts.status, tz: opts.tz, planPrices: opts.planPrices ?? opts.status?.planPrices });
   // The timeline ends at the range's end or now, whichever is first, and shows at most MAX_TIMELINE_MS.
   const endMs = Math.min(opts.endMs, nowMs + 1);
@@ -131,6 +139,5 @@ export function buildLimitsSection(db: Database, nowMs: number, opts: LimitsSect
     })),
     localWeek: localWeek(db, nowMs),
     planValue: status.planValue ?? computePlanValue(db, { tz: opts.tz, nowMs, plan }),
-    cache: cacheFigures(db, opts),
   };
 }
