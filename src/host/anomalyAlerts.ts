@@ -6,12 +6,11 @@
 // for that. Imports only types from `vscode`: unit-testable in plain Node.
 import type * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
+import { BurstCheck, englishMessage } from './burstCheck';
 import { defaultTimeZone, formatDayKey } from '../core/query/windows';
 
 export const ANOMALY_NOTIFIED_KEY = 'claudeCosts.anomalies.notified';
 export const ANOMALY_SETTING = 'anomalies.notifications';
-/** Data changes arrive in bursts while Claude Code writes: one check per burst. */
-const CHECK_DEBOUNCE_MS = 2000;
 
 export interface AnomalyAlertDeps {
   engine: Pick<EngineApi, 'query'>;
@@ -30,34 +29,14 @@ export interface AnomalyAlertDeps {
   localize?: (message: string, ...args: string[]) => string;
 }
 
-const english = (message: string, ...args: string[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-
-export class AnomalyAlerts {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-
-  constructor(private readonly deps: AnomalyAlertDeps) {}
-
-  /** A data change: checks once the burst is over. */
-  schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.check();
-    }, CHECK_DEBOUNCE_MS);
-    this.timer.unref?.();
+export class AnomalyAlerts extends BurstCheck {
+  constructor(private readonly deps: AnomalyAlertDeps) {
+    super();
   }
 
-  /** Notifies when today is flagged and today was not notified yet. */
-  check(): Promise<void> {
-    // Never two checks at once (both would see the day as not notified yet).
-    this.running ??= this.run().finally(() => { this.running = null; });
-    return this.running;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const d = this.deps;
-    const t = d.localize ?? english;
+    const t = d.localize ?? englishMessage;
     if (!d.enabled()) return;
     const nowMs = (d.now ?? Date.now)();
     const tz = d.tz?.() ?? defaultTimeZone();
@@ -85,9 +64,5 @@ export class AnomalyAlerts {
         d.log.info?.('Unusual-spending notifications turned off from the notification.');
       }
     });
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
   }
 }

@@ -5,12 +5,11 @@
 // Imports only types from `vscode`: unit-testable in plain Node.
 import type * as vscode from 'vscode';
 import type { EngineApi } from '../core/engine-api';
+import { BurstCheck, englishMessage } from './burstCheck';
 import type { BudgetLimits } from '../core/query/readmodel/budgets';
 import { defaultTimeZone, formatDayKey } from '../core/query/windows';
 
 export const BUDGET_NOTIFIED_KEY = 'claudeCosts.budget.notified';
-/** Data changes arrive in bursts while Claude Code writes: one check per burst. */
-const CHECK_DEBOUNCE_MS = 2000;
 
 type Kind = 'daily' | 'monthly';
 type Notified = Partial<Record<Kind, string>>;
@@ -30,34 +29,14 @@ export interface BudgetAlertDeps {
   localize?: (message: string, ...args: string[]) => string;
 }
 
-const english = (message: string, ...args: string[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-
-export class BudgetAlerts {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-
-  constructor(private readonly deps: BudgetAlertDeps) {}
-
-  /** A data change: checks once the burst is over. */
-  schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.check();
-    }, CHECK_DEBOUNCE_MS);
-    this.timer.unref?.();
+export class BudgetAlerts extends BurstCheck {
+  constructor(private readonly deps: BudgetAlertDeps) {
+    super();
   }
 
-  /** Notifies each budget crossed in its current period that was not notified yet. */
-  check(): Promise<void> {
-    // Never two checks at once (both would see the period as not notified yet).
-    this.running ??= this.run().finally(() => { this.running = null; });
-    return this.running;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const d = this.deps;
-    const t = d.localize ?? english;
+    const t = d.localize ?? englishMessage;
     if (!d.enabled()) return;
     const limits = d.limits();
     const nowMs = (d.now ?? Date.now)();
@@ -86,9 +65,5 @@ export class BudgetAlerts {
         if (pick === openPanel) d.openPanel();
       });
     }
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
   }
 }
