@@ -2,14 +2,14 @@
 // workspace that is open (it joins the chip as `ctx NN%`, coloured by the context thresholds) and one in
 // another project with a 1M window; the tooltip lists both with provenance. Expected figures come from the
 // core engine run in this process on the same transcripts.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import type { SessionContext } from '../../src/core/limits/context';
-import { packageExtension, startCodeServer, Workbench, type CodeServer } from './harness';
+import { packageExtension, pollUntil, startCodeServer, SuiteRun, suiteNow, Workbench, type CodeServer } from './harness';
 import { assistantLine, writeLines } from '../unit/helpers/lines';
 
 const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
@@ -22,13 +22,15 @@ let configDir: string;
 let workspaceDir: string;
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
-let failed = false;
+/** The suite's one reading of the wall clock, which the VS Code under test shares. */
+let now: number;
+const run = new SuiteRun('context');
 
-/** A 2.1.x response `minutesAgo` minutes before now whose context is `context` tokens. */
+/** A 2.1.x response `minutesAgo` minutes before `now` whose context is `context` tokens. */
 function turn(sessionId: string, cwd: string, minutesAgo: number, context: number, model: string, n: number): string {
   return assistantLine({
     messageId: `msg_011C${sessionId.slice(0, 8)}${String(n).padStart(12, '0')}`, sessionId, cwd, model,
-    timestamp: new Date(Date.now() - minutesAgo * 60_000).toISOString(), input: 6, cacheCreation: 1_500, cacheRead: context - 1_506,
+    timestamp: new Date(now - minutesAgo * 60_000).toISOString(), input: 6, cacheCreation: 1_500, cacheRead: context - 1_506,
     oneHour: 1_500, output: 800, version: '2.1.218',
   });
 }
@@ -37,7 +39,7 @@ async function expectedSessions(): Promise<SessionContext[]> {
   const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
   try {
     await engine.scan();
-    return (await engine.status()).sessions;
+    return (await engine.status(now)).sessions;
   } finally {
     await engine.close();
   }
@@ -45,6 +47,7 @@ async function expectedSessions(): Promise<SessionContext[]> {
 
 describe('context-window fill in a real VS Code', { timeout: 420_000 }, () => {
   before(async () => {
+    now = suiteNow();
     temp = mkdtempSync(path.join(os.tmpdir(), 'ccc-ctx-e2e-'));
     configDir = path.join(temp, 'claude');
     workspaceDir = path.join(temp, 'shop');
@@ -73,34 +76,15 @@ describe('context-window fill in a real VS Code', { timeout: 420_000 }, () => {
     workbench = await Workbench.open(server, { viewport: { width: 1400, height: 860 } });
   });
 
-  after(async () => {
-    if (failed) await workbench?.saveFailureArtifacts('context');
-    await workbench?.close();
-    await server?.stop();
-    rmSync(temp, { recursive: true, force: true });
-  });
+  after(() => run.finish(workbench, server, [temp]));
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = run.step;
 
   step("the chip shows ctx of this workspace's session, in the warning colour", async () => {
     const sessions = await expectedSessions();
     assert.deepEqual(sessions.map((s) => [s.session_id, s.context_pct]), [[SHOP_SESSION, 76], [BLOG_SESSION, 40]]);
     const chip = workbench!.statusBarItem(CHIP_ID);
-    const started = Date.now();
-    let text = '';
-    while (Date.now() - started < 60_000) {
-      text = await workbench!.statusBarText(CHIP_ID).catch(() => '');
-      if (text.includes('ctx')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const text = await pollUntil(() => workbench!.statusBarText(CHIP_ID).catch(() => ''), (t) => t.includes('ctx'), 60_000, 100);
     assert.match(text, /· ctx 76%$/);
     // The warning background is VS Code's statusBarItem.warningBackground (the item gets the warning-kind class).
     assert.match((await chip.getAttribute('class')) ?? '', /warning-kind/);
@@ -120,17 +104,15 @@ describe('context-window fill in a real VS Code', { timeout: 420_000 }, () => {
     }));
     const chip = workbench!.statusBarItem(CHIP_ID);
     const hover = workbench!.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Context windows' }).first();
-    const started = Date.now();
-    let text = '';
-    while (Date.now() - started < 20_000) {
+    const readHover = async () => {
       await workbench!.focusWorkbench();
       await chip.hover();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      text = await hover.innerText();
-      if (text.includes('statusline')) break;
-      await workbench!.page.mouse.move(10, 10);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      const shown = await hover.innerText();
+      if (!shown.includes('statusline')) await workbench!.page.mouse.move(10, 10); // unhover, so the next read is fresh
+      return shown;
+    };
+    const text = await pollUntil(readHover, (t) => t.includes('statusline'), 20_000, 500);
     assert.match(text, /Context windows · 2 active sessions/);
     assert.match(text, /Fix checkout rounding[\s\S]*shop[\s\S]*claude-sonnet-4-6[\s\S]*76% · 152K \/ 200K \(transcript\)/);
     assert.match(text, /Draft the launch post[\s\S]*blog[\s\S]*claude-opus-4-7\[1m\][\s\S]*41% · 410K \/ 1M \(statusline, /);

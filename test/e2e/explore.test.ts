@@ -2,15 +2,15 @@
 // ending now, plus a runaway agent loop injected into today. Checks and screenshots: the flagged day
 // (marker, insight line, the once-a-day notification), a zoomed chart, a drill-down from a day bar and
 // Back. Expected figures come from the engine run in this process on the same transcripts.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_PANEL_FILTER, type PanelReadModel } from '../../src/protocol';
 import { assistantLine, writeLines } from '../unit/helpers/lines';
-import { makeCorpus, packageExtension, startCodeServer, Workbench, type CodeServer } from './harness';
+import { makeCorpus, packageExtension, startCodeServer, SuiteRun, suiteNow, Workbench, type CodeServer } from './harness';
 
 const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
 const SPIKE_SESSION = '5b1f0000-0000-4000-8000-00000000e18e';
@@ -18,7 +18,9 @@ const SPIKE_SESSION = '5b1f0000-0000-4000-8000-00000000e18e';
 let configDir: string;
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
-let failed = false;
+/** The suite's one reading of the wall clock, which the VS Code under test shares. */
+let now: number;
+const run = new SuiteRun('explore');
 
 /** 30 Opus responses with large cache writes and reads, in the hours before now (today, in UTC). */
 function injectSpike(dir: string, nowMs: number): void {
@@ -49,8 +51,9 @@ async function engineModel(nowMs: number): Promise<PanelReadModel> {
 describe('exploring the charts in a real VS Code', { timeout: 480_000 }, () => {
   before(async () => {
     configDir = mkdtempSync(path.join(os.tmpdir(), 'ccc-explore-corpus-'));
-    await makeCorpus(configDir, { targetBytes: 1_500_000 });
-    injectSpike(configDir, Date.now());
+    now = suiteNow();
+    await makeCorpus(configDir, { targetBytes: 1_500_000, endMs: now });
+    injectSpike(configDir, now);
     server = await startCodeServer({
       configDir,
       vsixPath: packageExtension(),
@@ -59,27 +62,14 @@ describe('exploring the charts in a real VS Code', { timeout: 480_000 }, () => {
     workbench = await Workbench.open(server, { viewport: { width: 1400, height: 900 } });
   });
 
-  after(async () => {
-    if (failed) await workbench?.saveFailureArtifacts('explore');
-    await workbench?.close();
-    await server?.stop();
-    rmSync(configDir, { recursive: true, force: true });
-  });
+  after(() => run.finish(workbench, server, [configDir]));
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = run.step;
 
   const frame = () => workbench!.webviewFrame(EXTENSION_ID);
 
   step('today\'s spike: the notification, the marked day and the insight line; screenshots', async () => {
-    const model = await engineModel(Date.now());
+    const model = await engineModel(now);
     const today = model.spend.today.period;
     const flagged = model.anomalies.days.find((d) => d.day === today);
     assert.ok(flagged, `the engine flags today (${JSON.stringify(model.anomalies.days)})`);

@@ -3,17 +3,17 @@
 // demo's statusline sample, a limit hit, then the local fallback) in Dark and Light, the chip past 95 %
 // of a custom plan, and the side bar and panel in German (`--locale de`). Every screenshot is taken after
 // asserting what it shows; expected figures come from the core engine on the same transcripts.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { compactNumber, formatUsd } from '../../src/core/limits/chip';
 import { DEFAULT_PANEL_FILTER, type PanelReadModel } from '../../src/protocol';
 import { full } from '../../webview/format';
-import { languagePackStub, makeCorpus, registerLanguagePack, packageExtension, resultsDir, startCodeServer, Workbench, writeWorkspaceSession, type CodeServer } from './harness';
+import { languagePackStub, makeCorpus, pollUntil, registerLanguagePack, packageExtension, resultsDir, startCodeServer, SuiteRun, suiteNow, Workbench, writeWorkspaceSession, type CodeServer } from './harness';
 
 const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
 const CHIP_ID = `${EXTENSION_ID}.claudeCosts.chip`;
@@ -25,7 +25,9 @@ let workspace: string;
 let vsix: string;
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
-let failed = false;
+/** The suite's one reading of the wall clock, which the VS Code under test shares. */
+let now: number;
+const run = new SuiteRun('native');
 /** The custom plan limit (input+output tokens per 5-hour window) that puts the active window past 95 %. */
 let customLimit = 0;
 
@@ -77,15 +79,7 @@ async function setTheme(theme: 'dark' | 'light'): Promise<void> {
   await workbench!.page.waitForTimeout(300);
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await read();
-  while (!ok(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    v = await read();
-  }
-  return v;
-}
+const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> => pollUntil(read, ok, timeoutMs);
 
 /** The side bar's tree rows as "label description" lines. */
 async function sideBarRows(): Promise<string[]> {
@@ -117,37 +111,24 @@ async function shotOf(locator: { screenshot(o: { path: string }): Promise<unknow
 describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip > 95 %, German', { timeout: 600_000 }, () => {
   before(async () => {
     configDir = mkdtempSync(path.join(os.tmpdir(), 'ccc-native-corpus-'));
-    await makeCorpus(configDir, { targetBytes: 1_000_000, seed: 7 });
+    now = suiteNow();
+    await makeCorpus(configDir, { targetBytes: 1_000_000, seed: 7, endMs: now });
     // The folder VS Code opens: a git repository on BRANCH with a session of its own, so the side bar has
     // this workspace's and this branch's figures.
     workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'ccc-native-ws-')), 'shop-app');
     mkdirSync(workspace, { recursive: true });
     execFileSync('git', ['init', '-q', '-b', BRANCH], { cwd: workspace });
-    writeWorkspaceSession(configDir, { cwd: workspace, gitBranch: BRANCH, responses: 8, endMs: Date.now() - 60_000 });
+    writeWorkspaceSession(configDir, { cwd: workspace, gitBranch: BRANCH, responses: 8, endMs: now - 60_000 });
     vsix = packageExtension();
     await restart({ 'claudeCosts.demoMode': true });
   });
 
-  after(async () => {
-    if (failed) await workbench?.saveFailureArtifacts('native');
-    await workbench?.close();
-    await server?.stop();
-    rmSync(configDir, { recursive: true, force: true });
-    rmSync(path.dirname(workspace), { recursive: true, force: true });
-  });
+  after(() => run.finish(workbench, server, [configDir, path.dirname(workspace)]));
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = run.step;
 
   step('the Claude Costs side bar shows this workspace, this branch, today and the month as the engine computes them (Dark, Light)', async () => {
-    const summary = await withEngine((e) => e.sideBar({ workspaceFolders: [workspace], gitBranch: BRANCH }));
+    const summary = await withEngine((e) => e.sideBar({ workspaceFolders: [workspace], gitBranch: BRANCH }, now));
     assert.ok(summary.workspace && summary.branch, 'the workspace has usage on its branch');
     await openSideBar();
     const expected = {
@@ -192,7 +173,7 @@ describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip 
 
   /** The Limits section of the open panel, after it shows the engine's figures for the default filter. */
   async function limitsSection(): Promise<{ model: PanelReadModel; section: ReturnType<ReturnType<Workbench['webviewFrame']>['locator']> }> {
-    const model = await withEngine((e) => e.readModel({ ...DEFAULT_PANEL_FILTER }));
+    const model = await withEngine((e) => e.readModel({ ...DEFAULT_PANEL_FILTER }, now));
     const frame = workbench!.webviewFrame(EXTENSION_ID);
     const section = frame.locator('limits-section');
     await section.waitFor({ timeout: 30_000 });
@@ -223,7 +204,7 @@ describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip 
 
   step('the Limits section without an official source: the rolling 7 days labelled local (Dark, Light)', async () => {
     // No demo sample, and a custom plan whose limit the active window fills to about 97 % (the chip step).
-    const base = await withEngine((e) => e.status());
+    const base = await withEngine((e) => e.status(now));
     assert.ok(base.activeBlock, 'the corpus ends now: a 5-hour window is active');
     customLimit = Math.ceil(base.activeBlock.limitTokens / 0.97);
     await restart({ 'claudeCosts.plan': 'custom', 'claudeCosts.customPlanTokenLimit': customLimit });
@@ -243,7 +224,7 @@ describe('native citizen in a real VS Code: side bar, walkthrough, Limits, chip 
     const limit = customLimit;
     const expected = await withEngine((e) => {
       e.setStatusOptions({ plan: 'custom', customTokenLimit: limit });
-      return e.status();
+      return e.status(now);
     });
     const usedPct = expected.headroom.usedPct!;
     assert.ok(usedPct > 95 && usedPct < 100, `used ${usedPct} %`);

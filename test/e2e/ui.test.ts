@@ -1,9 +1,9 @@
 // The extension as a user meets it: the packaged .vsix installed into a real VS Code (code-server),
 // driven through headless Chromium. Expected figures come from the core engine run in this process on
 // the same transcripts, so the surfaces are checked against the one source of truth, not hard-coded.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src/core/engine';
@@ -16,6 +16,7 @@ import {
   makeCorpus,
   packageExtension,
   startCodeServer,
+  SuiteRun,
   Workbench,
   type CodeServer,
 } from './harness';
@@ -27,7 +28,7 @@ const CHIP_ID = `${EXTENSION_ID}.claudeCosts.chip`;
 let configDir: string;
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
-let failed = false;
+const run = new SuiteRun('ui');
 
 /** What the engine says the chip's leading figure must be: window input + output tokens, or today's cost when idle. */
 async function expectedStatus(): Promise<StatusResult> {
@@ -74,23 +75,9 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     workbench = await Workbench.open(server, { viewport: { width: 1400, height: 860 } });
   });
 
-  after(async () => {
-    if (failed) await workbench?.saveFailureArtifacts('ui');
-    await workbench?.close();
-    await server?.stop();
-    rmSync(configDir, { recursive: true, force: true });
-  });
+  after(() => run.finish(workbench, server, [configDir]));
 
-  /** Marks the run failed (for the artifacts) and rethrows. */
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = run.step;
 
   step('the status-bar chip shows the figure the engine computes for the transcripts', async () => {
     const expected = leadingFigure(await expectedStatus());

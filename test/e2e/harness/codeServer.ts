@@ -80,7 +80,7 @@ export function ensureCodeServer(): string {
   // Test files may run in parallel processes: one installs, the others wait for its marker.
   mkdirSync(cacheDir, { recursive: true });
   const lock = path.join(cacheDir, `code-server-${CODE_SERVER_VERSION}.lock`);
-  const deadline = Date.now() + 10 * 60_000;
+  const waitStarted = performance.now();
   for (;;) {
     try {
       mkdirSync(lock);
@@ -89,11 +89,12 @@ export function ensureCodeServer(): string {
       if (isInstalled()) return entry;
       let lockAgeMs: number;
       try {
+        // File times are wall-clock times: the lock's age is the one wall-clock reading here.
         lockAgeMs = Date.now() - statSync(lock).mtimeMs;
       } catch {
         continue; // released meanwhile: try to take it
       }
-      if (Date.now() > deadline || lockAgeMs > 10 * 60_000) {
+      if (performance.now() - waitStarted > 10 * 60_000 || lockAgeMs > 10 * 60_000) {
         rmSync(lock, { recursive: true, force: true }); // a crashed installer left it behind
         continue;
       }
@@ -113,7 +114,7 @@ function isInstalled(): boolean {
 }
 
 function install(): void {
-  const started = Date.now();
+  const started = performance.now();
   log(`installing ${CODE_SERVER_VERSION} into ${installRoot} (once; cached afterwards)`);
   rmSync(installRoot, { recursive: true, force: true });
   mkdirSync(installRoot, { recursive: true });
@@ -161,7 +162,7 @@ function install(): void {
   const versionLine = version.split('\n').find((line) => line.startsWith(CODE_SERVER_VERSION));
   if (!versionLine) throw new Error(`code-server --version printed ${JSON.stringify(version)}, expected ${CODE_SERVER_VERSION}`);
   writeFileSync(marker, CODE_SERVER_VERSION + '\n');
-  log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${versionLine}`);
+  log(`installed in ${((performance.now() - started) / 1000).toFixed(0)} s: ${versionLine}`);
 }
 
 export interface StartOptions {
@@ -352,7 +353,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 }
 
 async function waitForHealthz(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const started = performance.now();
   for (;;) {
     try {
       const response = await fetch(`${url}/healthz`);
@@ -360,7 +361,7 @@ async function waitForHealthz(url: string): Promise<void> {
     } catch {
       // not yet
     }
-    if (Date.now() > deadline) throw new Error(`code-server at ${url} never answered /healthz`);
+    if (performance.now() - started > 30_000) throw new Error(`code-server at ${url} never answered /healthz`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

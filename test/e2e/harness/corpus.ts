@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { suiteNow } from './run';
 
 export interface Corpus {
   /** The Claude config dir: <configDir>/projects/... and <configDir>/truth.json. */
@@ -10,14 +11,17 @@ export interface Corpus {
   truth: unknown;
 }
 
-/** Generates a corpus ending now (so the 5-hour window and "today" have data) into `configDir`. */
-export async function makeCorpus(configDir: string, options: { targetBytes?: number; seed?: number } = {}): Promise<Corpus> {
+/**
+ * Generates a corpus ending at `endMs` (default: now, read once through suiteNow) into `configDir`, so
+ * the 5-hour window and "today" of the VS Code under test have data.
+ */
+export async function makeCorpus(configDir: string, options: { targetBytes?: number; seed?: number; endMs?: number } = {}): Promise<Corpus> {
   const { generateCorpus } = await import('../../../bench/corpus/generate');
   const truth = await generateCorpus({
     outDir: configDir,
     targetBytes: options.targetBytes ?? 1_000_000,
     seed: options.seed ?? 7,
-    endDate: new Date(),
+    endDate: new Date(options.endMs ?? suiteNow()),
   });
   return { configDir, truth };
 }

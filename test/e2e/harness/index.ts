@@ -7,3 +7,4 @@ export { makeCorpus, appendResponse, transcriptFiles, writeWorkspaceSession, typ
 export { runHostTests, type HostTestRun } from './hostTests';
 export { repoRoot, cacheDir, resultsDir, docsDir } from './paths';
 export { languagePackStub, registerLanguagePack } from './languagePack';
+export { SuiteRun, pollUntil, suiteNow } from './run';
