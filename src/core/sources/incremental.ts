@@ -27,62 +27,31 @@ export async function readNewLines(
   onLine: (line: Buffer, lineOffset: number) => void,
   chunkSize = DEFAULT_CHUNK,
 ): Promise<ReadLinesResult> {
-  // Synchronous reads: the engine runs in its own thread (worker or CLI), and a thread-pool hop per
-  // 4 MB chunk only adds latency.
-  const fd = fs.openSync(filePath, 'r');
-  try {
-    const { size } = fs.fstatSync(fd);
-    const start = rewrittenBefore(fd, fromOffset, size) ? 0 : fromOffset;
-    let position = start;
-    let consumedTo = start;
+  return readNewLineChunks(filePath, fromOffset, (data, start, stop, dataOffset) => {
     let lines = 0;
-    let carry: Buffer | null = null;
-    let buf = Buffer.allocUnsafe(chunkSize);
-    while (position < size) {
-      const want = Math.min(chunkSize, size - position);
-      if (buf.length < want) buf = Buffer.allocUnsafe(want);
-      const bytesRead = fs.readSync(fd, buf, 0, want, position);
-      if (bytesRead === 0) break; // truncated under us: stop at what we have
-      position += bytesRead;
-      let data = buf.subarray(0, bytesRead);
-      if (carry) {
-        data = Buffer.concat([carry, data]);
-        carry = null;
-      }
-      let start = 0;
-      const dataOffset = position - data.length; // file offset of data[0]
-      for (;;) {
-        const nl = data.indexOf(NEWLINE, start);
-        if (nl === -1) break;
-        if (nl > start) onLine(data.subarray(start, nl), dataOffset + start);
-        lines++;
-        start = nl + 1;
-      }
-      consumedTo = position - (data.length - start);
-      // Keep the unfinished tail (copied: `buf` is reused for the next chunk).
-      if (start < data.length) carry = Buffer.from(data.subarray(start));
-    }
-    if (carry && carry.length > 0 && isCompleteJson(carry)) {
-      onLine(carry, consumedTo);
+    let lineStart = start;
+    while (lineStart < stop) {
+      let lineEnd = data.indexOf(NEWLINE, lineStart);
+      if (lineEnd === -1 || lineEnd >= stop) lineEnd = stop; // the final complete JSON value without a newline
+      if (lineEnd > lineStart) onLine(data.subarray(lineStart, lineEnd), dataOffset + lineStart);
       lines++;
-      consumedTo += carry.length;
+      lineStart = lineEnd + 1;
     }
-    return { consumedTo, bytesRead: position - start, lines, size };
-  } finally {
-    fs.closeSync(fd);
-  }
+    return lines;
+  }, chunkSize);
 }
 
 /**
- * Like readNewLines, for readers that split lines themselves: calls `onChunk(data, start, stop)` for each
- * run of complete lines, where data[start, stop) holds whole lines, each ending in a newline except
- * perhaps a final complete JSON value without one. `onChunk` returns how many lines it saw (empty lines
- * included), so `lines` counts the same as readNewLines. `data` is valid only during the call.
+ * The reader under readNewLines, for readers that split lines themselves: calls `onChunk(data, start, stop,
+ * dataOffset)` for each run of complete lines, where data[start, stop) holds whole lines, each ending in a
+ * newline except perhaps a final complete JSON value without one, and data[0] is at file offset
+ * `dataOffset`. `onChunk` returns how many lines it saw (empty lines included). `data` is valid only
+ * during the call.
  */
 export async function readNewLineChunks(
   filePath: string,
   fromOffset: number,
-  onChunk: (data: Buffer, start: number, stop: number) => number,
+  onChunk: (data: Buffer, start: number, stop: number, dataOffset: number) => number,
   chunkSize = DEFAULT_CHUNK,
 ): Promise<ReadLinesResult> {
   const fd = fs.openSync(filePath, 'r');
@@ -107,13 +76,13 @@ export async function readNewLineChunks(
       }
       const lastNewline = data.lastIndexOf(NEWLINE);
       const complete = lastNewline + 1;
-      if (complete > 0) lines += onChunk(data, 0, complete);
+      if (complete > 0) lines += onChunk(data, 0, complete, position - data.length);
       consumedTo = position - (data.length - complete);
       // Keep the unfinished tail (copied: `buf` is reused for the next chunk).
       if (complete < data.length) carry = Buffer.from(data.subarray(complete));
     }
     if (carry && carry.length > 0 && isCompleteJson(carry)) {
-      lines += onChunk(carry, 0, carry.length);
+      lines += onChunk(carry, 0, carry.length, consumedTo);
       consumedTo += carry.length;
     }
     return { consumedTo, bytesRead: position - start, lines, size };
