@@ -15,6 +15,7 @@ import { DEFAULT_PANEL_FILTER } from '../../src/core/query/readmodel/filterState
 import type { PanelReadModel } from '../../src/core/query/readmodel/types';
 import { selectAll } from '../../src/core/store/sqljs';
 import { runWatch } from '../../src/cli-watch';
+import { lastTranscriptMtimeMs } from './helpers/corpus-clock';
 
 let dir: string;
 let configDir: string;
@@ -24,16 +25,7 @@ before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-history-'));
   configDir = path.join(dir, 'claude');
   await generateCorpus({ outDir: configDir, targetBytes: 4 * 1024 * 1024, seed: 11 });
-  let latest = 0;
-  const visit = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith('.jsonl')) latest = Math.max(latest, fs.statSync(p).mtimeMs);
-    }
-  };
-  visit(path.join(configDir, 'projects'));
-  nowMs = latest + 60_000; // the corpus's last 5-hour window is active
+  nowMs = lastTranscriptMtimeMs(configDir) + 60_000; // the corpus's last 5-hour window is active
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CALL_TIMEOUT_MS, EngineClient, EngineTimeoutError, isCancellation } from '../../src/host/engineClient';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_PANEL_FILTER } from '../../src/protocol';
+import { lastTranscriptMtimeMs } from './helpers/corpus-clock';
 
 const STALL = path.join(__dirname, 'helpers', 'host-engine-worker-stall.cjs');
 const SHIM = path.join(__dirname, 'helpers', 'host-engine-worker-shim.cjs');
@@ -117,15 +118,7 @@ test('a cold start through the worker: the first status and the history progress
   const { generateCorpus } = await import('../../bench/corpus/generate');
   const configDir = path.join(tmp, 'history-claude');
   await generateCorpus({ outDir: configDir, targetBytes: 2 * 1024 * 1024, seed: 7 });
-  let latest = 0;
-  const visit = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith('.jsonl')) latest = Math.max(latest, fs.statSync(p).mtimeMs);
-    }
-  };
-  visit(path.join(configDir, 'projects'));
+  const latest = lastTranscriptMtimeMs(configDir);
   const log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
   const engine = new EngineClient({ workerPath: SHIM, engineOptions: () => ({ dbPath: null, configDirs: [configDir] }), log });
   try {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { generateCorpus, stampMtimes, type CorpusTruth } from '../../bench/corpus/generate';
 import { Engine } from '../../src/core/engine';
 import type { StatusResult } from '../../src/core/limits/status';
+import { lastTranscriptMtimeMs } from './helpers/corpus-clock';
 
 let dir: string;
 let truth: CorpusTruth;
@@ -23,16 +24,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Where the corpus's last request lands: the clock at which its 5-hour window is active. */
 function lastActivityMs(): number {
-  let latest = 0;
-  const visit = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith('.jsonl')) latest = Math.max(latest, fs.statSync(p).mtimeMs);
-    }
-  };
-  visit(path.join(dir, 'claude', 'projects'));
-  return latest;
+  return lastTranscriptMtimeMs(path.join(dir, 'claude'));
 }
 
 const windowFigures = (s: StatusResult) => ({ block: s.activeBlock, windowStartMs: s.windowStartMs, resetsAtMs: s.resetsAtMs });
