@@ -10,7 +10,7 @@
 //   - cost ≥ a small absolute floor (a $0.40 day is never "unusual", whatever its ratio).
 // The running day is judged on what it has cost so far, so it is flagged the moment it crosses.
 import type { Database } from '../store/sqljs';
-import { selectAll } from '../store/sqljs';
+import { changeCount, selectAll } from '../store/sqljs';
 import { roundCost } from './metrics';
 import type { QueryResult } from './types';
 import { aggregateGroups, storeBounds } from './run';
@@ -162,7 +162,7 @@ export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number, fro
  */
 const startsCache = new WeakMap<Database, { changes: number; maxHour: number; maxSessionId: number; starts: Map<string, number> }>();
 function sessionStarts(db: Database): Map<string, number> {
-  const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+  const changes = changeCount(db);
   const hit = startsCache.get(db);
   if (hit && hit.changes === changes) return hit.starts;
   const maxHour = Number(selectAll<{ m: number | null }>(db, 'SELECT MAX(hour) AS m FROM rollup_hour')[0]?.m ?? 0);
@@ -299,7 +299,7 @@ export function renderAnomalyTable(report: AnomalyReport): string {
 export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
   // The panel asks again on every filter change that keeps these (view, interval, a session or an hour
   // drill-down): an unchanged database (total_changes) and the same question give the same answer.
-  const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+  const changes = changeCount(db);
   const key = JSON.stringify([filter.source, filter.project, filter.models, filter.executionMode, filter.tz, startMs, endMs]);
   let cache = answerCache.get(db);
   if (!cache || cache.changes !== changes) answerCache.set(db, (cache = { changes, answers: new Map() }));

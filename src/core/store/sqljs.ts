@@ -69,3 +69,12 @@ export function selectAll<T = Record<string, SqlValue>>(db: Database, sql: strin
 export function selectOne<T = Record<string, SqlValue>>(db: Database, sql: string, params: BindParams = []): T | undefined {
   return selectAll<T>(db, sql, params)[0];
 }
+
+/**
+ * How many rows this connection has changed since it was opened (SQLite's total_changes()): equal counts
+ * mean unchanged data, so a result computed from the database may be kept until the count moves. A reload
+ * opens a new connection (a new Database object), so keep such results per Database.
+ */
+export function changeCount(db: Database): number {
+  return Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+}

@@ -1,7 +1,7 @@
 // The Limits section of the read model: built by query/limitsSection.ts for the panel's range. Blocks
 // and limits are account-wide (every project, Claude Code only); the cache figures follow the filter.
 import type { Database } from '../../store/sqljs';
-import { selectAll } from '../../store/sqljs';
+import { changeCount } from '../../store/sqljs';
 import { buildAccountLimits, cacheFigures, type AccountLimits, type LimitsSection } from '../limitsSection';
 import type { StatusOptions } from '../../limits/status';
 import type { PanelFilter } from './filterState';
@@ -18,7 +18,7 @@ const kept = new WeakMap<Database, KeptLimits>();
 
 export function limitsFor(db: Database, filter: PanelFilter, range: { startMs: number; endMs: number }, nowMs: number, status?: StatusOptions): LimitsSection {
   const queryFilter = { source: filter.source, project: filter.project, models: filter.models, executionMode: null, tz: filter.tz };
-  const changes = Number(selectAll<{ n: number }>(db, 'SELECT total_changes() AS n')[0]?.n ?? -1);
+  const changes = changeCount(db);
   const key = JSON.stringify([range.startMs, range.endMs, filter.tz, status ?? null]);
   const hit = kept.get(db);
   let account: AccountLimits;
