@@ -35,9 +35,12 @@ export interface RunOptions { table?: TableChoice }
 
 const SOURCE_NAMES: Record<number, string> = { [SOURCE_IDS.claude_code]: 'claude_code', [SOURCE_IDS.internal]: 'internal' };
 
-/** Earliest and latest request timestamps (index-only lookups). */
+/**
+ * Earliest and latest request timestamps: two index-only lookups. (One SELECT with both MIN and MAX is not
+ * optimised by SQLite and walks the whole ts index: 0.7 s at a million requests.)
+ */
 export function storeBounds(db: Database): StoreBounds {
-  const row = selectAll<{ lo: SqlValue; hi: SqlValue }>(db, 'SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM requests')[0];
+  const row = selectAll<{ lo: SqlValue; hi: SqlValue }>(db, 'SELECT (SELECT MIN(ts) FROM requests) AS lo, (SELECT MAX(ts) FROM requests) AS hi')[0];
   return {
     earliestMs: typeof row?.lo === 'number' ? row.lo : null,
     latestMs: typeof row?.hi === 'number' ? row.hi : null,
