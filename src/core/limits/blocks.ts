@@ -39,6 +39,19 @@ export interface Block extends UsageFigures {
   models: string[];
 }
 
+/** One UTC hour's entries summed (activity_hour): first and last entry, sums, models in order of first use. */
+interface HourEntry {
+  first: number;
+  last: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  models: string[];
+}
+
 export interface BlockOptions {
   /** Insert gap blocks for idle stretches between blocks (like ccusage's "(inactive)" rows). */
   includeGaps?: boolean;
@@ -74,17 +87,21 @@ class BlockBuilder {
 
   constructor(private readonly includeGaps: boolean) {}
 
+  /** Closes the current block (and the gap after it) and opens one at `ts`'s hour. */
+  private open(ts: number): Block {
+    const startMs = floorHour(ts);
+    const b = this.current;
+    if (b) {
+      this.blocks.push(b);
+      if (this.includeGaps && startMs > b.endMs) this.blocks.push(gapBlock(b.endMs, startMs));
+    }
+    this.modelSet = new Set();
+    return (this.current = newBlock(startMs));
+  }
+
   add(e: BlockEntry): void {
     let b = this.current;
-    if (!b || e.ts - b.startMs >= BLOCK_MS || e.ts - this.lastTs >= BLOCK_MS) {
-      const startMs = floorHour(e.ts);
-      if (b) {
-        this.blocks.push(b);
-        if (this.includeGaps && startMs > b.endMs) this.blocks.push(gapBlock(b.endMs, startMs));
-      }
-      b = this.current = newBlock(startMs);
-      this.modelSet = new Set();
-    }
+    if (!b || e.ts - b.startMs >= BLOCK_MS || e.ts - this.lastTs >= BLOCK_MS) b = this.open(e.ts);
     b.requests += 1;
     b.inputTokens += e.inputTokens;
     b.outputTokens += e.outputTokens;
@@ -95,6 +112,22 @@ class BlockBuilder {
     b.actualEndMs = e.ts;
     if (!this.modelSet.has(e.model)) { this.modelSet.add(e.model); b.models.push(e.model); }
     this.lastTs = e.ts;
+  }
+
+  /** All the entries of one UTC hour at once (see feedRange): they fall in one block. */
+  addHour(h: HourEntry): void {
+    let b = this.current;
+    if (!b || h.first - b.startMs >= BLOCK_MS || h.first - this.lastTs >= BLOCK_MS) b = this.open(h.first);
+    b.requests += h.requests;
+    b.inputTokens += h.inputTokens;
+    b.outputTokens += h.outputTokens;
+    b.cacheCreationTokens += h.cacheCreationTokens;
+    b.cacheReadTokens += h.cacheReadTokens;
+    b.totalTokens += h.inputTokens + h.outputTokens + h.cacheCreationTokens + h.cacheReadTokens;
+    b.costUsd += h.costUsd;
+    b.actualEndMs = h.last;
+    for (const m of h.models) if (!this.modelSet.has(m)) { this.modelSet.add(m); b.models.push(m); }
+    this.lastTs = h.last;
   }
 
   finish(): Block[] {
@@ -118,23 +151,28 @@ function sourceClause(source: LoadBlocksOptions['source']): { sql: string; param
 }
 
 /**
- * Where to start reading so that blocks near `sinceMs` come out as they would from the whole
- * history: block boundaries chain from one entry to the next, and only an idle gap ≥ 5 h resets the
- * chain. Walks back from sinceMs (at most 14 days) to the first entry after such a gap.
+ * Where to start reading so that blocks near `sinceMs` come out as they would from the whole history:
+ * block boundaries chain from one entry to the next, and only an idle gap ≥ 5 h resets the chain. Walks
+ * back over the active hours (activity_hour) from sinceMs's hour, at most 14 days, to the first hour after
+ * such a gap (entries of one hour are under an hour apart, so such gaps lie between active hours).
  */
 function chainStart(db: Database, sinceMs: number, source: LoadBlocksOptions['source']): number {
   const src = sourceClause(source);
-  const stmt = db.prepare(`SELECT ts FROM requests WHERE ts < ? AND ts >= ?${src.sql} ORDER BY ts DESC`);
+  const stmt = db.prepare(`SELECT hour, min(first_ts), max(last_ts) FROM activity_hour WHERE hour <= ? AND hour >= ?${src.sql}
+    GROUP BY hour ORDER BY hour DESC`);
   try {
-    stmt.bind([sinceMs, sinceMs - 14 * 24 * HOUR_MS, ...src.params]);
-    // `later` = the entry after the one being looked at (sinceMs to begin with).
-    let later = sinceMs;
+    stmt.bind([floorHour(sinceMs), floorHour(sinceMs) - 14 * 24 * HOUR_MS, ...src.params]);
+    // `laterHour` / `laterFirst`: the active hour after the one being looked at and its first entry (to begin
+    // with: sinceMs, as if an entry came then).
+    let laterHour = floorHour(sinceMs);
+    let laterFirst = sinceMs;
     while (stmt.step()) {
-      const ts = stmt.get()[0] as number;
-      if (later - ts >= BLOCK_MS) return later;
-      later = ts;
+      const [hour, first, last] = stmt.get() as number[];
+      if (laterFirst - last >= BLOCK_MS) return laterHour;
+      laterHour = hour;
+      laterFirst = first;
     }
-    return later; // no gap within 14 days (or no earlier entry): start from the earliest seen
+    return laterHour; // no gap within 14 days (or no earlier entry): start from the earliest seen
   } finally {
     stmt.free();
   }
@@ -149,10 +187,14 @@ export function loadBlockEntries(db: Database, opts: Omit<LoadBlocksOptions, 'in
 
 interface EntryRange { fromMs?: number; untilMs?: number; source?: LoadBlocksOptions['source'] }
 
-/** Calls fn for every request in [fromMs, untilMs) in time order (fn must copy the entry to keep it). */
-function forEachEntry(db: Database, opts: EntryRange, fn: (e: BlockEntry) => void): void {
+function modelNames(db: Database): Map<number, string> {
   const models = new Map<number, string>();
   for (const r of selectAll<{ id: number; name: string }>(db, 'SELECT id, name FROM models')) models.set(r.id, String(r.name));
+  return models;
+}
+
+/** Calls fn for every request in [fromMs, untilMs) in time order (fn must copy the entry to keep it). */
+function forEachEntry(db: Database, opts: EntryRange, fn: (e: BlockEntry) => void, models = modelNames(db)): void {
   const src = sourceClause(opts.source);
   const stmt = db.prepare(
     'SELECT ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_id FROM requests'
@@ -177,13 +219,60 @@ function forEachEntry(db: Database, opts: EntryRange, fn: (e: BlockEntry) => voi
   }
 }
 
+/**
+ * Feeds the builder every request in [fromMs, untilMs) in time order: the whole hours from activity_hour
+ * (one step per hour: the hour's first and last entry, its sums, its models in order of first use), the
+ * partial hour before untilMs from requests. Whole hours never split between blocks (see rollups.ts), so the
+ * blocks equal those of the single requests.
+ */
+function feedRange(db: Database, builder: BlockBuilder, opts: EntryRange): void {
+  const models = modelNames(db);
+  const src = sourceClause(opts.source);
+  const lastWhole = opts.untilMs == null ? Infinity : floorHour(opts.untilMs);
+  const fromHour = opts.fromMs == null ? -8.64e15 : opts.fromMs;
+  if (opts.fromMs != null && opts.fromMs % HOUR_MS !== 0) throw new Error('feedRange: fromMs must be a whole hour');
+  const stmt = db.prepare(`SELECT hour, first_ts, last_ts, requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+    cost_usd, model_id FROM activity_hour WHERE hour >= ? AND hour < ?${src.sql} ORDER BY hour, first_ts, model_id`);
+  const hourEntry: HourEntry = { first: 0, last: 0, requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, models: [] };
+  let hour = NaN;
+  try {
+    stmt.bind([fromHour, Math.min(lastWhole, 8.64e15), ...src.params]);
+    while (stmt.step()) {
+      const r = stmt.get() as number[];
+      if (r[0] !== hour) {
+        if (hourEntry.requests > 0) builder.addHour(hourEntry);
+        hour = r[0];
+        Object.assign(hourEntry, { first: r[1], last: r[2], requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0 });
+        hourEntry.models = [];
+      }
+      if (r[1] < hourEntry.first) hourEntry.first = r[1];
+      if (r[2] > hourEntry.last) hourEntry.last = r[2];
+      hourEntry.requests += r[3];
+      hourEntry.inputTokens += r[4];
+      hourEntry.outputTokens += r[5];
+      hourEntry.cacheCreationTokens += r[6];
+      hourEntry.cacheReadTokens += r[7];
+      hourEntry.costUsd += r[8];
+      hourEntry.models.push(models.get(r[9]) ?? `(unknown #${r[9]})`);
+    }
+    if (hourEntry.requests > 0) builder.addHour(hourEntry);
+  } finally {
+    stmt.free();
+  }
+  if (lastWhole !== Infinity) forEachEntry(db, { fromMs: Math.max(lastWhole, fromHour), untilMs: opts.untilMs, source: opts.source }, (e) => builder.add(e), models);
+}
+
 /** The 5-hour blocks of the stored requests (blocks ending after sinceMs, entries before untilMs). */
 export function loadBlocks(db: Database, opts: LoadBlocksOptions = {}): Block[] {
   const builder = new BlockBuilder(opts.includeGaps ?? false);
   const fromMs = opts.sinceMs == null ? undefined : chainStart(db, opts.sinceMs, opts.source);
-  forEachEntry(db, { fromMs, untilMs: opts.untilMs, source: opts.source }, (e) => builder.add(e));
+  feedRange(db, builder, { fromMs, untilMs: opts.untilMs, source: opts.source });
   const blocks = builder.finish();
-  return opts.sinceMs == null ? blocks : blocks.filter((b) => b.endMs > opts.sinceMs!);
+  if (opts.sinceMs == null) return blocks;
+  const recent = blocks.filter((b) => b.endMs > opts.sinceMs!);
+  // The read starts after an idle gap, or at most 14 days back: a gap before the first block is not known in full.
+  while (recent[0]?.isGap) recent.shift();
+  return recent;
 }
 
 /** Active = not a gap and now falls inside [start, start + 5 h). (Then now − last entry < 5 h too.) */

@@ -152,52 +152,18 @@ export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number, fro
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 
-/**
- * Each session's first hour (UTC hour start), from the hourly rollup (a fraction of the rows of
- * `requests`), kept per database. After a change (total_changes() moved) only the latest hours are read
- * again (the rollup's key starts with the hour, so that is a short range): new responses land there. A
- * session not found that way (history read late, a rebuild) sends it back to reading the whole rollup.
- * Sessions are ordered by it, then by key; the exact first request is looked up only for the sessions a
- * report shows (withExactStart).
- */
-const startsCache = new WeakMap<Database, { changes: number; maxHour: number; maxSessionId: number; starts: Map<string, number> }>();
+/** Each session's first request (sessions.first_ts, kept by ingest since schema 7), kept per database until it changes. */
+const startsCache = new WeakMap<Database, { changes: number; starts: Map<string, number> }>();
 function sessionStarts(db: Database): Map<string, number> {
   const changes = changeCount(db);
   const hit = startsCache.get(db);
   if (hit && hit.changes === changes) return hit.starts;
-  const maxHour = Number(selectAll<{ m: number | null }>(db, 'SELECT MAX(hour) AS m FROM rollup_hour')[0]?.m ?? 0);
-  const maxSessionId = Number(selectAll<{ m: number | null }>(db, 'SELECT MAX(id) AS m FROM sessions')[0]?.m ?? 0);
-  const read = (fromHour: number | null, into: Map<string, number>) => {
-    for (const r of selectAll<{ k: string; lo: number }>(db,
-      `SELECT s.session_key AS k, MIN(r.hour) AS lo FROM rollup_hour r JOIN sessions s ON s.id = r.session_id${fromHour === null ? '' : ' WHERE r.hour >= ?'} GROUP BY r.session_id`,
-      fromHour === null ? [] : [fromHour])) {
-      const k = String(r.k);
-      const lo = Number(r.lo);
-      const known = into.get(k);
-      if (known === undefined || lo < known) into.set(k, lo);
-    }
-    return into;
-  };
-  let starts: Map<string, number>;
-  if (hit && maxHour >= hit.maxHour && maxSessionId >= hit.maxSessionId) {
-    starts = read(hit.maxHour, new Map(hit.starts));
-    // Every session added since must have been found among the latest hours; else read everything.
-    const added = Number(selectAll<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM sessions WHERE id > ?', [hit.maxSessionId])[0]?.n ?? 0);
-    if (starts.size - hit.starts.size !== added) starts = read(null, new Map());
-  } else {
-    starts = read(null, new Map());
+  const starts = new Map<string, number>();
+  for (const r of selectAll<{ k: string; t: number }>(db, 'SELECT session_key AS k, first_ts AS t FROM sessions WHERE first_ts IS NOT NULL')) {
+    starts.set(String(r.k), Number(r.t));
   }
-  startsCache.set(db, { changes, maxHour, maxSessionId, starts });
+  startsCache.set(db, { changes, starts });
   return starts;
-}
-
-/** A flagged session with its exact first request (one indexed look into its first hour). */
-function withExactStart(db: Database, a: SessionAnomaly): SessionAnomaly {
-  const hourMs = Date.parse(a.started_at);
-  const row = selectAll<{ t: number | null }>(db,
-    'SELECT MIN(r.ts) AS t FROM requests r JOIN sessions s ON s.id = r.session_id WHERE r.ts >= ? AND r.ts < ? AND s.session_key = ?',
-    [hourMs, hourMs + 3_600_000, a.session])[0];
-  return row?.t == null ? a : { ...a, started_at: new Date(Number(row.t)).toISOString() };
 }
 
 /**
@@ -243,8 +209,7 @@ export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, 
     tz: filter.tz,
     since: sinceDay,
     days: flagDays(days).filter((d) => sinceDay == null || d.day >= sinceDay).map(({ verdict: _verdict, ...rest }) => rest),
-    sessions: flagSessions(sessionCosts(db, filter, nowMs)).filter((s) => Date.parse(s.started_at) + 3_600_000 > sinceMs)
-      .map((s) => withExactStart(db, s)).filter((s) => Date.parse(s.started_at) >= sinceMs),
+    sessions: flagSessions(sessionCosts(db, filter, nowMs)).filter((s) => Date.parse(s.started_at) >= sinceMs),
     today,
   };
 }
@@ -331,8 +296,6 @@ function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
   let sessionList = sessionCosts(db, filter, horizonMs, fromMs);
   if (sessionList.filter((s) => s.startMs < startMs && s.costUsd > 0).length < SESSION_THRESHOLDS.lookback) sessionList = sessionCosts(db, filter, horizonMs);
   const sessions = flagSessions(sessionList)
-    .filter((s) => { const t = Date.parse(s.started_at); return t + 3_600_000 > startMs && t < endMs; })
-    .map((s) => withExactStart(db, s))
     .filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
   return { days, sessions };
 }

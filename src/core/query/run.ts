@@ -97,7 +97,7 @@ const DIM_COLUMN: Record<Exclude<GroupDim, 'day' | 'hour'>, string> = {
 export const NO_BRANCH = '(no branch)';
 
 /** Dimensions rollup_hour does not carry: always read from requests. */
-const RAW_ONLY_DIMS: readonly GroupDim[] = ['provider', 'feature', 'branch'];
+const RAW_ONLY_DIMS: readonly GroupDim[] = ['provider', 'feature'];
 
 const isTimeDim = (d: GroupDim): d is 'day' | 'hour' => d === 'day' || d === 'hour';
 

@@ -148,8 +148,8 @@ function latestSessions(db: Database, count: number): SideBarSession[] {
 
 /**
  * The branch figure of the workspace's project: the Git extension's branch, else the latest branch the
- * transcripts recorded for the project; all time. Reads requests (rollup_hour has no branch), so it costs
- * one pass over the project's rows; the view asks only while it is visible.
+ * transcripts recorded for the project; all time, summed from rollup_hour (which carries the branch since
+ * schema 7); the view asks only while it is visible.
  */
 export function branchFigures(db: Database, projectIds: number[], gitBranch: string | null): SideBarSummary['branch'] {
   const inProjects = `project_id IN (${placeholders(projectIds.length)})`;
@@ -164,8 +164,8 @@ export function branchFigures(db: Database, projectIds: number[], gitBranch: str
   }
   const id = selectAll<{ id: number }>(db, 'SELECT id FROM branches WHERE name = ?', [name])[0]?.id;
   const allTime = id === undefined ? { ...ZERO } : figuresRow(selectAll<{ requests: SqlValue; tokens: SqlValue; cost: SqlValue }>(db,
-    'SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens), 0) AS tokens, '
-    + `COALESCE(SUM(cost_usd), 0) AS cost FROM requests WHERE ${inProjects} AND branch_id = ?`, [...projectIds, id])[0]);
+    'SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens), 0) AS tokens, '
+    + `COALESCE(SUM(cost_usd), 0) AS cost FROM rollup_hour WHERE ${inProjects} AND branch_id = ?`, [...projectIds, id])[0]);
   return { name, source, allTime };
 }
 

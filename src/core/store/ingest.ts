@@ -12,8 +12,7 @@ import { DROP_REQUEST_INDEXES_SQL, FLAG, REQUEST_INDEXES_SQL, SOURCE_IDS } from 
 import { keyHash, messageHash } from './identity';
 import { attrsKey, packFlags } from './migration-2-compact';
 import { selectAll, selectOne, type Database, type Statement } from './sqljs';
-
-export const HOUR_MS = 3_600_000;
+import { HOUR_MS, rebuildRollups } from './rollups';
 
 /** One usage event with what the store needs beyond the line itself. */
 export interface IngestRecord {
@@ -363,7 +362,11 @@ export class Ingestor {
       } else {
         counts.duplicates++;
       }
-      if (e.gitBranch) this.statements().fillBranch.run([this.dictId('branches', e.gitBranch), existing.id]);
+      if (e.gitBranch) {
+        this.statements().fillBranch.run([this.dictId('branches', e.gitBranch), existing.id]);
+        // The hour's rollup rows are keyed by branch: move the row's figures to its branch.
+        if (this.db.getRowsModified() > 0) this.touchedHours.add(existing.hour);
+      }
       return;
     }
     // /btw replays: the same message under another requestId, one copy a sidechain. Keep the main copy.
@@ -474,35 +477,6 @@ export class Ingestor {
     if (hours.length === 0) return 0;
     rebuildRollups(this.db, hours);
     return hours.length;
-  }
-}
-
-const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, execution_mode, session_id, project_id, model_id, toolset_id, sidechain,
-  count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(web_search_requests),
-  sum(cost_usd), sum(1 - priced),
-  count(success), coalesce(sum(success), 0), count(duration_ms), coalesce(sum(duration_ms), 0),
-  coalesce(sum(CASE WHEN duration_ms > 0 THEN output_tokens END), 0),
-  sum(cache_creation_1h_tokens), sum(cache_savings_e10), sum(cache_write_premium_e10)
-  FROM requests`;
-const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8';
-
-/** Rebuilds rollup_hour for the given hours (hour numbers = floor(ts / HOUR_MS)); all hours when `hours` is null. */
-export function rebuildRollups(db: Database, hours: number[] | null): void {
-  if (hours === null || hours.length > 4000) {
-    db.run('DELETE FROM rollup_hour');
-    db.run(`INSERT INTO rollup_hour ${ROLLUP_SELECT} ${ROLLUP_GROUP}`);
-    return;
-  }
-  // Contiguous runs of hours become one range each.
-  let i = 0;
-  while (i < hours.length) {
-    let j = i;
-    while (j + 1 < hours.length && hours[j + 1] === hours[j] + 1) j++;
-    const start = hours[i] * HOUR_MS;
-    const end = (hours[j] + 1) * HOUR_MS;
-    db.run('DELETE FROM rollup_hour WHERE hour >= ? AND hour < ?', [start, end]);
-    db.run(`INSERT INTO rollup_hour ${ROLLUP_SELECT} WHERE ts >= ? AND ts < ? ${ROLLUP_GROUP}`, [start, end]);
-    i = j + 1;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Database } from '../../../src/core/store/sqljs';
 import { SOURCE_IDS } from '../../../src/core/store/schema';
 import { packFlags } from '../../../src/core/store/migration-2-compact';
 import { migrateSchema } from '../../../src/core/store/migrations';
-import { rebuildRollups as rebuildRollupsOfStore } from '../../../src/core/store/ingest';
+import { rebuildRollups as rebuildRollupsOfStore } from '../../../src/core/store/rollups';
 
 export interface FixtureRequest {
   ts: number;

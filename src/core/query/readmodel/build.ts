@@ -95,7 +95,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const ranked = rankSessions(db, sums);
   lap('tables');
 
-  const branches = branchRows(db, compiled, { startMs, endMs }, dict, totals);
+  const branches = branchRows(sums, dict, totals);
   lap('branches');
 
   const sessions = sessionTable(db, compiled, ranked, dict, { startMs, endMs }, nowMs, totals);

@@ -125,11 +125,10 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
   }
   // A drill-down to one weekday and hour (a heatmap cell); its fragment names no parameter.
   if (filter.slot != null) common.push(slotWhere(filter.slot, filter.tz));
-  // rollup_hour carries no branch: a branch filter reads `requests` (every part raw).
-  const branchRaw = filter.branch != null;
+  // Both fact tables carry the branch (rollup_hour since schema 7, −1 for none; requests NULL).
   if (filter.branch != null) {
     if (filter.branch === NO_BRANCH_FILTER) {
-      common.push('branch_id IS NULL');
+      common.push('coalesce(branch_id, -1) = -1');
     } else {
       const ids = [...dict.branches].filter(([, n]) => n === filter.branch).map(([id]) => id);
       if (ids.length === 0) return NOTHING;
@@ -137,7 +136,7 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
       params.push(...ids);
     }
   }
-  if (!opts.scoped) return { parts: [{ where: common, params, raw: branchRaw }], empty: false };
+  if (!opts.scoped) return { parts: [{ where: common, params, raw: false }], empty: false };
   if (filter.view === 'cost' && opts.internalAvailable) common.push(`execution_mode = ${EXECUTION_MODE_IDS.cloud}`);
 
   let claudeCode = filter.source !== 'internal';
@@ -157,12 +156,12 @@ export function compileFilter(filter: PanelFilter, dict: Dictionaries, opts: Com
   }
   const parts: FilterPart[] = [];
   if (claudeCode && internal && internalWhere.length === 0) {
-    parts.push({ where: common, params, raw: branchRaw });
+    parts.push({ where: common, params, raw: false });
   } else {
-    if (claudeCode) parts.push({ where: [`source = ${SOURCE_IDS.claude_code}`, ...common], params, raw: branchRaw });
+    if (claudeCode) parts.push({ where: [`source = ${SOURCE_IDS.claude_code}`, ...common], params, raw: false });
     if (internal) {
       parts.push({
-        where: [`source = ${SOURCE_IDS.internal}`, ...internalWhere, ...common], params: [...internalParams, ...params], raw: branchRaw || internalWhere.length > 0,
+        where: [`source = ${SOURCE_IDS.internal}`, ...internalWhere, ...common], params: [...internalParams, ...params], raw: internalWhere.length > 0,
       });
     }
   }

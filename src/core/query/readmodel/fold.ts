@@ -6,7 +6,7 @@ import type { Database } from '../../store/sqljs';
 import { DAY_MS, HOUR_MS } from '../windows';
 import type { CompiledFilter } from './compileFilter';
 import {
-  Acc, F_CR, F_CW, F_COST, F_EXEC, F_HOUR, F_INPUT, F_MODEL, F_OUTPUT, F_PROJECT, F_REQUESTS, F_SESSION, F_SIDECHAIN, F_SOURCE,
+  Acc, F_BRANCH, F_CR, F_CW, F_COST, F_EXEC, F_HOUR, F_INPUT, F_MODEL, F_OUTPUT, F_PROJECT, F_REQUESTS, F_SESSION, F_SIDECHAIN, F_SOURCE,
   F_TOOLSET, offsetLookup, scanFacts,
 } from './facts';
 
@@ -29,6 +29,8 @@ export interface FactSums {
   byProject: Map<number, Metrics>;
   byToolset: Map<number, Metrics>;
   bySession: Map<number, SessionAcc>;
+  /** By project id, then git branch id (−1: none recorded). */
+  byBranch: Map<number, Map<number, Acc>>;
   heat: HeatGrids;
   totals: Metrics;
 }
@@ -49,6 +51,7 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
   const byProjectAcc = new Map<number, Acc>();
   const byToolsetAcc = new Map<number, Acc>();
   const bySession = new Map<number, SessionAcc>();
+  const byBranch = new Map<number, Map<number, Acc>>();
   const heat = { tokens: grid(), cost: grid(), requests: grid() };
   const offsetAt = offsetLookup(startMs, endMs, tz);
   const accOf = (map: Map<number, Acc>, key: number) => {
@@ -76,7 +79,11 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
     heat.requests[weekday][hour] += row[F_REQUESTS] as number;
     const modelId = row[F_MODEL] as number;
     accOf(byModelAcc, modelId).addRow(row);
-    accOf(byProjectAcc, row[F_PROJECT] as number).addRow(row);
+    const projectId = row[F_PROJECT] as number;
+    accOf(byProjectAcc, projectId).addRow(row);
+    let branches = byBranch.get(projectId);
+    if (!branches) byBranch.set(projectId, (branches = new Map()));
+    accOf(branches, row[F_BRANCH] as number).addRow(row);
     accOf(byToolsetAcc, row[F_TOOLSET] as number).addRow(row);
     const sid = row[F_SESSION] as number;
     const hourFloor = Math.floor(timeMs / HOUR_MS) * HOUR_MS;
@@ -97,6 +104,6 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
   return {
     main, sub, claudeCode: claudeCodeAcc, cloud: cloudAcc, local: localAcc, byDay,
     byModel: toMetrics(byModelAcc), byProject: toMetrics(byProjectAcc), byToolset: toMetrics(byToolsetAcc),
-    bySession, heat, totals: totalAcc.metrics(),
+    bySession, byBranch, heat, totals: totalAcc.metrics(),
   };
 }

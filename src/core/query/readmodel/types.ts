@@ -265,7 +265,7 @@ export interface PanelReadModel {
   timeSeries: TimeSeries | null;
   models: Table<ModelRow>;
   projects: Table<ProjectRow>;
-  /** By project and git branch (read from requests: rollup_hour has no branch); the rows sum to `totals`. */
+  /** By project and git branch (from the page's one pass over the facts); the rows sum to `totals`. */
   branches: Table<BranchRow>;
   tools: Table<ToolRow>;
   sessions: Table<SessionRow>;
