@@ -3,7 +3,8 @@
 // Per size: both releases build a DB of N synthetic requests through their own Ingestor (bench/probes/
 // readmodel.ts build: the path a scan takes); 0.1.0 is timed by its own readmodel probe (open, panel first
 // load, status, one save); this tree runs a simulated 10-minute session in one process ("session" mode):
-// one response every 3 s of simulated time (ingested through the Engine, then status), saves decided by
+// one response every 3 s of simulated time (an assistant line appended to a live transcript, the scan of that
+// file a watcher event triggers, then the status), saves decided by
 // the SavePolicy on the simulated clock and started concurrently with the next response (the export runs
 // in the engine's queue, the write outside it), then the panel's first load and a filter change.
 // `--release` is a built 0.1.0 tree: git archive 72bb769 | tar -x -C DIR, node_modules linked, npm run build.
@@ -13,14 +14,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { SavePolicy } from '../../src/core/store/savePolicy';
-import { Ingestor } from '../../src/core/store/ingest';
 import { DEFAULT_PANEL_FILTER, type PanelFilter } from '../../src/protocol';
 import { PROBE_PREFIX } from '../measure';
-import { syntheticRecords } from './readmodel';
+import { assistantLine } from '../../test/unit/helpers/lines';
 
 const NOW = Date.parse('2026-11-20T18:00:00Z');
 const SESSION_MS = 600_000;
 const RESPONSE_EVERY_MS = 3_000;
+const LIVE_SESSION = '5e55f0a1-7c2b-4d1e-9a3f-0b1c2d3e4f50';
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 
@@ -49,25 +50,26 @@ async function session(dbPath: string, emptyRoot: string, realtime = false) {
   let saving: Promise<void> | null = null;
   let saves = 0;
   let savedMs = 0;
-  const extra = syntheticRecords(SESSION_MS / RESPONSE_EVERY_MS + 1, NOW + SESSION_MS, 99);
+  // Responses arrive the way Claude Code writes them: one assistant line appended to a live transcript,
+  // then the scan a file watcher's event triggers (that file only) and the chip's status.
+  const liveDir = path.join(emptyRoot, 'projects', '-home-dev-live');
+  fs.mkdirSync(liveDir, { recursive: true });
+  const transcript = path.join(liveDir, `${LIVE_SESSION}.jsonl`);
+  fs.writeFileSync(transcript, '');
   let n = 0;
   const sessionStart = performance.now();
   for (let sim = RESPONSE_EVERY_MS; sim <= SESSION_MS; sim += RESPONSE_EVERY_MS) {
     if (realtime) await sleep(Math.max(0, sessionStart + sim - performance.now()));
-    const rec = extra.next().value!;
-    rec.event.messageId = `msg_01SESSION${String(n).padStart(12, '0')}`;
-    rec.event.requestId = `req_011CSESSION${String(n++).padStart(10, '0')}`;
-    rec.event.timestampMs = NOW - 60_000 + sim / 10;
+    const id = String(n++).padStart(12, '0');
+    const line = assistantLine({
+      messageId: `msg_01SESSION${id}`, requestId: `req_011CSESSION${id}`, sessionId: LIVE_SESSION, cwd: '/home/dev/live',
+      timestamp: new Date(NOW - 60_000 + sim / 10).toISOString(), model: 'claude-opus-4-6', input: 4, output: 300 + n,
+      cacheCreation: 2_000, cacheRead: 40_000 + 500 * n,
+    });
     const inSave = saving !== null;
     const t0 = performance.now();
-    await engine.ingest((db) => {
-      const ing = new Ingestor(db);
-      db.run('BEGIN');
-      ing.apply([rec]);
-      ing.refreshRollups();
-      db.run('COMMIT');
-      ing.dispose();
-    });
+    fs.appendFileSync(transcript, `${line}\n`);
+    await engine.scan({ paths: [transcript], nowMs: NOW });
     await engine.status(NOW);
     const ms = performance.now() - t0;
     (inSave ? latenciesDuringSave : latencies).push(ms);
