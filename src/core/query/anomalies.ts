@@ -13,7 +13,7 @@ import type { Database } from '../store/sqljs';
 import { changeCount, selectAll } from '../store/sqljs';
 import { roundCost } from './metrics';
 import type { QueryResult } from './types';
-import { aggregateGroups, storeBounds } from './run';
+import { forEachGroupCost, storeBounds } from './run';
 import type { QueryFilter } from './run';
 import { ReportParamError } from './report';
 import { dayNumberToKey, isValidTimeZone, localDayNumber, parseDayKey, startOfLocalDay } from './windows';
@@ -140,47 +140,58 @@ export function describeDayAnomaly(a: DayAnomaly, todayKey?: string): string {
   return `${when}: $${a.cost_usd.toFixed(2)}, ${a.ratio.toFixed(1)}× your usual $${a.baseline_usd.toFixed(2)}`;
 }
 
-/** Daily costs in `tz` from the first stored day (or day number `fromDay`, when later) through `nowMs`'s day (zero days included). */
-export function dailyCosts(db: Database, filter: QueryFilter, nowMs: number, fromDay?: number): DayCost[] {
-  const { earliestMs, latestMs } = storeBounds(db);
-  if (earliestMs == null) return [];
-  const first = Math.max(localDayNumber(earliestMs, filter.tz), fromDay ?? -Infinity);
-  const last = Math.max(localDayNumber(nowMs, filter.tz), latestMs == null ? first : localDayNumber(latestMs, filter.tz));
-  const rows = aggregateGroups(db, filter, startOfLocalDay(first, filter.tz), startOfLocalDay(last + 1, filter.tz), ['day']);
-  return rows
-    .map((r) => ({ day: r.keys[0], costUsd: r.metrics.cost_usd }))
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-}
-
-/** Each session's first request (sessions.first_ts, kept by ingest since schema 7), kept per database until it changes. */
-const startsCache = new WeakMap<Database, { changes: number; starts: Map<string, number> }>();
-function sessionStarts(db: Database): Map<string, number> {
+/** A session's key, label (title, else key) and first request, by row id; kept per database until it changes. */
+interface SessionInfo { key: string; label: string; startMs: number | null }
+const sessionInfoCache = new WeakMap<Database, { changes: number; byId: Map<number, SessionInfo> }>();
+function sessionInfo(db: Database): Map<number, SessionInfo> {
   const changes = changeCount(db);
-  const hit = startsCache.get(db);
-  if (hit && hit.changes === changes) return hit.starts;
-  const starts = new Map<string, number>();
-  for (const r of selectAll<{ k: string; t: number }>(db, 'SELECT session_key AS k, first_ts AS t FROM sessions WHERE first_ts IS NOT NULL')) {
-    starts.set(String(r.k), Number(r.t));
+  const hit = sessionInfoCache.get(db);
+  if (hit && hit.changes === changes) return hit.byId;
+  const byId = new Map<number, SessionInfo>();
+  for (const r of selectAll<{ id: number; k: string; t: string | null; s: number | null }>(db, 'SELECT id, session_key AS k, title AS t, first_ts AS s FROM sessions')) {
+    const key = String(r.k);
+    byId.set(Number(r.id), { key, label: r.t != null && String(r.t).trim() !== '' ? String(r.t) : key, startMs: r.s == null ? null : Number(r.s) });
   }
-  startsCache.set(db, { changes, starts });
-  return starts;
+  sessionInfoCache.set(db, { changes, byId });
+  return byId;
 }
 
 /**
- * Session costs (all history, or the sessions that started at `fromMs` or later), with the session's first
- * request as its start. A session's rows all come at or after its start, so from `fromMs` on its cost is whole.
+ * Daily costs in `tz` (ascending, the days with requests) from the first stored day (or day number `fromDay`, when
+ * later) through the later of horizonMs's day and the last stored day, and the costs of the sessions with rows
+ * in [that first day, horizonMs] (from `fromDay` on: only sessions that started then or later, so their cost is
+ * whole), with their first request as start. One read grouped by day and session, plus one for the rows after
+ * horizonMs (they count for their day, not for a session's cost so far).
  */
-export function sessionCosts(db: Database, filter: QueryFilter, nowMs: number, fromMs?: number): SessionCost[] {
-  const { earliestMs } = storeBounds(db);
-  if (earliestMs == null) return [];
-  const lo = Math.max(earliestMs, fromMs ?? -Infinity);
-  const rows = aggregateGroups(db, filter, lo, Math.max(nowMs, lo) + 1, ['session']);
-  const starts = sessionStarts(db);
-  if (fromMs !== undefined) {
-    return rows.filter((r) => (starts.get(r.keys[0]) ?? -Infinity) >= fromMs).map((r) => (
-      { session: r.keys[0], label: r.labels[0] ?? r.keys[0], startMs: starts.get(r.keys[0])!, costUsd: r.metrics.cost_usd }));
+export function historyCosts(db: Database, filter: QueryFilter, horizonMs: number, fromDay?: number): { days: DayCost[]; sessions: SessionCost[] } {
+  const { earliestMs, latestMs } = storeBounds(db);
+  if (earliestMs == null) return { days: [], sessions: [] };
+  const first = Math.max(localDayNumber(earliestMs, filter.tz), fromDay ?? -Infinity);
+  const last = Math.max(localDayNumber(horizonMs, filter.tz), latestMs == null ? first : localDayNumber(latestMs, filter.tz));
+  const fromMs = startOfLocalDay(first, filter.tz);
+  const untilMs = startOfLocalDay(last + 1, filter.tz);
+  const byDay = new Map<number, number>();
+  const bySession = new Map<number, number>();
+  const split = Math.min(Math.max(horizonMs + 1, fromMs), untilMs);
+  forEachGroupCost(db, filter, fromMs, split, ['day', 'session'], ([day, session], cost) => {
+    byDay.set(day, (byDay.get(day) ?? 0) + cost);
+    bySession.set(session, (bySession.get(session) ?? 0) + cost);
+  });
+  if (split < untilMs) forEachGroupCost(db, filter, split, untilMs, ['day'], ([day], cost) => byDay.set(day, (byDay.get(day) ?? 0) + cost));
+  const days: DayCost[] = [];
+  for (let d = first; d <= last; d++) {
+    const cost = byDay.get(d);
+    if (cost !== undefined) days.push({ day: dayNumberToKey(d), costUsd: cost });
   }
-  return rows.map((r) => ({ session: r.keys[0], label: r.labels[0] ?? r.keys[0], startMs: starts.get(r.keys[0]) ?? 0, costUsd: r.metrics.cost_usd }));
+  const info = sessionInfo(db);
+  const sessions: SessionCost[] = [];
+  for (const [id, costUsd] of bySession) {
+    const s = info.get(id);
+    const startMs = s?.startMs ?? 0;
+    if (fromDay !== undefined && startMs < fromMs) continue;
+    sessions.push({ session: s?.key ?? `(unknown #${id})`, label: s?.label ?? s?.key ?? `(unknown #${id})`, startMs, costUsd });
+  }
+  return { days, sessions };
 }
 
 export interface AnomalyReport {
@@ -195,7 +206,8 @@ export interface AnomalyReport {
 
 /** Every flagged day on or after `sinceDay` ("YYYY-MM-DD" in tz, default: all), and flagged sessions started since then. */
 export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, sinceDay: string | null): AnomalyReport {
-  const days = dailyCosts(db, filter, nowMs);
+  const history = historyCosts(db, filter, nowMs);
+  const days = history.days;
   const todayKey = dayNumberToKey(localDayNumber(nowMs, filter.tz));
   const todayCost = days.find((d) => d.day === todayKey)?.costUsd ?? 0;
   const tv = judge(todayCost, days.filter((d) => d.day < todayKey && d.costUsd > 0).map((d) => d.costUsd), DAY_THRESHOLDS);
@@ -209,7 +221,7 @@ export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, 
     tz: filter.tz,
     since: sinceDay,
     days: flagDays(days).filter((d) => sinceDay == null || d.day >= sinceDay).map(({ verdict: _verdict, ...rest }) => rest),
-    sessions: flagSessions(sessionCosts(db, filter, nowMs)).filter((s) => Date.parse(s.started_at) >= sinceMs),
+    sessions: flagSessions(history.sessions).filter((s) => Date.parse(s.started_at) >= sinceMs),
     today,
   };
 }
@@ -287,14 +299,15 @@ function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
   // history only when that stretch holds fewer active days (sessions) than a baseline looks back over.
   // Each verdict sees the same earlier values either way, so the answer is the same.
   const fromDay = firstDayNumber - HISTORY_STRETCH_DAYS;
-  let dayCosts = dailyCosts(db, filter, horizonMs, fromDay);
-  if (dayCosts.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback) dayCosts = dailyCosts(db, filter, horizonMs);
-  const days = flagDays(dayCosts.filter((d) => d.day <= lastDay))
+  let history = historyCosts(db, filter, horizonMs, fromDay);
+  if (history.days.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback
+    || history.sessions.filter((s) => s.startMs < startMs && s.costUsd > 0).length < SESSION_THRESHOLDS.lookback) {
+    history = historyCosts(db, filter, horizonMs);
+  }
+  const days = flagDays(history.days.filter((d) => d.day <= lastDay))
     .filter((d) => d.day >= firstDay)
     .map(({ verdict: _verdict, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
-  const fromMs = startOfLocalDay(fromDay, filter.tz);
-  let sessionList = sessionCosts(db, filter, horizonMs, fromMs);
-  if (sessionList.filter((s) => s.startMs < startMs && s.costUsd > 0).length < SESSION_THRESHOLDS.lookback) sessionList = sessionCosts(db, filter, horizonMs);
+  const sessionList = history.sessions;
   const sessions = flagSessions(sessionList)
     .filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
   return { days, sessions };

@@ -221,14 +221,46 @@ function loadDictionary(db: Database, dim: Exclude<GroupDim, 'day' | 'hour'>): D
 export function aggregateGroups(
   db: Database, filter: QueryFilter, startMs: number, endMs: number, dims: GroupDim[], table: TableChoice = 'auto',
 ): AggregateRow[] {
+  const dicts = new Map<GroupDim, DictNames>();
+  for (const d of dims) if (!isTimeDim(d)) dicts.set(d, loadDictionary(db, d));
+  const merged = new Map<string, AggregateRow>();
+  scanGroups(db, filter, startMs, endMs, dims, table,
+    (t) => [metricSelectSql(t), outcomeSelectSql(t), cacheSelectSql()].join(', '),
+    (stmt) => mergeRow(stmt.getAsObject(), dims, dicts, merged));
+  return [...merged.values()];
+}
+
+/**
+ * The cost over [startMs, endMs) for the filter by `dims`, as raw ids: a day / hour number (local to
+ * filter.tz, see aggregateGroups) or a dictionary row id per dimension. Calls `visit` once per bucket of one
+ * read, so the same ids may come more than once (a DST day, rollup and raw reads): the caller adds them up.
+ * For figures that need the cost only (unusual days and sessions): no metrics, names or row objects.
+ */
+export function forEachGroupCost(
+  db: Database, filter: QueryFilter, startMs: number, endMs: number, dims: GroupDim[], visit: (ids: number[], costUsd: number) => void,
+): void {
+  const ids = new Array<number>(dims.length).fill(0);
+  scanGroups(db, filter, startMs, endMs, dims, 'auto', () => 'sum(cost_usd) AS cost', (stmt) => {
+    const row = stmt.get();
+    for (let i = 0; i < dims.length; i++) ids[i] = Number(row[i]);
+    visit(ids, Number(row[dims.length] ?? 0));
+  });
+}
+
+/** Plans the reads of aggregateGroups and runs them; `onRow` sees each result row (the dims d0…, then `select`). */
+function scanGroups(
+  db: Database, filter: QueryFilter, startMs: number, endMs: number, dims: GroupDim[], tableChoice: TableChoice,
+  select: (table: 'requests' | 'rollup_hour') => string, onRow: (stmt: Statement) => void,
+): void {
+  let table = tableChoice;
   // Clamp to the stored rows' hours: same rows, shorter offset scans, and often whole-hour edges.
   const bounds = storeBounds(db);
-  if (bounds.earliestMs == null || bounds.latestMs == null) return [];
+  if (bounds.earliestMs == null || bounds.latestMs == null) return;
   startMs = Math.max(startMs, floorHour(bounds.earliestMs));
   endMs = Math.min(endMs, floorHour(bounds.latestMs) + HOUR_MS);
-  if (endMs <= startMs) return [];
+  if (endMs <= startMs) return;
   const compiled = compileFilter(db, filter);
-  if (compiled.empty) return [];
+  if (compiled.empty) return;
   const unit = dims.includes('hour') ? HOUR_MS : dims.includes('day') ? DAY_MS : null;
   const segments: OffsetSegment[] = unit ? offsetSegments(startMs, endMs, filter.tz) : [{ startMs, endMs, offsetMs: 0 }];
   const timeDimCount = dims.filter(isTimeDim).length;
@@ -241,7 +273,7 @@ export function aggregateGroups(
       if (d === 'hour') return `(${timeCol} + ?) / ${HOUR_MS} AS d${i}`;
       return `${DIM_COLUMN[d]} AS d${i}`;
     });
-    const selectList = [...selectDims, metricSelectSql(piece.table), outcomeSelectSql(piece.table), cacheSelectSql()].join(', ');
+    const selectList = [...selectDims, select(piece.table)].join(', ');
     const ranges = Array.from({ length: rangeCount }, () => `(${timeCol} >= ? AND ${timeCol} < ?)`).join(' OR ');
     const where = [rangeCount === 1 ? ranges : `(${ranges})`];
     if (piece.skipStraddling) where.push(`(${timeCol} + ?) % ${piece.skipStraddling} <= ${piece.skipStraddling - HOUR_MS}`);
@@ -250,10 +282,6 @@ export function aggregateGroups(
     return `SELECT ${selectList} FROM ${piece.table} WHERE ${where.join(' AND ')}${groupBy}`;
   };
 
-  const dicts = new Map<GroupDim, DictNames>();
-  for (const d of dims) if (!isTimeDim(d)) dicts.set(d, loadDictionary(db, d));
-
-  const merged = new Map<string, AggregateRow>();
   const statements = new Map<string, Statement>();
   try {
     for (const seg of segments) {
@@ -269,7 +297,7 @@ export function aggregateGroups(
           if (piece.skipStraddling) params.push(piece.offsetMs);
           params.push(...compiled.params);
           stmt.bind(params);
-          while (stmt.step()) mergeRow(stmt.getAsObject(), dims, dicts, merged);
+          while (stmt.step()) onRow(stmt);
           stmt.reset();
         }
       }
@@ -277,7 +305,6 @@ export function aggregateGroups(
   } finally {
     for (const stmt of statements.values()) stmt.free();
   }
-  return [...merged.values()];
 }
 
 function mergeRow(row: Record<string, SqlValue>, dims: GroupDim[], dicts: Map<GroupDim, DictNames>, merged: Map<string, AggregateRow>): void {
