@@ -157,3 +157,25 @@ test('read model: a filter change within seconds reuses the account-wide part; a
   assert.equal(after.timeline.blocks.at(-1)!.requests, first.timeline.blocks.at(-1)!.requests + 1);
   assert.equal(limitsFor(db, all, range, NOW + 60_000).nowMs, NOW + 60_000);
 });
+
+test('read model: the cache figures taken from the page\'s one pass equal the section\'s own read, for every filter that selects the same rows', async () => {
+  const { buildReadModel } = await import('../../src/core/query/readmodel/build');
+  const { cacheFigures } = await import('../../src/core/query/limitsSection');
+  const { DEFAULT_PANEL_FILTER } = await import('../../src/core/query/readmodel/filterState');
+  const db = await store();
+  // A range with partial hours at both edges: the pass reads them from requests, as the section's read does.
+  const range = { startMs: T('2026-11-21T08:30:00Z'), endMs: T('2026-11-22T11:30:00Z') };
+  const cases = [
+    { source: 'all', models: null }, { source: 'claude_code', models: null }, { source: 'internal', models: null },
+    { source: 'all', models: ['claude-sonnet-4-5'] }, { source: 'claude_code', models: ['claude-opus-4-6', 'claude-sonnet-4-5'] },
+  ] as const;
+  let withCache = 0;
+  for (const c of cases) {
+    const filter = { ...DEFAULT_PANEL_FILTER, tz: 'UTC', range: 'custom' as const, from: new Date(range.startMs).toISOString(), to: new Date(range.endMs).toISOString(), source: c.source, models: c.models ? [...c.models] : null };
+    const rm = buildReadModel(db, filter, NOW);
+    const own = cacheFigures(db, { startMs: rm.window.startMs, endMs: rm.window.endMs, tz: 'UTC', filter: { ...ALL, source: c.source, models: c.models ? [...c.models] : null } });
+    assert.deepEqual(rm.limits.cache, own, JSON.stringify(c));
+    if (own.byModel.length > 0) withCache++;
+  }
+  assert.ok(withCache >= 3, 'the cases have cache traffic to compare');
+});

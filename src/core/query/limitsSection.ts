@@ -6,7 +6,7 @@
 import type { Database } from '../store/sqljs';
 import { selectAll } from '../store/sqljs';
 import { aggregateGroups, type QueryFilter } from './run';
-import { cacheEconomics } from './cacheEconomics';
+import { cacheEconomics, type CacheSums } from './cacheEconomics';
 import { roundCost } from './metrics';
 import { computePlanValue, resolvePlan, statusWithPlanValue } from './planValue';
 import type { CacheModelRow, LimitHit, LimitsSection, LocalWeek, TimelineBlock } from './limitsTypes';
@@ -63,25 +63,34 @@ function localWeek(db: Database, nowMs: number): LocalWeek {
   };
 }
 
+/** One model's cache tokens and economics sums over the range (the input of the cache figures). */
+export interface ModelCacheSums { model: string; cacheReadTokens: number; cacheWriteTokens: number; sums: CacheSums }
+
 export function cacheFigures(db: Database, opts: LimitsSectionOptions): LimitsSection['cache'] {
-  const rows = aggregateGroups(db, opts.filter, opts.startMs, opts.endMs, ['model']);
+  return cacheFiguresOf(aggregateGroups(db, opts.filter, opts.startMs, opts.endMs, ['model']).map((r) => ({
+    model: r.keys[0], cacheReadTokens: r.metrics.cache_read_tokens, cacheWriteTokens: r.metrics.cache_creation_tokens, sums: r.cache,
+  })));
+}
+
+/** The cache figures (totals, and per model with any cache traffic, most saved first) from per-model sums. */
+export function cacheFiguresOf(rows: readonly ModelCacheSums[]): LimitsSection['cache'] {
   let read = 0;
   let writes = 0;
   let savings = 0;
   let premium = 0;
   const byModel: CacheModelRow[] = [];
   for (const r of rows) {
-    read += r.metrics.cache_read_tokens;
-    writes += r.metrics.cache_creation_tokens;
-    savings += r.cache.cache_savings_e10;
-    premium += r.cache.cache_write_premium_e10;
-    if (r.metrics.cache_read_tokens === 0 && r.metrics.cache_creation_tokens === 0) continue;
+    read += r.cacheReadTokens;
+    writes += r.cacheWriteTokens;
+    savings += r.sums.cache_savings_e10;
+    premium += r.sums.cache_write_premium_e10;
+    if (r.cacheReadTokens === 0 && r.cacheWriteTokens === 0) continue;
     byModel.push({
-      model: r.keys[0],
-      cacheReadTokens: r.metrics.cache_read_tokens,
-      cacheWrite1hTokens: r.cache.cache_creation_1h_tokens,
-      cacheWrite5mTokens: r.metrics.cache_creation_tokens - r.cache.cache_creation_1h_tokens,
-      ...cacheEconomics(r.cache),
+      model: r.model,
+      cacheReadTokens: r.cacheReadTokens,
+      cacheWrite1hTokens: r.sums.cache_creation_1h_tokens,
+      cacheWrite5mTokens: r.cacheWriteTokens - r.sums.cache_creation_1h_tokens,
+      ...cacheEconomics(r.sums),
     });
   }
   byModel.sort((a, b) => b.cache_savings_usd - a.cache_savings_usd || (a.model < b.model ? -1 : 1));

@@ -13,13 +13,14 @@ import { budgetsFor } from './budgets';
 import type { BudgetLimits } from './budgets';
 import { dailyPeaks, dailySeries, heatmapOf, modelSlices } from './charts';
 import { fairPrevious } from './comparison';
-import { compileFilter, loadDictionaries } from './compileFilter';
+import { compileFilter, loadDictionaries, type Dictionaries } from './compileFilter';
 import { filterControls } from './controls';
-import { tableOf } from './figures';
+import { nameOf, tableOf } from './figures';
 import type { PanelFilter } from './filterState';
-import { foldFacts } from './fold';
+import { foldFacts, type FactSums } from './fold';
 import { insightOf, panelKpis, previousTotals } from './kpis';
 import { limitsFor } from './limits';
+import { cacheFiguresOf, type LimitsSection, type ModelCacheSums } from '../limitsSection';
 import type { StatusOptions } from '../../limits/status';
 import { rateLimitSummary } from './rateLimits';
 import { rankSessions, sessionTable } from './sessions';
@@ -60,6 +61,23 @@ function phaseTimer(timings: Record<string, number> | undefined): (phase: string
 function hasInternalRows(db: Database): boolean {
   return selectAll(db, 'SELECT 1 FROM files WHERE source = ? LIMIT 1', [SOURCE_IDS.internal]).length > 0
     || selectAll(db, 'SELECT 1 FROM sessions WHERE source = ? LIMIT 1', [SOURCE_IDS.internal]).length > 0;
+}
+
+/**
+ * The Limits section's cache figures from the page's own pass, when its filter selects exactly the rows the
+ * section's (source, project by substring, models) would: no drill-down, no project (the panel matches a
+ * project's exact name first), no cost view over API logs (it leaves out local calls). Else null: read apart.
+ */
+function cacheFromFold(sums: FactSums, dict: Dictionaries, filter: PanelFilter, internalAvailable: boolean): LimitsSection['cache'] | undefined {
+  const sameRows = filter.session == null && filter.slot == null && filter.branch == null && filter.provider == null && filter.project == null
+    && !(filter.view === 'cost' && internalAvailable);
+  if (!sameRows) return undefined;
+  const rows: ModelCacheSums[] = [];
+  for (const [modelId, cache] of sums.cacheByModel) {
+    const m = sums.byModel.get(modelId)!;
+    rows.push({ model: nameOf(dict.models, modelId), cacheReadTokens: m.cache_read_tokens, cacheWriteTokens: m.cache_creation_tokens, sums: cache });
+  }
+  return cacheFiguresOf(rows);
 }
 
 /** The whole-page read model for one filter state at instant `nowMs`. */
@@ -118,7 +136,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const rateLimits = rateLimitSummary(db, nowMs);
   lap('apiLogs');
 
-  const limits = limitsFor(db, filter, { startMs, endMs }, nowMs, opts.status);
+  const limits = limitsFor(db, filter, { startMs, endMs }, nowMs, opts.status, cacheFromFold(sums, dict, filter, internalAvailable));
   lap('limits');
 
   // Unusual days and sessions, under the filters a spending baseline means something for.

@@ -14,12 +14,15 @@ import { withTimeColumn } from './compileFilter';
 export const F_HOUR = 0, F_SESSION = 1, F_PROJECT = 2, F_MODEL = 3, F_TOOLSET = 4, F_SIDECHAIN = 5, F_REQUESTS = 6,
   F_INPUT = 7, F_OUTPUT = 8, F_CW = 9, F_CR = 10, F_WEB = 11, F_COST = 12, F_UNPRICED = 13, F_SOURCE = 14, F_EXEC = 15,
   /** The git branch id; −1: none recorded. */
-  F_BRANCH = 16;
+  F_BRANCH = 16,
+  /** Cache economics: the 1-hour part of the cache writes, read savings and write premium (1e-10 USD). */
+  F_CW1H = 17, F_SAVINGS = 18, F_PREMIUM = 19;
 
 const ROLLUP_FACTS = `SELECT hour, session_id, project_id, model_id, toolset_id, sidechain, requests, input_tokens,
-  output_tokens, cache_creation_tokens, cache_read_tokens, web_search_requests, cost_usd, unpriced_requests, source, execution_mode, branch_id FROM rollup_hour`;
+  output_tokens, cache_creation_tokens, cache_read_tokens, web_search_requests, cost_usd, unpriced_requests, source, execution_mode, branch_id, cache_creation_1h_tokens, cache_savings_e10, cache_write_premium_e10 FROM rollup_hour`;
 const REQUEST_FACTS = `SELECT ts, session_id, project_id, model_id, toolset_id, sidechain, 1, input_tokens,
-  output_tokens, cache_creation_tokens, cache_read_tokens, web_search_requests, cost_usd, 1 - priced, source, execution_mode, coalesce(branch_id, -1) FROM requests`;
+  output_tokens, cache_creation_tokens, cache_read_tokens, web_search_requests, cost_usd, 1 - priced, source, execution_mode, coalesce(branch_id, -1), cache_creation_1h_tokens, cache_savings_e10,
+  cache_write_premium_e10 FROM requests`;
 
 /** Calls `visit` with every fact row of [startMs, endMs) matching the filter (each request exactly once). */
 export function scanFacts(

@@ -1,13 +1,14 @@
 // The one pass over the window's fact rows that feeds every section of the page (cards, daily
 // series, heatmap, model / project / tool / session tables), so they all agree by construction.
 import type { Metrics } from '../../types';
+import { emptyCacheSums, type CacheSums } from '../cacheEconomics';
 import { EXECUTION_MODE_IDS, SOURCE_IDS } from '../../store/schema';
 import type { Database } from '../../store/sqljs';
 import { DAY_MS, HOUR_MS } from '../windows';
 import type { CompiledFilter } from './compileFilter';
 import {
-  Acc, F_BRANCH, F_CR, F_CW, F_COST, F_EXEC, F_HOUR, F_INPUT, F_MODEL, F_OUTPUT, F_PROJECT, F_REQUESTS, F_SESSION, F_SIDECHAIN, F_SOURCE,
-  F_TOOLSET, offsetLookup, scanFacts,
+  Acc, F_BRANCH, F_CR, F_CW, F_CW1H, F_COST, F_EXEC, F_HOUR, F_INPUT, F_MODEL, F_OUTPUT, F_PREMIUM, F_PROJECT, F_REQUESTS, F_SAVINGS, F_SESSION, F_SIDECHAIN,
+  F_SOURCE, F_TOOLSET, offsetLookup, scanFacts,
 } from './facts';
 
 export interface SessionAcc { acc: Acc; project: number; models: Set<number>; firstHour: number; lastHour: number; sub: number }
@@ -31,6 +32,8 @@ export interface FactSums {
   bySession: Map<number, SessionAcc>;
   /** By project id, then git branch id (−1: none recorded). */
   byBranch: Map<number, Map<number, Acc>>;
+  /** Cache economics sums by model id (with byModel's cache tokens: the Limits section's cache figures). */
+  cacheByModel: Map<number, CacheSums>;
   heat: HeatGrids;
   totals: Metrics;
 }
@@ -52,6 +55,7 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
   const byToolsetAcc = new Map<number, Acc>();
   const bySession = new Map<number, SessionAcc>();
   const byBranch = new Map<number, Map<number, Acc>>();
+  const cacheByModel = new Map<number, CacheSums>();
   const heat = { tokens: grid(), cost: grid(), requests: grid() };
   const offsetAt = offsetLookup(startMs, endMs, tz);
   const accOf = (map: Map<number, Acc>, key: number) => {
@@ -79,6 +83,11 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
     heat.requests[weekday][hour] += row[F_REQUESTS] as number;
     const modelId = row[F_MODEL] as number;
     accOf(byModelAcc, modelId).addRow(row);
+    let cache = cacheByModel.get(modelId);
+    if (!cache) cacheByModel.set(modelId, (cache = emptyCacheSums()));
+    cache.cache_creation_1h_tokens += row[F_CW1H] as number;
+    cache.cache_savings_e10 += row[F_SAVINGS] as number;
+    cache.cache_write_premium_e10 += row[F_PREMIUM] as number;
     const projectId = row[F_PROJECT] as number;
     accOf(byProjectAcc, projectId).addRow(row);
     let branches = byBranch.get(projectId);
@@ -104,6 +113,6 @@ export function foldFacts(db: Database, compiled: CompiledFilter, startMs: numbe
   return {
     main, sub, claudeCode: claudeCodeAcc, cloud: cloudAcc, local: localAcc, byDay,
     byModel: toMetrics(byModelAcc), byProject: toMetrics(byProjectAcc), byToolset: toMetrics(byToolsetAcc),
-    bySession, byBranch, heat, totals: totalAcc.metrics(),
+    bySession, byBranch, cacheByModel, heat, totals: totalAcc.metrics(),
   };
 }

@@ -16,7 +16,13 @@ const ACCOUNT_LIMITS_REUSE_MS = 15_000;
 interface KeptLimits { changes: number; key: string; builtAtMs: number; value: AccountLimits }
 const kept = new WeakMap<Database, KeptLimits>();
 
-export function limitsFor(db: Database, filter: PanelFilter, range: { startMs: number; endMs: number }, nowMs: number, status?: StatusOptions): LimitsSection {
+/**
+ * `cache`: the cache figures when the caller has them for exactly the rows cacheFigures would read (the panel's
+ * one pass over the facts, under a filter of source, project and models only); else they are read here.
+ */
+export function limitsFor(
+  db: Database, filter: PanelFilter, range: { startMs: number; endMs: number }, nowMs: number, status?: StatusOptions, cache?: LimitsSection['cache'],
+): LimitsSection {
   const queryFilter = { source: filter.source, project: filter.project, models: filter.models, executionMode: null, tz: filter.tz };
   const changes = changeCount(db);
   const key = JSON.stringify([range.startMs, range.endMs, filter.tz, status ?? null]);
@@ -28,5 +34,5 @@ export function limitsFor(db: Database, filter: PanelFilter, range: { startMs: n
     account = buildAccountLimits(db, nowMs, { startMs: range.startMs, endMs: range.endMs, tz: filter.tz, status });
     kept.set(db, { changes, key, builtAtMs: nowMs, value: structuredClone(account) });
   }
-  return { ...account, cache: cacheFigures(db, { startMs: range.startMs, endMs: range.endMs, tz: filter.tz, filter: queryFilter, status }) };
+  return { ...account, cache: cache ?? cacheFigures(db, { startMs: range.startMs, endMs: range.endMs, tz: filter.tz, filter: queryFilter, status }) };
 }
