@@ -93,13 +93,55 @@ export function sealState(bytes: Uint8Array): 'valid' | 'broken' | 'none' {
   return seal === imageDigest(bytes) ? 'valid' : 'broken';
 }
 
+/** A DB file read into memory: its bytes, and the same bytes followed by zeroed room to grow into. */
+interface DbFileImage { bytes: Buffer; withRoom: Buffer }
+
+/** Room to grow into after the image: an eighth of its size, at least 4 MB (weeks of requests for most users). */
+const roomFor = (size: number) => Math.max(4 << 20, Math.ceil(size / 8 / 4096) * 4096);
+
+/**
+ * True when the header's page count is valid and covers the whole file (SQLite ≥ 3.7.0 writes it so): then
+ * SQLite goes by it and never reads the room after the image. Otherwise it would take the room for pages.
+ */
+function headerCountsPages(bytes: Buffer): boolean {
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') return false;
+  const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+  const validFor = bytes.readUInt32BE(92) === bytes.readUInt32BE(24);
+  return validFor && bytes.readUInt32BE(28) * pageSize === bytes.length;
+}
+
+/**
+ * Reads the DB file into one Buffer with zeroed room after it. sql.js keeps a Buffer it is given as the in-memory
+ * file without copying it; a file that fills its buffer is copied into one an eighth larger on its next write
+ * (old and new alive at once: 2.1× the DB for a moment). With the room, the session's growth lands in place.
+ * SQLite ignores pages past the count in the DB header; an export (save) holds only those.
+ */
+function readDbFile(dbPath: string): DbFileImage {
+  const fd = fs.openSync(dbPath, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const withRoom = Buffer.alloc(size + roomFor(size));
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, withRoom, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const bytes = withRoom.subarray(0, read);
+    return { bytes, withRoom: headerCountsPages(bytes) ? withRoom : bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Loads a DB image and checks it is ours and not from a newer schema. Throws UnusableDbError otherwise. */
-function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, bytes: Buffer): { db: Database; checked: 'seal' | 'full' | 'cheap' } {
+function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | null) => Database }, file: DbFileImage): { db: Database; checked: 'seal' | 'full' | 'cheap' } {
+  const bytes = file.bytes;
   if (bytes.length === 0) throw new UnusableDbError('the file is empty');
   let db: Database;
   let checked: 'seal' | 'full' | 'cheap' = 'cheap';
   try {
-    db = configureConnection(new SQL.Database(bytes));
+    db = configureConnection(new SQL.Database(file.withRoom));
     // Touch the schema: sql.js opens lazily, corruption shows up on the first read.
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (e) {
@@ -152,7 +194,7 @@ export async function openDatabase(dbPath: string | null, log: Logger): Promise<
   if (dbPath && fs.existsSync(dbPath)) {
     stamp = fileStamp(dbPath);
     try {
-      const loaded = loadImage(SQL, fs.readFileSync(dbPath));
+      const loaded = loadImage(SQL, readDbFile(dbPath));
       db = loaded.db;
       checked = loaded.checked;
       unsealed = checked !== 'seal';
@@ -190,7 +232,7 @@ export async function reloadDatabase(dbPath: string, log: Logger): Promise<{ db:
   const SQL = await getSqlJs();
   try {
     const stamp = fileStamp(dbPath);
-    const { db } = loadImage(SQL, fs.readFileSync(dbPath));
+    const { db } = loadImage(SQL, readDbFile(dbPath));
     try {
       migrateSchema(db, log);
     } catch (e) {

@@ -1,0 +1,62 @@
+// The DB file is loaded with zeroed room after it (store/db.ts readDbFile), so a session's growth lands in place
+// instead of copying the whole in-memory file: SQLite goes by the header's page count, never reads the room,
+// and a save writes exactly the pages of the DB. A file whose header does not count its pages gets no room.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openDatabase, persistDatabase } from '../../src/core/store/db';
+import { silentLogger } from '../../src/core/types';
+import { tempDir } from './reliability/helpers';
+
+const dirs: string[] = [];
+after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+const pagesOf = (bytes: Buffer) => bytes.readUInt32BE(28) * bytes.readUInt16BE(16);
+
+async function grow(dbPath: string, rows: number): Promise<void> {
+  const { db } = await openDatabase(dbPath, silentLogger);
+  for (let i = 0; i < rows; i++) {
+    db.run('BEGIN');
+    db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`grow-${dbPath.length}-${i}-${Math.random()}`, 'x'.repeat(2000)]);
+    db.run('COMMIT');
+  }
+  assert.equal(db.exec('PRAGMA quick_check')[0].values[0][0], 'ok');
+  persistDatabase(db, dbPath);
+  db.close();
+}
+
+test('a DB grown past its file size in memory saves exactly its pages, and reopens whole', async () => {
+  const dir = tempDir('ccc-room-');
+  dirs.push(dir);
+  const dbPath = path.join(dir, 'usage.sqlite');
+  await grow(dbPath, 1); // a new DB, saved
+  const before = fs.readFileSync(dbPath);
+  assert.equal(pagesOf(before), before.length);
+  await grow(dbPath, 400); // ~800 KB of rows into the room after a ~100 KB file
+  const after = fs.readFileSync(dbPath);
+  assert.ok(after.length > before.length + 700_000, `${before.length} → ${after.length}`);
+  assert.equal(pagesOf(after), after.length, 'the file holds exactly the pages the header counts');
+  const reopened = await openDatabase(dbPath, silentLogger);
+  assert.equal(reopened.movedAside, null);
+  assert.equal(Number(reopened.db.exec("SELECT count(*) FROM meta WHERE key LIKE 'grow-%'")[0].values[0][0]), 401);
+  assert.equal(reopened.db.exec('PRAGMA quick_check')[0].values[0][0], 'ok');
+  reopened.db.close();
+});
+
+test('a file whose header does not count its pages (an old writer) opens without room and passes the full check', async () => {
+  const dir = tempDir('ccc-room-');
+  dirs.push(dir);
+  const dbPath = path.join(dir, 'usage.sqlite');
+  await grow(dbPath, 3);
+  const bytes = fs.readFileSync(dbPath);
+  // "version-valid-for" ≠ change counter: SQLite then takes the page count from the file size.
+  bytes.writeUInt32BE(bytes.readUInt32BE(24) + 1, 92);
+  bytes.writeUInt32BE(0, 68); // no seal (it covers these bytes): the full check runs
+  fs.writeFileSync(dbPath, bytes);
+  const opened = await openDatabase(dbPath, silentLogger);
+  assert.equal(opened.movedAside, null, 'not mistaken for a corrupt file');
+  assert.equal(opened.checked, 'full');
+  assert.equal(Number(opened.db.exec('PRAGMA page_count')[0].values[0][0]) * 4096, bytes.length);
+  opened.db.close();
+});
