@@ -425,19 +425,23 @@ export class Engine implements EngineApi {
       const job = await this.serial(() => this.exportForSave());
       if (!job || !dbPath) return;
       let tmp: string;
+      const bytes = job.image.length;
       try {
         tmp = await writeTempImage(job.image, dbPath);
       } catch (e) {
         this.dirty = true;
         throw e;
+      } finally {
+        // The image is as large as the DB: let it go as soon as it is written, not when the save ends.
+        (job as { image: Uint8Array | null }).image = null;
       }
       await this.serial(() => {
         fs.renameSync(tmp, dbPath);
         this.loadedStamp = fileStamp(dbPath);
         const totalMs = performance.now() - job.t0;
-        this.saves.push({ at: Date.now(), exportMs: job.exportMs, totalMs, bytes: job.image.length });
+        this.saves.push({ at: Date.now(), exportMs: job.exportMs, totalMs, bytes });
         this.savePolicy?.noteSaved(Date.now(), totalMs);
-        this.log.info(`Saved ${(job.image.length / 1e6).toFixed(1)} MB database in ${totalMs.toFixed(0)} ms (export ${job.exportMs.toFixed(0)} ms).`);
+        this.log.info(`Saved ${(bytes / 1e6).toFixed(1)} MB database in ${totalMs.toFixed(0)} ms (export ${job.exportMs.toFixed(0)} ms).`);
       });
     };
     const done = run();
