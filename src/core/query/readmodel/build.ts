@@ -126,7 +126,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   const insight = insightOf(sums, dict);
   lap('insight');
 
-  const spend = periodSpend(db, filter, dict, internalAvailable, nowMs);
+  const spend = periodSpend(db, filter, nowMs);
   lap('budgets');
 
   const available = filterControls(db, dict, filter, models, internalAvailable);
