@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
+import { ENGINE_YOUNG_GENERATION_MB } from '../../src/core/engine-api';
 import { SavePolicy } from '../../src/core/store/savePolicy';
 import { locateWasm } from '../../src/core/store/sqljs';
 import { DEFAULT_PANEL_FILTER, type PanelFilter } from '../../src/protocol';
@@ -105,7 +106,8 @@ async function session(dbPath: string, emptyRoot: string, realtime = false) {
 }
 
 function probe(args: string[], cwd: string, bundled = false): Record<string, number> {
-  const loader = bundled ? [] : ['--import', 'tsx'];
+  // The engine as the extension runs it: bundled, with its worker's new space (V8: young generation = 3 semi-spaces).
+  const loader = bundled ? [`--max-semi-space-size=${ENGINE_YOUNG_GENERATION_MB / 3}`] : ['--import', 'tsx'];
   const out = execFileSync(process.execPath, ['--max-old-space-size=4096', ...loader, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = out.split('\n').find((l) => l.startsWith(PROBE_PREFIX));
   if (!line) throw new Error(`no result from ${args.join(' ')}`);

@@ -7,6 +7,13 @@ import type { ScanOptions as SourceScanOptions, ScanSummary } from './sources/sc
 
 export type { ScanSummary };
 
+/**
+ * The young generation (V8's new space, MB) of the extension's engine worker. V8's default lets it grow to
+ * 48 MB of short-lived objects, beside a store that holds the DB image twice while it saves; 12 MB scavenges
+ * more often for the same timings (bench/probes/store.ts runs its session with this new space too).
+ */
+export const ENGINE_YOUNG_GENERATION_MB = 12;
+
 /** A scan as the engine runs it: the sources' options, plus the early status of a cold start. */
 export interface ScanOptions extends SourceScanOptions {
   /**

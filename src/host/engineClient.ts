@@ -6,7 +6,7 @@
 // Imports only types from `vscode`: unit-testable in plain Node.
 import type { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { CallOptions, EngineApi, HistoryProgress, ScanOptions, ScanSummary } from '../core/engine-api';
+import { ENGINE_YOUNG_GENERATION_MB, type CallOptions, type EngineApi, type HistoryProgress, type ScanOptions, type ScanSummary } from '../core/engine-api';
 import type { StatusOptions, StatusResult } from '../core/limits/status';
 import type { SideBarRequest, SideBarSummary } from '../core/query/sideBar';
 import { QueryParamError, type QueryResult } from '../core/query/types';
@@ -150,7 +150,7 @@ export class EngineClient implements EngineApi {
     // Required here, not at module load: activation stays free of anything the first scan needs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
     const { Worker: WorkerCtor } = require('node:worker_threads') as typeof import('node:worker_threads');
-    const worker = new WorkerCtor(this.opts.workerPath, { execArgv: this.opts.execArgv });
+    const worker = new WorkerCtor(this.opts.workerPath, { execArgv: this.opts.execArgv, resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB } });
     this.worker = worker;
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     worker.on('error', (e) => {
