@@ -39,16 +39,14 @@ export interface Block extends UsageFigures {
   models: string[];
 }
 
+/** The token and cost sums a block adds up (a request's, or an hour's). */
+interface TokenSums { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; costUsd: number }
+
 /** One UTC hour's entries summed (activity_hour): first and last entry, sums, models in order of first use. */
-interface HourEntry {
+interface HourEntry extends TokenSums {
   first: number;
   last: number;
   requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
   models: string[];
 }
 
@@ -99,35 +97,35 @@ class BlockBuilder {
     return (this.current = newBlock(startMs));
   }
 
+  /** One request: a stretch of one entry. */
   add(e: BlockEntry): void {
-    let b = this.current;
-    if (!b || e.ts - b.startMs >= BLOCK_MS || e.ts - this.lastTs >= BLOCK_MS) b = this.open(e.ts);
-    b.requests += 1;
-    b.inputTokens += e.inputTokens;
-    b.outputTokens += e.outputTokens;
-    b.cacheCreationTokens += e.cacheCreationTokens;
-    b.cacheReadTokens += e.cacheReadTokens;
-    b.totalTokens += e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens;
-    b.costUsd += e.costUsd;
-    b.actualEndMs = e.ts;
-    if (!this.modelSet.has(e.model)) { this.modelSet.add(e.model); b.models.push(e.model); }
-    this.lastTs = e.ts;
+    this.addStretch(e.ts, e.ts, 1, e, e.model);
   }
 
   /** All the entries of one UTC hour at once (see feedRange): they fall in one block. */
   addHour(h: HourEntry): void {
+    this.addStretch(h.first, h.last, h.requests, h, h.models);
+  }
+
+  /** Entries from `first` to `last` (under 5 h apart, within one hour or one entry), with their sums and models. */
+  private addStretch(first: number, last: number, requests: number, sums: TokenSums, models: string | readonly string[]): void {
     let b = this.current;
-    if (!b || h.first - b.startMs >= BLOCK_MS || h.first - this.lastTs >= BLOCK_MS) b = this.open(h.first);
-    b.requests += h.requests;
-    b.inputTokens += h.inputTokens;
-    b.outputTokens += h.outputTokens;
-    b.cacheCreationTokens += h.cacheCreationTokens;
-    b.cacheReadTokens += h.cacheReadTokens;
-    b.totalTokens += h.inputTokens + h.outputTokens + h.cacheCreationTokens + h.cacheReadTokens;
-    b.costUsd += h.costUsd;
-    b.actualEndMs = h.last;
-    for (const m of h.models) if (!this.modelSet.has(m)) { this.modelSet.add(m); b.models.push(m); }
-    this.lastTs = h.last;
+    if (!b || first - b.startMs >= BLOCK_MS || first - this.lastTs >= BLOCK_MS) b = this.open(first);
+    b.requests += requests;
+    b.inputTokens += sums.inputTokens;
+    b.outputTokens += sums.outputTokens;
+    b.cacheCreationTokens += sums.cacheCreationTokens;
+    b.cacheReadTokens += sums.cacheReadTokens;
+    b.totalTokens += sums.inputTokens + sums.outputTokens + sums.cacheCreationTokens + sums.cacheReadTokens;
+    b.costUsd += sums.costUsd;
+    b.actualEndMs = last;
+    if (typeof models === 'string') this.noteModel(b, models);
+    else for (const m of models) this.noteModel(b, m);
+    this.lastTs = last;
+  }
+
+  private noteModel(b: Block, model: string): void {
+    if (!this.modelSet.has(model)) { this.modelSet.add(model); b.models.push(model); }
   }
 
   finish(): Block[] {
