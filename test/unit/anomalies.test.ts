@@ -10,7 +10,7 @@ import { main } from '../../src/cli';
 import {
   DAY_THRESHOLDS, type DayAnomaly, baselineOf, describeDayAnomaly, flagDays, flagSessions, judge, median,
 } from '../../src/core/query/anomalies';
-import { dayNumberToKey, parseDayKey } from '../../src/core/query/windows';
+import { dayNumberToKey, localDayNumber, parseDayKey } from '../../src/core/query/windows';
 import { assistantLine, writeLines } from './helpers/lines';
 
 test('median and MAD of a history', () => {
@@ -164,4 +164,53 @@ test('llm_costs_query with anomalies: true lists the window\'s flagged days with
     (process.stderr as { write: unknown }).write = writeErr;
   }
   assert.match(err, /anomalies/);
+});
+
+test('a window\'s unusual days and sessions read from short stretches equal the answer from all of history (heavy, light and filtered histories)', async () => {
+  const { createStore, insertRequests, prng } = await import('./helpers/store-fixture');
+  const { anomaliesInWindow, dayCosts, describeDayAnomaly, flagDays, flagSessions, sessionCosts } = await import('../../src/core/query/anomalies');
+  const HOUR = 3_600_000;
+  const end = Date.UTC(2026, 10, 20, 18);
+  for (const [label, sessionsPerDay, days] of [['heavy', 12, 120], ['light', 1, 60], ['sparse', 0.3, 200]] as const) {
+    const rnd = prng(label.length * 7919);
+    const rows = [];
+    let n = 0;
+    for (let d = days; d >= 0; d--) {
+      const count = Math.floor(sessionsPerDay + rnd());
+      for (let s = 0; s < count; s++) {
+        const start = end - d * 24 * HOUR + Math.floor(rnd() * 20 * HOUR) - 22 * HOUR;
+        const spike = rnd() < 0.03 ? 40 : 1;
+        for (let r = 0; r < 5; r++) {
+          rows.push({
+            ts: start + r * 7 * 60_000, session: `${label}-${n}`, cost: spike * (0.2 + rnd()), model: rnd() < 0.5 ? 'claude-opus-4-6' : 'claude-sonnet-4-5',
+            project: rnd() < 0.5 ? 'shop' : 'blog', input: 10, output: 100,
+          });
+        }
+        n++;
+      }
+    }
+    const db = await createStore();
+    insertRequests(db, rows);
+    for (const filter of [
+      { source: 'all' as const, project: null, models: null, executionMode: null, tz: 'UTC' },
+      { source: 'all' as const, project: null, models: ['claude-opus-4-6'], executionMode: null, tz: 'America/New_York' },
+      { source: 'claude_code' as const, project: 'shop', models: null, executionMode: null, tz: 'Asia/Kolkata' },
+    ]) {
+      for (const windowDays of [7, 30]) {
+        const startMs = end - windowDays * 24 * HOUR;
+        const endMs = end + 1;
+        const got = anomaliesInWindow(db, filter, startMs, endMs);
+        // The reference: every day and session of history, then the window's.
+        const horizon = endMs - 1;
+        const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
+        const lastDay = dayNumberToKey(localDayNumber(horizon, filter.tz));
+        const wantDays = flagDays(dayCosts(db, filter, horizon).filter((d) => d.day <= lastDay)).filter((d) => d.day >= firstDay)
+          .map(({ verdict: _v, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
+        const wantSessions = flagSessions(sessionCosts(db, filter, horizon)).filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
+        assert.deepEqual(got.days, wantDays, `${label} ${JSON.stringify(filter)} ${windowDays} d: days`);
+        assert.deepEqual(got.sessions, wantSessions, `${label} ${JSON.stringify(filter)} ${windowDays} d: sessions`);
+        if (label === 'heavy' && filter.models === null && windowDays === 30) assert.ok(got.sessions.length + got.days.length > 0, 'the heavy history has something unusual to compare');
+      }
+    }
+  }
 });

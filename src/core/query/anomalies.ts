@@ -157,41 +157,45 @@ function sessionInfo(db: Database): Map<number, SessionInfo> {
 }
 
 /**
- * Daily costs in `tz` (ascending, the days with requests) from the first stored day (or day number `fromDay`, when
- * later) through the later of horizonMs's day and the last stored day, and the costs of the sessions with rows
- * in [that first day, horizonMs] (from `fromDay` on: only sessions that started then or later, so their cost is
- * whole), with their first request as start. One read grouped by day and session, plus one for the rows after
- * horizonMs (they count for their day, not for a session's cost so far).
+ * Daily costs in `tz` (ascending, the days with requests) from the first stored day (or day number `fromDay`,
+ * when later) through the later of horizonMs's day and the last stored day.
  */
-export function historyCosts(db: Database, filter: QueryFilter, horizonMs: number, fromDay?: number): { days: DayCost[]; sessions: SessionCost[] } {
+export function dayCosts(db: Database, filter: QueryFilter, horizonMs: number, fromDay?: number): DayCost[] {
   const { earliestMs, latestMs } = storeBounds(db);
-  if (earliestMs == null) return { days: [], sessions: [] };
+  if (earliestMs == null) return [];
   const first = Math.max(localDayNumber(earliestMs, filter.tz), fromDay ?? -Infinity);
   const last = Math.max(localDayNumber(horizonMs, filter.tz), latestMs == null ? first : localDayNumber(latestMs, filter.tz));
-  const fromMs = startOfLocalDay(first, filter.tz);
-  const untilMs = startOfLocalDay(last + 1, filter.tz);
   const byDay = new Map<number, number>();
-  const bySession = new Map<number, number>();
-  const split = Math.min(Math.max(horizonMs + 1, fromMs), untilMs);
-  forEachGroupCost(db, filter, fromMs, split, ['day', 'session'], ([day, session], cost) => {
+  forEachGroupCost(db, filter, startOfLocalDay(first, filter.tz), startOfLocalDay(last + 1, filter.tz), ['day'], ([day], cost) => {
     byDay.set(day, (byDay.get(day) ?? 0) + cost);
-    bySession.set(session, (bySession.get(session) ?? 0) + cost);
   });
-  if (split < untilMs) forEachGroupCost(db, filter, split, untilMs, ['day'], ([day], cost) => byDay.set(day, (byDay.get(day) ?? 0) + cost));
   const days: DayCost[] = [];
   for (let d = first; d <= last; d++) {
     const cost = byDay.get(d);
     if (cost !== undefined) days.push({ day: dayNumberToKey(d), costUsd: cost });
   }
+  return days;
+}
+
+/**
+ * The costs of the sessions with rows in [fromMs, horizonMs] (all history without fromMs), with their first
+ * request as start. From `fromMs` on, only sessions that started then or later: their cost is whole.
+ */
+export function sessionCosts(db: Database, filter: QueryFilter, horizonMs: number, fromMs?: number): SessionCost[] {
+  const { earliestMs } = storeBounds(db);
+  if (earliestMs == null) return [];
+  const lo = Math.max(earliestMs, fromMs ?? -Infinity);
+  const bySession = new Map<number, number>();
+  forEachGroupCost(db, filter, lo, Math.max(horizonMs, lo) + 1, ['session'], ([session], cost) => bySession.set(session, (bySession.get(session) ?? 0) + cost));
   const info = sessionInfo(db);
   const sessions: SessionCost[] = [];
   for (const [id, costUsd] of bySession) {
     const s = info.get(id);
     const startMs = s?.startMs ?? 0;
-    if (fromDay !== undefined && startMs < fromMs) continue;
+    if (fromMs !== undefined && startMs < fromMs) continue;
     sessions.push({ session: s?.key ?? `(unknown #${id})`, label: s?.label ?? s?.key ?? `(unknown #${id})`, startMs, costUsd });
   }
-  return { days, sessions };
+  return sessions;
 }
 
 export interface AnomalyReport {
@@ -206,8 +210,7 @@ export interface AnomalyReport {
 
 /** Every flagged day on or after `sinceDay` ("YYYY-MM-DD" in tz, default: all), and flagged sessions started since then. */
 export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, sinceDay: string | null): AnomalyReport {
-  const history = historyCosts(db, filter, nowMs);
-  const days = history.days;
+  const days = dayCosts(db, filter, nowMs);
   const todayKey = dayNumberToKey(localDayNumber(nowMs, filter.tz));
   const todayCost = days.find((d) => d.day === todayKey)?.costUsd ?? 0;
   const tv = judge(todayCost, days.filter((d) => d.day < todayKey && d.costUsd > 0).map((d) => d.costUsd), DAY_THRESHOLDS);
@@ -221,7 +224,7 @@ export function findAnomalies(db: Database, filter: QueryFilter, nowMs: number, 
     tz: filter.tz,
     since: sinceDay,
     days: flagDays(days).filter((d) => sinceDay == null || d.day >= sinceDay).map(({ verdict: _verdict, ...rest }) => rest),
-    sessions: flagSessions(history.sessions).filter((s) => Date.parse(s.started_at) >= sinceMs),
+    sessions: flagSessions(sessionCosts(db, filter, nowMs)).filter((s) => Date.parse(s.started_at) >= sinceMs),
     today,
   };
 }
@@ -295,23 +298,26 @@ function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
   const firstDayNumber = localDayNumber(startMs, filter.tz);
   const firstDay = dayNumberToKey(firstDayNumber);
   const lastDay = dayNumberToKey(localDayNumber(horizonMs, filter.tz));
-  // Only the baseline before the window is needed, not all history: read a stretch before it, and all of
-  // history only when that stretch holds fewer active days (sessions) than a baseline looks back over.
-  // Each verdict sees the same earlier values either way, so the answer is the same.
-  const fromDay = firstDayNumber - HISTORY_STRETCH_DAYS;
-  let history = historyCosts(db, filter, horizonMs, fromDay);
-  if (history.days.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback
-    || history.sessions.filter((s) => s.startMs < startMs && s.costUsd > 0).length < SESSION_THRESHOLDS.lookback) {
-    history = historyCosts(db, filter, horizonMs);
+  // Only the baseline before the window is needed, not all history: read a stretch before it, longer (up to
+  // all of history) only while it holds fewer active days (sessions) than a baseline looks back over. Each
+  // verdict sees the same earlier values either way, so the answer is the same. Days come from a few rows an
+  // hour (activity_hour, when the filter allows); sessions from the rollup, so their stretch starts short.
+  let days = dayCosts(db, filter, horizonMs, firstDayNumber - DAY_STRETCH_DAYS);
+  if (days.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback) days = dayCosts(db, filter, horizonMs);
+  let sessionList: SessionCost[] = [];
+  for (const stretchDays of [...SESSION_STRETCH_DAYS, null]) {
+    sessionList = sessionCosts(db, filter, horizonMs, stretchDays === null ? undefined : startOfLocalDay(firstDayNumber - stretchDays, filter.tz));
+    if (sessionList.filter((s) => s.startMs < startMs && s.costUsd > 0).length >= SESSION_THRESHOLDS.lookback) break;
   }
-  const days = flagDays(history.days.filter((d) => d.day <= lastDay))
+  const flaggedDays = flagDays(days.filter((d) => d.day <= lastDay))
     .filter((d) => d.day >= firstDay)
     .map(({ verdict: _verdict, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
-  const sessionList = history.sessions;
   const sessions = flagSessions(sessionList)
     .filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
-  return { days, sessions };
+  return { days: flaggedDays, sessions };
 }
 
-/** Calendar days read before a window for its baselines (twice the days' lookback; more only when needed). */
-const HISTORY_STRETCH_DAYS = 2 * DAY_THRESHOLDS.lookback;
+/** Calendar days read before a window for the days' baselines (twice their lookback; more only when needed). */
+const DAY_STRETCH_DAYS = 2 * DAY_THRESHOLDS.lookback;
+/** …and for the sessions' baselines, tried in turn (a heavy user starts dozens of sessions a day), then all. */
+const SESSION_STRETCH_DAYS = [3, 14, 2 * DAY_THRESHOLDS.lookback];

@@ -240,17 +240,27 @@ export function forEachGroupCost(
   db: Database, filter: QueryFilter, startMs: number, endMs: number, dims: GroupDim[], visit: (ids: number[], costUsd: number) => void,
 ): void {
   const ids = new Array<number>(dims.length).fill(0);
+  // activity_hour (per hour, source and model: a few rows an hour) answers whole hours as exactly as
+  // rollup_hour when neither the filter nor the groups name anything else.
+  const byActivity = filter.project == null && !filter.executionMode && dims.every((d) => ACTIVITY_DIMS.includes(d));
   scanGroups(db, filter, startMs, endMs, dims, 'auto', () => 'sum(cost_usd) AS cost', (stmt) => {
     const row = stmt.get();
     for (let i = 0; i < dims.length; i++) ids[i] = Number(row[i]);
     visit(ids, Number(row[dims.length] ?? 0));
-  });
+  }, byActivity ? 'activity_hour' : 'rollup_hour');
 }
 
-/** Plans the reads of aggregateGroups and runs them; `onRow` sees each result row (the dims d0…, then `select`). */
+/** The groups activity_hour carries besides time. */
+const ACTIVITY_DIMS: readonly GroupDim[] = ['day', 'hour', 'model', 'source'];
+
+/**
+ * Plans the reads of aggregateGroups and runs them; `onRow` sees each result row (the dims d0…, then `select`).
+ * `hourTable`: the table that answers whole hours (activity_hour only for the columns it has).
+ */
 function scanGroups(
   db: Database, filter: QueryFilter, startMs: number, endMs: number, dims: GroupDim[], tableChoice: TableChoice,
   select: (table: 'requests' | 'rollup_hour') => string, onRow: (stmt: Statement) => void,
+  hourTable: 'rollup_hour' | 'activity_hour' = 'rollup_hour',
 ): void {
   let table = tableChoice;
   // Clamp to the stored rows' hours: same rows, shorter offset scans, and often whole-hour edges.
@@ -279,7 +289,7 @@ function scanGroups(
     if (piece.skipStraddling) where.push(`(${timeCol} + ?) % ${piece.skipStraddling} <= ${piece.skipStraddling - HOUR_MS}`);
     where.push(...compiled.where);
     const groupBy = dims.length ? ` GROUP BY ${dims.map((_, i) => `d${i}`).join(', ')}` : '';
-    return `SELECT ${selectList} FROM ${piece.table} WHERE ${where.join(' AND ')}${groupBy}`;
+    return `SELECT ${selectList} FROM ${piece.table === 'rollup_hour' ? hourTable : 'requests'} WHERE ${where.join(' AND ')}${groupBy}`;
   };
 
   const statements = new Map<string, Statement>();
