@@ -103,3 +103,28 @@ test('ingest keeps rollup_hour (by branch), activity_hour and sessions.first_ts 
   apply([replay]);
   assert.equal(Number(db.exec(`SELECT first_ts FROM sessions WHERE session_key = 'sess-c'`)[0].values[0][0]), T0 - 6 * HOUR + 1);
 });
+
+test('whole-account totals from activity_hour and the edges equal the sums over requests, for any range and source', async () => {
+  const { accountTotals } = await import('../../src/core/query/activity');
+  const db = await createStore();
+  insertRequests(db, burstyRequests(3, 800).map((r, i) => ({ ...r, cacheSavings: (i % 7) * 0.0001, cacheWritePremium: (i % 5) * 0.00002 })));
+  const rnd = prng(5);
+  const first = T0 - HOUR;
+  const span = 40 * 24 * HOUR;
+  for (let i = 0; i < 50; i++) {
+    const from = Math.floor(first + rnd() * span);
+    const to = i % 5 === 0 ? from + Math.floor(rnd() * HOUR) : Math.floor(from + rnd() * (span / 2));
+    for (const source of ['all', 'claude_code', 'internal'] as const) {
+      const got = accountTotals(db, from, to, source);
+      const where = source === 'all' ? '' : ` AND source = ${source === 'internal' ? 1 : 0}`;
+      const [n, input, output, cc, cr, cost, savings, premium] = db.exec(`SELECT count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+        coalesce(sum(cache_creation_tokens), 0), coalesce(sum(cache_read_tokens), 0), coalesce(sum(cost_usd), 0), coalesce(sum(cache_savings_e10), 0),
+        coalesce(sum(cache_write_premium_e10), 0) FROM requests WHERE ts >= ? AND ts < ?${where}`, [from, to])[0].values[0] as number[];
+      const label = `[${from}, ${to}) ${source}`;
+      assert.deepEqual(
+        [got.requests, got.inputTokens, got.outputTokens, got.cacheCreationTokens, got.cacheReadTokens, got.cacheSavingsE10, got.cacheWritePremiumE10],
+        [n, input, output, cc, cr, savings, premium], label);
+      assert.ok(close(got.costUsd, cost), `${label}: cost ${got.costUsd} vs ${cost}`);
+    }
+  }
+});

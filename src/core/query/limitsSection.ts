@@ -6,6 +6,7 @@
 import type { Database } from '../store/sqljs';
 import { selectAll } from '../store/sqljs';
 import { aggregateGroups, type QueryFilter } from './run';
+import { accountTotals } from './activity';
 import { cacheEconomics, type CacheSums } from './cacheEconomics';
 import { roundCost } from './metrics';
 import { computePlanValue, resolvePlan, statusWithPlanValue } from './planValue';
@@ -54,12 +55,11 @@ function loadLimitHits(db: Database, startMs: number, endMs: number): LimitHit[]
 
 function localWeek(db: Database, nowMs: number): LocalWeek {
   const startMs = nowMs - 7 * DAY_MS;
-  const row = aggregateGroups(db, { source: 'claude_code', project: null, models: null, executionMode: null, tz: 'UTC' }, startMs, nowMs + 1, [])[0];
-  const m = row?.metrics;
+  const t = accountTotals(db, startMs, nowMs + 1, 'claude_code');
   const hits = selectAll<{ n: number }>(db, 'SELECT count(*) AS n FROM limit_events WHERE ts >= ? AND ts <= ?', [startMs, nowMs])[0]?.n ?? 0;
   return {
-    startMs, endMs: nowMs, requests: m?.requests ?? 0, totalTokens: m?.total_tokens ?? 0,
-    limitTokens: (m?.input_tokens ?? 0) + (m?.output_tokens ?? 0), costUsd: roundCost(m?.cost_usd ?? 0), limitHits: Number(hits),
+    startMs, endMs: nowMs, requests: t.requests, totalTokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens,
+    limitTokens: t.inputTokens + t.outputTokens, costUsd: roundCost(t.costUsd), limitHits: Number(hits),
   };
 }
 

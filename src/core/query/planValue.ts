@@ -4,10 +4,9 @@
 import type { Database } from '../store/sqljs';
 import { DEFAULT_PLAN_PRICES, resolvePlan, type PlanValue, type ResolvedPlan } from '../limits/plan';
 import { buildStatus, type StatusOptions, type StatusResult } from '../limits/status';
-import { cacheEconomics, emptyCacheSums } from './cacheEconomics';
+import { accountTotals } from './activity';
+import { cacheEconomics } from './cacheEconomics';
 import { roundCost } from './metrics';
-import { aggregateGroups } from './run';
-import type { QueryFilter } from './run';
 
 // The plan's own logic (which plan, its label and price, the sentence) lives with the plans in limits/plan.ts.
 export { describePlanValue, resolvePlan, type PlanValue, type ResolvedPlan } from '../limits/plan';
@@ -55,11 +54,10 @@ export function computePlanValue(db: Database, opts: PlanValueOptions): PlanValu
   if (!isValidTimeZone(opts.tz)) throw new PlanValueParamError('--tz', `must be an IANA time zone (got ${JSON.stringify(String(opts.tz).slice(0, 40))})`);
   const month = opts.month ?? monthOf(opts.nowMs, opts.tz);
   const { startMs, endMs } = monthRange(month, opts.tz);
-  const filter: QueryFilter = { source: 'claude_code', project: null, models: null, executionMode: null, tz: opts.tz };
-  const row = aggregateGroups(db, filter, startMs, endMs, [])[0];
-  const cost = row?.metrics.cost_usd ?? 0;
+  const totals = accountTotals(db, startMs, endMs, 'claude_code');
+  const cost = totals.costUsd;
   const price = opts.plan.priceUsd;
-  const economics = cacheEconomics(row?.cache ?? emptyCacheSums());
+  const economics = cacheEconomics({ cache_creation_1h_tokens: 0, cache_savings_e10: totals.cacheSavingsE10, cache_write_premium_e10: totals.cacheWritePremiumE10 });
   return {
     month,
     api_equivalent_usd: roundCost(cost),
@@ -70,7 +68,7 @@ export function computePlanValue(db: Database, opts: PlanValueOptions): PlanValu
     cache_write_premium_usd: economics.cache_write_premium_usd,
     plan_label: opts.plan.label,
     plan_source: opts.plan.source,
-    requests: row?.metrics.requests ?? 0,
+    requests: totals.requests,
     tz: opts.tz,
   };
 }

@@ -5,8 +5,9 @@
 //   rollup barely grows.
 // - sessions gain first_ts, the time of their first request, so unusual-session baselines (ordered by start)
 //   no longer group the whole rollup by session on a fresh open.
-// - activity_hour: per UTC hour, source and model, the first and last request time and the block sums, so the
-//   5-hour blocks (chip, P90, Limits timeline, report blocks) read a row per active hour, not every request.
+// - activity_hour: per UTC hour, source and model, the first and last request time and the block sums (and the
+//   cache economics), so the 5-hour blocks (chip, P90, Limits timeline, report blocks) and whole-account totals
+//   (plan value, local week, budget bars) read a few rows per active hour, not every request.
 // The rollup is rebuilt here with SQL frozen at this version (later migrations may change ingest's own).
 import type { Database } from './sqljs';
 
@@ -54,6 +55,8 @@ CREATE TABLE activity_hour (
   cache_creation_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
+  cache_savings_e10 INTEGER NOT NULL,
+  cache_write_premium_e10 INTEGER NOT NULL,
   PRIMARY KEY (hour, source, model_id)
 ) WITHOUT ROWID;
 `;
@@ -74,7 +77,8 @@ export const ROLLUPS_V7 = {
     db.run('DROP TABLE rollup_hour');
     db.run('ALTER TABLE rollup_hour_v7 RENAME TO rollup_hour');
     db.run(`INSERT INTO activity_hour SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, source, model_id, min(ts), max(ts), count(*), sum(input_tokens),
-      sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(cost_usd) FROM requests GROUP BY 1, 2, 3`);
+      sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(cost_usd), sum(cache_savings_e10), sum(cache_write_premium_e10)
+      FROM requests GROUP BY 1, 2, 3`);
     db.run('ALTER TABLE sessions ADD COLUMN first_ts INTEGER');
     db.run(`UPDATE sessions SET first_ts = x.lo FROM (SELECT session_id, MIN(ts) AS lo FROM requests GROUP BY session_id) AS x
       WHERE sessions.id = x.session_id`);

@@ -2,7 +2,7 @@
 // - rollup_hour: per UTC hour and key (source, mode, session, project, model, tools, sidechain, branch), the
 //   sums every aggregate reads (schema.ts);
 // - activity_hour: per UTC hour, source and model, the first and last request time and the sums of the 5-hour
-//   blocks (limits/blocks.ts). A block starts on a whole hour and requests less than 5 h apart chain, so whole
+//   blocks (limits/blocks.ts) and of whole-account totals (query/activity.ts). A block starts on a whole hour and requests less than 5 h apart chain, so whole
 //   hours never split between blocks: blocks come out of these few rows exactly as out of every request;
 // - sessions.first_ts: each session's first request (unusual-session baselines order sessions by it).
 import type { Database } from './sqljs';
@@ -19,7 +19,8 @@ const ROLLUP_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, ex
 const ROLLUP_GROUP = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 25';
 
 const ACTIVITY_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, model_id, min(ts), max(ts), count(*), sum(input_tokens),
-  sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(cost_usd) FROM requests`;
+  sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens), sum(cost_usd), sum(cache_savings_e10), sum(cache_write_premium_e10)
+  FROM requests`;
 const ACTIVITY_GROUP = 'GROUP BY 1, 2, 3';
 
 /** Rebuilds the derived tables for the given hours (hour numbers = floor(ts / HOUR_MS)); all hours when `hours` is null. */

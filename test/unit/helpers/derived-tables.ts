@@ -16,9 +16,10 @@ export function assertDerivedTablesExact(db: Database): void {
     'rollup_hour = requests grouped by its key',
   );
   assert.equal(
-    rows('SELECT hour, source, model_id, first_ts, last_ts, requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, round(cost_usd, 9) FROM activity_hour ORDER BY 1, 2, 3'),
+    rows(`SELECT hour, source, model_id, first_ts, last_ts, requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, round(cost_usd, 9),
+      cache_savings_e10, cache_write_premium_e10 FROM activity_hour ORDER BY 1, 2, 3`),
     rows(`SELECT (ts / ${HOUR}) * ${HOUR}, source, model_id, min(ts), max(ts), count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens),
-      round(sum(cost_usd), 9) FROM requests GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+      round(sum(cost_usd), 9), sum(cache_savings_e10), sum(cache_write_premium_e10) FROM requests GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
     'activity_hour = requests grouped by hour, source and model',
   );
   assert.equal(
