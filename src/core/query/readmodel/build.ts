@@ -80,6 +80,16 @@ function cacheFromFold(sums: FactSums, dict: Dictionaries, filter: PanelFilter, 
   return cacheFiguresOf(rows);
 }
 
+/**
+ * The source whose every row the filter selects (no project, model, drill-down, provider, or cost view over API
+ * logs, which leaves out local calls); null when it selects fewer rows than that.
+ */
+function selectsWholeSource(filter: PanelFilter, internalAvailable: boolean): 'all' | 'claude_code' | 'internal' | null {
+  const narrowed = filter.project != null || filter.models != null || filter.session != null || filter.slot != null || filter.branch != null
+    || filter.provider != null || (filter.view === 'cost' && internalAvailable);
+  return narrowed ? null : filter.source;
+}
+
 /** The whole-page read model for one filter state at instant `nowMs`. */
 export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: number, opts: ReadModelOptions = {}): PanelReadModel {
   const tz = filterIn.tz && isValidTimeZone(filterIn.tz) ? filterIn.tz : defaultTimeZone();
@@ -101,7 +111,7 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
   lap('daily');
 
   const compared = fairPrevious(filter, startMs, endMs, nowMs);
-  const previous = previousTotals(db, compiled, compared, exactTimes);
+  const previous = previousTotals(db, compiled, compared, exactTimes, selectsWholeSource(filter, internalAvailable));
   lap('previous');
 
   const kpis = panelKpis(sums, previous, filter, startMs, endMs, nowMs);

@@ -2,6 +2,7 @@
 // per-request figures, main vs subagent and cloud vs local splits; and the one-line insight.
 import type { Metrics } from '../../types';
 import type { Database } from '../../store/sqljs';
+import { accountTotals } from '../activity';
 import { DAY_MS } from '../windows';
 import { linearProjection, periodElapsed, type ComparedStretches } from './comparison';
 import type { CompiledFilter, Dictionaries } from './compileFilter';
@@ -16,15 +17,27 @@ function kpi(value: number, previous: number | null, monthElapsed: number | null
   return { value, previous, deltaPct, projectedMonth: monthElapsed == null ? null : linearProjection(value, monthElapsed) };
 }
 
-/** The totals of the stretch the cards compare with (fairPrevious); none for "all". */
+/** What the cards compare: requests, tokens and cost. */
+export type ComparedTotals = Pick<Metrics, 'requests' | 'total_tokens' | 'cost_usd'>;
+
+/**
+ * The totals of the stretch the cards compare with (fairPrevious); none for "all". `accountWide`: the filter
+ * selects every row of a source (no project, model, drill-down or cost view over API logs), so whole-account
+ * totals (a few rows per hour: query/activity.ts) answer it; null: summed under the compiled filter.
+ */
 export function previousTotals(
-  db: Database, compiled: CompiledFilter, range: ComparedStretches | null, exactTimes: boolean,
-): Metrics | null {
-  return range ? sumRange(db, compiled, range.startMs, range.endMs, exactTimes) : null;
+  db: Database, compiled: CompiledFilter, range: ComparedStretches | null, exactTimes: boolean, accountWide: 'all' | 'claude_code' | 'internal' | null,
+): ComparedTotals | null {
+  if (!range) return null;
+  if (accountWide) {
+    const t = accountTotals(db, range.startMs, range.endMs, accountWide);
+    return { requests: t.requests, total_tokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens, cost_usd: t.costUsd };
+  }
+  return sumRange(db, compiled, range.startMs, range.endMs, exactTimes);
 }
 
 export function panelKpis(
-  sums: FactSums, prevTotals: Metrics | null, filter: PanelFilter, startMs: number, endMs: number, nowMs: number,
+  sums: FactSums, prevTotals: ComparedTotals | null, filter: PanelFilter, startMs: number, endMs: number, nowMs: number,
 ): PanelKpis {
   const totals = sums.totals;
   // Month projection: this_month only; the same rule as the monthly budget bar (linearProjection).
