@@ -169,6 +169,8 @@ test('llm_costs_query with anomalies: true lists the window\'s flagged days with
 test('a window\'s unusual days and sessions read from short stretches equal the answer from all of history (heavy, light and filtered histories)', async () => {
   const { createStore, insertRequests, prng } = await import('./helpers/store-fixture');
   const { anomaliesInWindow, dayCosts, describeDayAnomaly, flagDays, flagSessions, sessionCosts } = await import('../../src/core/query/anomalies');
+  const { buildReadModel } = await import('../../src/core/query/readmodel/build');
+  const { DEFAULT_PANEL_FILTER } = await import('../../src/core/query/readmodel/filterState');
   const HOUR = 3_600_000;
   const end = Date.UTC(2026, 10, 20, 18);
   for (const [label, sessionsPerDay, days] of [['heavy', 12, 120], ['light', 1, 60], ['sparse', 0.3, 200]] as const) {
@@ -210,6 +212,20 @@ test('a window\'s unusual days and sessions read from short stretches equal the 
         assert.deepEqual(got.days, wantDays, `${label} ${JSON.stringify(filter)} ${windowDays} d: days`);
         assert.deepEqual(got.sessions, wantSessions, `${label} ${JSON.stringify(filter)} ${windowDays} d: sessions`);
         if (label === 'heavy' && filter.models === null && windowDays === 30) assert.ok(got.sessions.length + got.days.length > 0, 'the heavy history has something unusual to compare');
+      }
+      // The panel hands its own per-session sums of the window to the same computation (a filter of source and
+      // models only): the same answer.
+      if (filter.project === null) {
+        const rm = buildReadModel(db, { ...DEFAULT_PANEL_FILTER, range: 'last_30d', tz: filter.tz, source: filter.source, models: filter.models, view: 'usage' }, end);
+        const startMs = rm.window.startMs;
+        const endMs = Math.min(rm.window.endMs, end + 1);
+        const horizon = endMs - 1;
+        const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
+        const lastDay = dayNumberToKey(localDayNumber(horizon, filter.tz));
+        const wantDays = flagDays(dayCosts(db, filter, horizon).filter((d) => d.day <= lastDay)).filter((d) => d.day >= firstDay)
+          .map(({ verdict: _v, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
+        const wantSessions = flagSessions(sessionCosts(db, filter, horizon)).filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
+        assert.deepEqual(rm.anomalies, { days: wantDays, sessions: wantSessions }, `${label} ${JSON.stringify(filter)}: the panel's`);
       }
     }
   }

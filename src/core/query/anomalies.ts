@@ -179,14 +179,18 @@ export function dayCosts(db: Database, filter: QueryFilter, horizonMs: number, f
 
 /**
  * The costs of the sessions with rows in [fromMs, horizonMs] (all history without fromMs), with their first
- * request as start. From `fromMs` on, only sessions that started then or later: their cost is whole.
+ * request as start. From `fromMs` on, only sessions that started then or later: their cost is whole. `known`:
+ * the costs from known.fromMs on are the caller's.
  */
-export function sessionCosts(db: Database, filter: QueryFilter, horizonMs: number, fromMs?: number): SessionCost[] {
+export function sessionCosts(db: Database, filter: QueryFilter, horizonMs: number, fromMs?: number, known?: KnownSessionCosts): SessionCost[] {
   const { earliestMs } = storeBounds(db);
   if (earliestMs == null) return [];
   const lo = Math.max(earliestMs, fromMs ?? -Infinity);
   const bySession = new Map<number, number>();
-  forEachGroupCost(db, filter, lo, Math.max(horizonMs, lo) + 1, ['session'], ([session], cost) => bySession.set(session, (bySession.get(session) ?? 0) + cost));
+  const add = (session: number, cost: number) => bySession.set(session, (bySession.get(session) ?? 0) + cost);
+  const readUntil = known ? Math.max(lo, Math.min(known.fromMs, horizonMs + 1)) : Math.max(horizonMs, lo) + 1;
+  forEachGroupCost(db, filter, lo, readUntil, ['session'], ([session], cost) => add(session, cost));
+  if (known) for (const [session, cost] of known.costs) add(session, cost);
   const info = sessionInfo(db);
   const sessions: SessionCost[] = [];
   for (const [id, costUsd] of bySession) {
@@ -197,6 +201,12 @@ export function sessionCosts(db: Database, filter: QueryFilter, horizonMs: numbe
   }
   return sessions;
 }
+
+/**
+ * Each session's cost in [fromMs, horizonMs] under the filter, when the caller already summed them (the panel's
+ * one pass over its window): only the stretch before fromMs is read then.
+ */
+export interface KnownSessionCosts { fromMs: number; costs: ReadonlyMap<number, number> }
 
 export interface AnomalyReport {
   kind: 'anomalies';
@@ -276,7 +286,9 @@ export function renderAnomalyTable(report: AnomalyReport): string {
  * The unusual days and sessions of a query window: each day is judged against all earlier history under the
  * same filter (project, models, source), so "unusual for this project" is what a filtered query answers.
  */
-export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
+export function anomaliesInWindow(
+  db: Database, filter: QueryFilter, startMs: number, endMs: number, windowSessions?: ReadonlyMap<number, number>,
+): NonNullable<QueryResult['anomalies']> {
   // The panel asks again on every filter change that keeps these (view, interval, a session or an hour
   // drill-down): an unchanged database (total_changes) and the same question give the same answer.
   const changes = changeCount(db);
@@ -285,7 +297,7 @@ export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
   if (!cache || cache.changes !== changes) answerCache.set(db, (cache = { changes, answers: new Map() }));
   const hit = cache.answers.get(key);
   if (hit) return structuredClone(hit);
-  const answer = computeAnomaliesInWindow(db, filter, startMs, endMs);
+  const answer = computeAnomaliesInWindow(db, filter, startMs, endMs, windowSessions && { fromMs: startMs, costs: windowSessions });
   if (cache.answers.size >= 16) cache.answers.delete(cache.answers.keys().next().value as string);
   cache.answers.set(key, answer);
   return structuredClone(answer);
@@ -293,7 +305,10 @@ export function anomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
 
 const answerCache = new WeakMap<Database, { changes: number; answers: Map<string, NonNullable<QueryResult['anomalies']>> }>();
 
-function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: number, endMs: number): NonNullable<QueryResult['anomalies']> {
+/** `windowSessions`: each session's cost in [startMs, endMs) under the filter, when the caller has them. */
+function computeAnomaliesInWindow(
+  db: Database, filter: QueryFilter, startMs: number, endMs: number, windowSessions?: KnownSessionCosts,
+): NonNullable<QueryResult['anomalies']> {
   const horizonMs = Math.max(startMs, endMs - 1);
   const firstDayNumber = localDayNumber(startMs, filter.tz);
   const firstDay = dayNumberToKey(firstDayNumber);
@@ -306,7 +321,7 @@ function computeAnomaliesInWindow(db: Database, filter: QueryFilter, startMs: nu
   if (days.filter((d) => d.day < firstDay && d.costUsd > 0).length < DAY_THRESHOLDS.lookback) days = dayCosts(db, filter, horizonMs);
   let sessionList: SessionCost[] = [];
   for (const stretchDays of [...SESSION_STRETCH_DAYS, null]) {
-    sessionList = sessionCosts(db, filter, horizonMs, stretchDays === null ? undefined : startOfLocalDay(firstDayNumber - stretchDays, filter.tz));
+    sessionList = sessionCosts(db, filter, horizonMs, stretchDays === null ? undefined : startOfLocalDay(firstDayNumber - stretchDays, filter.tz), windowSessions);
     if (sessionList.filter((s) => s.startMs < startMs && s.costUsd > 0).length >= SESSION_THRESHOLDS.lookback) break;
   }
   const flaggedDays = flagDays(days.filter((d) => d.day <= lastDay))

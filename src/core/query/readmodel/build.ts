@@ -7,6 +7,7 @@ import { selectAll } from '../../store/sqljs';
 import type { Database } from '../../store/sqljs';
 import { defaultTimeZone, isValidTimeZone } from '../windows';
 import { anomaliesInWindow } from '../anomalies';
+import { storeBounds } from '../run';
 import { callSections } from './apiLogs';
 import { MAX_BRANCH_ROWS, branchRows } from './branches';
 import { budgetsFor } from './budgets';
@@ -64,14 +65,23 @@ function hasInternalRows(db: Database): boolean {
 }
 
 /**
- * The Limits section's cache figures from the page's own pass, when its filter selects exactly the rows the
- * section's (source, project by substring, models) would: no drill-down, no project (the panel matches a
- * project's exact name first), no cost view over API logs (it leaves out local calls). Else null: read apart.
+ * True when the panel's filter selects exactly the rows a query filter of its source and models would (what the
+ * Limits section's cache figures and the unusual sessions read): no drill-down, no project (the panel matches a
+ * project's exact name first, a query filter by substring), no cost view over API logs (it leaves out local calls).
  */
-function cacheFromFold(sums: FactSums, dict: Dictionaries, filter: PanelFilter, internalAvailable: boolean): LimitsSection['cache'] | undefined {
-  const sameRows = filter.session == null && filter.slot == null && filter.branch == null && filter.provider == null && filter.project == null
+function sameRowsAsQueryFilter(filter: PanelFilter, internalAvailable: boolean): boolean {
+  return filter.session == null && filter.slot == null && filter.branch == null && filter.provider == null && filter.project == null
     && !(filter.view === 'cost' && internalAvailable);
-  if (!sameRows) return undefined;
+}
+
+/** Each session's cost in the window, from the page's pass. */
+function sessionCostsOf(sums: FactSums): Map<number, number> {
+  return new Map([...sums.bySession].map(([id, s]) => [id, s.acc.cost]));
+}
+
+/** The Limits section's cache figures from the page's own pass when it reads the same rows (else read apart). */
+function cacheFromFold(sums: FactSums, dict: Dictionaries, filter: PanelFilter, internalAvailable: boolean): LimitsSection['cache'] | undefined {
+  if (!sameRowsAsQueryFilter(filter, internalAvailable)) return undefined;
   const rows: ModelCacheSums[] = [];
   for (const [modelId, cache] of sums.cacheByModel) {
     const m = sums.byModel.get(modelId)!;
@@ -151,7 +161,8 @@ export function buildReadModel(db: Database, filterIn: PanelFilter, nowMs: numbe
 
   // Unusual days and sessions, under the filters a spending baseline means something for.
   const anomalies = hasData
-    ? anomaliesInWindow(db, { source: filter.source, project: filter.project, models: filter.models, executionMode: null, tz }, startMs, Math.min(endMs, nowMs + 1))
+    ? anomaliesInWindow(db, { source: filter.source, project: filter.project, models: filter.models, executionMode: null, tz }, startMs, Math.min(endMs, nowMs + 1),
+      sameRowsAsQueryFilter(filter, internalAvailable) && (endMs <= nowMs + 1 || (storeBounds(db).latestMs ?? 0) <= nowMs) ? sessionCostsOf(sums) : undefined)
     : { days: [], sessions: [] };
   lap('anomalies');
 
