@@ -15,7 +15,7 @@ import type { ParallelParse } from './sources/claude-code/parserPool';
 import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
 import * as fs from 'node:fs';
-import { fileStamp, getMeta, openDatabase, persistDatabase, reloadDatabase, sealImage, setMeta, writeTempImage } from './store/db';
+import { fileStamp, getMeta, imageToSave, openDatabase, persistDatabase, reloadDatabase, setMeta, syncTempImage, writeTempImage, writeTempImageNow } from './store/db';
 import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
 import { Ingestor, loadDictionaries, repriceAll, type Dictionaries } from './store/ingest';
 import { WriterLock } from './store/lock';
@@ -422,26 +422,30 @@ export class Engine implements EngineApi {
     const dbPath = this.opts.dbPath;
     const run = async (): Promise<void> => {
       await this.writing;
-      const job = await this.serial(() => this.exportForSave());
+      const job = await this.serial(() => this.prepareSave());
       if (!job || !dbPath) return;
       let tmp: string;
-      const bytes = job.image.length;
       try {
-        tmp = await writeTempImage(job.image, dbPath);
+        if (job.tmp) {
+          tmp = job.tmp;
+          await syncTempImage(tmp);
+        } else {
+          tmp = await writeTempImage(job.image!, dbPath);
+        }
       } catch (e) {
         this.dirty = true;
         throw e;
       } finally {
-        // The image is as large as the DB: let it go as soon as it is written, not when the save ends.
-        (job as { image: Uint8Array | null }).image = null;
+        // An exported image is as large as the DB: let it go as soon as it is written, not when the save ends.
+        job.image = null;
       }
       await this.serial(() => {
         fs.renameSync(tmp, dbPath);
         this.loadedStamp = fileStamp(dbPath);
         const totalMs = performance.now() - job.t0;
-        this.saves.push({ at: Date.now(), exportMs: job.exportMs, totalMs, bytes });
+        this.saves.push({ at: Date.now(), exportMs: job.exportMs, totalMs, bytes: job.bytes });
         this.savePolicy?.noteSaved(Date.now(), totalMs);
-        this.log.info(`Saved ${(bytes / 1e6).toFixed(1)} MB database in ${totalMs.toFixed(0)} ms (export ${job.exportMs.toFixed(0)} ms).`);
+        this.log.info(`Saved ${(job.bytes / 1e6).toFixed(1)} MB database in ${totalMs.toFixed(0)} ms (${job.tmp ? 'written from the live file' : 'export'} ${job.exportMs.toFixed(0)} ms).`);
       });
     };
     const done = run();
@@ -463,12 +467,19 @@ export class Engine implements EngineApi {
     return true;
   }
 
-  private exportForSave(): { image: Uint8Array; t0: number; exportMs: number } | null {
-    if (!this.canSave(this.opts.dbPath)) return null;
+  /**
+   * The part of a save that runs in the queue: an export (written to disk outside the queue), or the committed
+   * file itself written to a temp file now (it must not change meanwhile; no copy of the DB is made). `exportMs`
+   * is the time spent in the queue.
+   */
+  private prepareSave(): { image: Uint8Array | null; tmp: string | null; bytes: number; t0: number; exportMs: number } | null {
+    const dbPath = this.opts.dbPath;
+    if (!this.canSave(dbPath)) return null;
     const t0 = performance.now();
-    const image = sealImage(this.db.export());
+    const image = imageToSave(this.db);
+    const tmp = image.copied ? null : writeTempImageNow(image.parts, dbPath);
     this.dirty = false; // a change from now on makes it dirty again
-    return { image, t0, exportMs: performance.now() - t0 };
+    return { image: image.copied ? image.parts[0] : null, tmp, bytes: image.bytes, t0, exportMs: performance.now() - t0 };
   }
 
   /** A whole save inside the queue (close: nothing may run after it). */

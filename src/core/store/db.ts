@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../types';
 import { MigrationError, migrateSchema, SCHEMA_VERSION } from './migrations';
+import { committedImage, keepLiveImage } from './liveImage';
 import { getSqlJs, selectOne, type Database } from './sqljs';
 
 export interface OpenResult {
@@ -84,6 +85,29 @@ export function sealImage(image: Uint8Array): Uint8Array {
   return image;
 }
 
+/**
+ * What a save writes: a sealed export of the DB, or — without a copy — the committed file sql.js keeps in the
+ * Buffer it was loaded from (liveImage.ts), written around a sealed header field. Call with no transaction open.
+ */
+export function imageToSave(db: Database): { parts: Uint8Array[]; bytes: number; copied: boolean } {
+  const live = committedImage(db);
+  if (!live) {
+    const image = sealImage(db.export());
+    return { parts: [image], bytes: image.length, copied: true };
+  }
+  const seal = Buffer.alloc(4);
+  seal.writeUInt32BE(imageDigest(live));
+  return { parts: [live.subarray(0, SEAL_OFFSET), seal, live.subarray(SEAL_OFFSET + 4)], bytes: live.length, copied: false };
+}
+
+/** Writes `parts` to `fd` one after the other (all of each). */
+export function writeParts(fd: number, parts: readonly Uint8Array[]): void {
+  for (const part of parts) {
+    let written = 0;
+    while (written < part.length) written += fs.writeSync(fd, part, written, part.length - written);
+  }
+}
+
 /** Whether the image carries a seal (see sealImage) and whether it matches the bytes. */
 export function sealState(bytes: Uint8Array): 'valid' | 'broken' | 'none' {
   if (bytes.length < 100) return 'none';
@@ -142,6 +166,7 @@ function loadImage(SQL: { Database: new (data?: ArrayLike<number> | Buffer | nul
   let checked: 'seal' | 'full' | 'cheap' = 'cheap';
   try {
     db = configureConnection(new SQL.Database(file.withRoom));
+    if (file.withRoom !== file.bytes) keepLiveImage(db, file.withRoom);
     // Touch the schema: sql.js opens lazily, corruption shows up on the first read.
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (e) {
@@ -304,16 +329,49 @@ export async function writeTempImage(image: Uint8Array, dbPath: string): Promise
   return tmp;
 }
 
-/** Writes the DB atomically: export → temp file in the same folder → fsync → rename over the target. */
-export function persistDatabase(db: Database, dbPath: string): { bytes: number; ms: number } {
-  const t0 = performance.now();
+/**
+ * Writes the parts of an image to a temp file next to `dbPath` now, synchronously (the committed file of a live
+ * image must be written before a later commit changes it), without fsync: call syncTempImage, then rename it.
+ */
+export function writeTempImageNow(parts: readonly Uint8Array[], dbPath: string): string {
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-  const image = sealImage(db.export());
   const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    let written = 0;
-    while (written < image.length) written += fs.writeSync(fd, image, written, image.length - written);
+    writeParts(fd, parts);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  return tmp;
+}
+
+/** fsyncs a temp image written by writeTempImageNow, without blocking the thread; removes it when that fails. */
+export async function syncTempImage(tmp: string): Promise<void> {
+  try {
+    const handle = await fs.promises.open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Writes the DB atomically: its image (imageToSave) → temp file in the same folder → fsync → rename over the target. */
+export function persistDatabase(db: Database, dbPath: string): { bytes: number; ms: number } {
+  const t0 = performance.now();
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  const image = imageToSave(db);
+  const tmp = `${dbPath}.tmp-${process.pid}-${Date.now()}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeParts(fd, image.parts);
     fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);
@@ -322,5 +380,5 @@ export function persistDatabase(db: Database, dbPath: string): { bytes: number; 
   }
   fs.closeSync(fd);
   fs.renameSync(tmp, dbPath);
-  return { bytes: image.length, ms: performance.now() - t0 };
+  return { bytes: image.bytes, ms: performance.now() - t0 };
 }
