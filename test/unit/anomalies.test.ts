@@ -173,6 +173,17 @@ test('a window\'s unusual days and sessions read from short stretches equal the 
   const { DEFAULT_PANEL_FILTER } = await import('../../src/core/query/readmodel/filterState');
   const HOUR = 3_600_000;
   const end = Date.UTC(2026, 10, 20, 18);
+  /** The reference: every day and session of history judged, then the window's kept. */
+  const fromAllHistory = (db: Parameters<typeof dayCosts>[0], filter: Parameters<typeof dayCosts>[1], startMs: number, endMs: number) => {
+    const horizon = endMs - 1;
+    const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
+    const lastDay = dayNumberToKey(localDayNumber(horizon, filter.tz));
+    return {
+      days: flagDays(dayCosts(db, filter, horizon).filter((d) => d.day <= lastDay)).filter((d) => d.day >= firstDay)
+        .map(({ verdict: _v, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) })),
+      sessions: flagSessions(sessionCosts(db, filter, horizon)).filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; }),
+    };
+  };
   for (const [label, sessionsPerDay, days] of [['heavy', 12, 120], ['light', 1, 60], ['sparse', 0.3, 200]] as const) {
     const rnd = prng(label.length * 7919);
     const rows = [];
@@ -202,30 +213,16 @@ test('a window\'s unusual days and sessions read from short stretches equal the 
         const startMs = end - windowDays * 24 * HOUR;
         const endMs = end + 1;
         const got = anomaliesInWindow(db, filter, startMs, endMs);
-        // The reference: every day and session of history, then the window's.
-        const horizon = endMs - 1;
-        const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
-        const lastDay = dayNumberToKey(localDayNumber(horizon, filter.tz));
-        const wantDays = flagDays(dayCosts(db, filter, horizon).filter((d) => d.day <= lastDay)).filter((d) => d.day >= firstDay)
-          .map(({ verdict: _v, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
-        const wantSessions = flagSessions(sessionCosts(db, filter, horizon)).filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
-        assert.deepEqual(got.days, wantDays, `${label} ${JSON.stringify(filter)} ${windowDays} d: days`);
-        assert.deepEqual(got.sessions, wantSessions, `${label} ${JSON.stringify(filter)} ${windowDays} d: sessions`);
+        const want = fromAllHistory(db, filter, startMs, endMs);
+        assert.deepEqual(got.days, want.days, `${label} ${JSON.stringify(filter)} ${windowDays} d: days`);
+        assert.deepEqual(got.sessions, want.sessions, `${label} ${JSON.stringify(filter)} ${windowDays} d: sessions`);
         if (label === 'heavy' && filter.models === null && windowDays === 30) assert.ok(got.sessions.length + got.days.length > 0, 'the heavy history has something unusual to compare');
       }
       // The panel hands its own per-session sums of the window to the same computation (a filter of source and
       // models only): the same answer.
       if (filter.project === null) {
         const rm = buildReadModel(db, { ...DEFAULT_PANEL_FILTER, range: 'last_30d', tz: filter.tz, source: filter.source, models: filter.models, view: 'usage' }, end);
-        const startMs = rm.window.startMs;
-        const endMs = Math.min(rm.window.endMs, end + 1);
-        const horizon = endMs - 1;
-        const firstDay = dayNumberToKey(localDayNumber(startMs, filter.tz));
-        const lastDay = dayNumberToKey(localDayNumber(horizon, filter.tz));
-        const wantDays = flagDays(dayCosts(db, filter, horizon).filter((d) => d.day <= lastDay)).filter((d) => d.day >= firstDay)
-          .map(({ verdict: _v, ...d }) => ({ ...d, explanation: describeDayAnomaly(d) }));
-        const wantSessions = flagSessions(sessionCosts(db, filter, horizon)).filter((s) => { const t = Date.parse(s.started_at); return t >= startMs && t < endMs; });
-        assert.deepEqual(rm.anomalies, { days: wantDays, sessions: wantSessions }, `${label} ${JSON.stringify(filter)}: the panel's`);
+        assert.deepEqual(rm.anomalies, fromAllHistory(db, filter, rm.window.startMs, Math.min(rm.window.endMs, end + 1)), `${label} ${JSON.stringify(filter)}: the panel's`);
       }
     }
   }

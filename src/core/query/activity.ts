@@ -4,7 +4,7 @@
 import { SOURCE_IDS } from '../store/schema';
 import { selectAll } from '../store/sqljs';
 import type { Database, SqlValue } from '../store/sqljs';
-import { HOUR_MS } from './windows';
+import { hourPieces } from './windows';
 
 export interface AccountTotals {
   requests: number;
@@ -27,7 +27,6 @@ export function accountTotals(db: Database, fromMs: number, toMs: number, source
   if (toMs <= fromMs) return total;
   const bySource = source === 'all' ? '' : ` AND source = ${SOURCE_IDS[source]}`;
   const add = (table: 'requests' | 'activity_hour', lo: number, hi: number) => {
-    if (hi <= lo) return;
     const col = table === 'requests' ? 'ts' : 'hour';
     const r = selectAll<Record<string, SqlValue>>(db, `SELECT ${table === 'requests' ? SUMS : HOUR_SUMS} FROM ${table} WHERE ${col} >= ? AND ${col} < ?${bySource}`, [lo, hi])[0];
     if (!r) return;
@@ -40,14 +39,6 @@ export function accountTotals(db: Database, fromMs: number, toMs: number, source
     total.cacheSavingsE10 += Number(r.s ?? 0);
     total.cacheWritePremiumE10 += Number(r.p ?? 0);
   };
-  const a = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
-  const b = Math.floor(toMs / HOUR_MS) * HOUR_MS;
-  if (a >= b) {
-    add('requests', fromMs, toMs);
-  } else {
-    add('requests', fromMs, a);
-    add('activity_hour', a, b);
-    add('requests', b, toMs);
-  }
+  for (const piece of hourPieces(fromMs, toMs)) add(piece.hourly ? 'activity_hour' : 'requests', piece.fromMs, piece.toMs);
   return total;
 }

@@ -5,6 +5,19 @@
 import type { WindowName } from './types';
 
 export const HOUR_MS = 3_600_000;
+
+/**
+ * [fromMs, toMs) as the reads that answer it: the whole UTC hours inside (an hourly table: rollup_hour or
+ * activity_hour) and the partial hours at its edges (requests); all of it from requests when `raw` or when it
+ * holds no whole hour. Empty pieces are left out.
+ */
+export function hourPieces(fromMs: number, toMs: number, raw = false): Array<{ hourly: boolean; fromMs: number; toMs: number }> {
+  const a = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+  const b = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  const pieces = raw || a >= b ? [{ hourly: false, fromMs, toMs }]
+    : [{ hourly: false, fromMs, toMs: a }, { hourly: true, fromMs: a, toMs: b }, { hourly: false, fromMs: b, toMs }];
+  return pieces.filter((p) => p.toMs > p.fromMs);
+}
 export const DAY_MS = 86_400_000;
 
 export interface ResolvedWindow { startMs: number; endMs: number; label: string }

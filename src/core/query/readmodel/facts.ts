@@ -6,7 +6,7 @@ import type { Metrics } from '../../types';
 import { selectAll } from '../../store/sqljs';
 import type { Database, SqlValue } from '../../store/sqljs';
 import { addMetrics, emptyMetrics, metricSelectSql, metricsFromRow } from '../metrics';
-import { HOUR_MS, offsetSegments, tzOffsetMs } from '../windows';
+import { hourPieces, offsetSegments, tzOffsetMs } from '../windows';
 import type { CompiledFilter } from './compileFilter';
 import { withTimeColumn } from './compileFilter';
 
@@ -41,15 +41,9 @@ export function scanFacts(
         stmt.free();
       }
     };
-    const firstWhole = Math.ceil(startMs / HOUR_MS) * HOUR_MS;
-    const lastWhole = Math.floor(endMs / HOUR_MS) * HOUR_MS;
-    if (exactTimes || part.raw || firstWhole >= lastWhole) {
-      run(REQUEST_FACTS, 'ts', startMs, endMs);
-      continue;
+    for (const piece of hourPieces(startMs, endMs, exactTimes || part.raw)) {
+      run(piece.hourly ? ROLLUP_FACTS : REQUEST_FACTS, piece.hourly ? 'hour' : 'ts', piece.fromMs, piece.toMs);
     }
-    run(REQUEST_FACTS, 'ts', startMs, firstWhole);
-    run(ROLLUP_FACTS, 'hour', firstWhole, lastWhole);
-    run(REQUEST_FACTS, 'ts', lastWhole, endMs);
   }
 }
 
@@ -99,15 +93,7 @@ export function sumRange(db: Database, f: CompiledFilter, startMs: number, endMs
       const row = selectAll(db, `SELECT ${metricSelectSql(table)} FROM ${table} WHERE ${where}`, [lo, hi, ...p.params])[0];
       if (row) addMetrics(total, metricsFromRow(row));
     };
-    const firstWhole = Math.ceil(startMs / HOUR_MS) * HOUR_MS;
-    const lastWhole = Math.floor(endMs / HOUR_MS) * HOUR_MS;
-    if (exactTimes || p.raw || firstWhole >= lastWhole) {
-      part('requests', startMs, endMs);
-    } else {
-      part('requests', startMs, firstWhole);
-      part('rollup_hour', firstWhole, lastWhole);
-      part('requests', lastWhole, endMs);
-    }
+    for (const piece of hourPieces(startMs, endMs, exactTimes || p.raw)) part(piece.hourly ? 'rollup_hour' : 'requests', piece.fromMs, piece.toMs);
   }
   return total;
 }
