@@ -8,7 +8,6 @@ import type { Database } from '../../src/core/store/sqljs';
 import { buildReadModel } from '../../src/core/query/readModel';
 import { NO_BRANCH_FILTER } from '../../src/protocol';
 import { launch, openPanel, shutdown } from './harness';
-import type { PanelPage } from './harness';
 import { NOW, populatedStore } from './fixture';
 
 let browser: Browser;
@@ -20,11 +19,6 @@ before(async () => {
 });
 after(async () => shutdown(browser));
 
-const text = async (p: PanelPage, selector: string) => ((await p.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-const clean = (p: PanelPage) => {
-  assert.deepEqual(p.consoleErrors, [], 'no console errors or warnings');
-  assert.deepEqual(p.invalid, [], 'every message the webview sent passed parseWebviewMessage');
-};
 
 test('Branches table: one row per project and branch, totals = the cards; the filter bar and a row click narrow the page', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
@@ -32,10 +26,10 @@ test('Branches table: one row per project and branch, totals = the cards; the fi
   assert.ok(model.branches.rows.length > 3);
   const shown = Math.min(12, model.branches.rows.length);
   assert.equal(await panel.page.locator('.branches-table tbody tr').count(), shown);
-  const total = await text(panel, '.branches-table tfoot');
+  const total = await panel.text('.branches-table tfoot');
   assert.ok(total.startsWith('Total') && total.includes(model.totals.requests.toLocaleString('en-US')), total);
   if (model.branches.rows.length > 12) await panel.page.locator('.branches-table button.more').click();
-  assert.ok((await text(panel, '.branches-table tbody')).includes(NO_BRANCH_FILTER), 'requests without a branch are listed');
+  assert.ok((await panel.text('.branches-table tbody')).includes(NO_BRANCH_FILTER), 'requests without a branch are listed');
 
   // The filter bar: pick a branch, every row of the table is on it and the cards shrink.
   await panel.page.locator('vscode-single-select.branch').click();
@@ -44,7 +38,7 @@ test('Branches table: one row per project and branch, totals = the cards; the fi
   assert.equal(panel.filter.branch, 'feature/checkout');
   const onBranch = buildReadModel(db, panel.filter, NOW);
   assert.ok(onBranch.totals.requests > 0 && onBranch.totals.requests < model.totals.requests);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), onBranch.totals.requests.toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), onBranch.totals.requests.toLocaleString('en-US'));
   const branchCells = await panel.page.locator('.branches-table tbody tr td:nth-child(2)').allTextContents();
   assert.ok(branchCells.length > 0 && branchCells.every((c) => c.trim() === 'feature/checkout'), branchCells.join('|'));
 
@@ -61,7 +55,7 @@ test('Branches table: one row per project and branch, totals = the cards; the fi
   const narrowed = buildReadModel(db, panel.filter, NOW);
   assert.equal(narrowed.branches.rows.length, 1);
   assert.equal(await panel.page.locator('.branches-table tbody tr').count(), 1);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), narrowed.totals.requests.toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), narrowed.totals.requests.toLocaleString('en-US'));
   await panel.screenshot('panel-branches-filtered-dark.png');
 
   // Keyboard: Enter on a focused row does the same; Reset filters clears the branch too.
@@ -75,6 +69,6 @@ test('Branches table: one row per project and branch, totals = the cards; the fi
   await panel.waitForIdle();
   assert.notEqual(panel.filter.branch, null);
   assert.notEqual(panel.filter.project, null);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });

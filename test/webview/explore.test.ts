@@ -21,10 +21,6 @@ before(async () => {
 });
 after(async () => shutdown(browser));
 
-const clean = (p: PanelPage) => {
-  assert.deepEqual(p.consoleErrors, [], 'no console errors or warnings (CSP violations included)');
-  assert.deepEqual(p.invalid, [], 'every message the webview sent passed parseWebviewMessage');
-};
 
 /** The x axis span a chart card draws (category indices; undefined = the whole series). */
 async function xSpan(p: PanelPage, card: string): Promise<{ min: number; max: number; count: number; zoomed: boolean }> {
@@ -114,7 +110,7 @@ test('zoom and pan on a day chart: the wheel zooms, a drag pans, keys step, Rese
   await p.page.mouse.move(tokens.x, tokens.y);
   await p.page.mouse.wheel(0, -100);
   assert.equal((await xSpan(p, 'chart-daily-tokens')).zoomed, true);
-  clean(p);
+  p.assertClean();
   await p.page.context().close();
 });
 
@@ -175,7 +171,7 @@ test('drill-down: a day bar opens that day at 15 min; a model, project and sessi
   await p.page.locator('costs-app').press('Alt+ArrowLeft');
   await p.waitForAnswers(answered + 1);
   assert.equal(p.lastOf('setFilter')!.filter.session ?? null, null);
-  clean(p);
+  p.assertClean();
   await p.page.context().close();
 });
 
@@ -192,7 +188,7 @@ test('a model slice drills to that model', async () => {
   const models = p.lastOf('setFilter')!.filter.models!;
   assert.equal(models.length, 1);
   assert.ok(arc.label.startsWith(models[0]), `${arc.label} → ${models[0]}`);
-  clean(p);
+  p.assertClean();
   await p.page.context().close();
 });
 
@@ -226,7 +222,7 @@ test('unusual spending: the flagged day carries a marker and a red bar, the insi
   await p.page.locator('.insight.unusual button.show-unusual-day').click();
   await p.waitForAnswers(n + 1);
   assert.equal(p.lastOf('setFilter')!.filter.from, SPIKE_DAY);
-  clean(p);
+  p.assertClean();
   await p.page.context().close();
 });
 
@@ -249,6 +245,6 @@ test('a heatmap cell drills to that weekday and hour across the range, by click 
   await p.page.keyboard.press('Enter');
   await p.waitForAnswers(n + 3);
   assert.deepEqual(p.lastOf('setFilter')!.filter.slot, { weekday: peak.weekday, hour: Math.min(23, peak.hour + 1) });
-  clean(p);
+  p.assertClean();
   await p.page.context().close();
 });

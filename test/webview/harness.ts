@@ -6,6 +6,7 @@
 // src/host/costsPanel.ts does) and answers with read models built by the real buildReadModel.
 // `reload()` rebuilds the page as VS Code does after a tab switch (no retained context): the saved
 // webview state survives, the host-side runner and filter stay.
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -306,6 +307,24 @@ export class PanelPage {
     this.delayMs = opts.delayMs ?? 0;
     this.failNext = opts.failNext ?? false;
     this.savedState = opts.savedState ?? null;
+  }
+
+  /** The first element's text, whitespace collapsed. */
+  async text(selector: string): Promise<string> {
+    return ((await this.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** A real user interaction with a vscode-single-select: open it, click the option in its list. */
+  async pick(selectClass: string, optionLabel: string): Promise<void> {
+    await this.page.locator(`vscode-single-select.${selectClass}`).click();
+    await this.page.locator(`vscode-single-select.${selectClass} li[role="option"]`, { hasText: optionLabel }).first().click();
+  }
+
+  /** Nothing went wrong on the page: no console error or warning (CSP violations included), no invalid message, no dialog. */
+  assertClean(): void {
+    assert.deepEqual(this.consoleErrors, [], 'no console errors or warnings (CSP violations included)');
+    assert.deepEqual(this.invalid, [], 'every message the webview sent passed parseWebviewMessage');
+    assert.deepEqual(this.dialogs, [], 'no dialog opened');
   }
 
   /** From now on builds wait (the engine is busy) until `release()`. */

@@ -46,11 +46,6 @@ const STATUSLINE: StatusOptions = {
   }), NOW - 4 * MIN),
 };
 
-const clean = (p: PanelPage) => {
-  assert.deepEqual(p.consoleErrors, [], 'no console errors or warnings (CSP violations included)');
-  assert.deepEqual(p.invalid, [], 'every message the webview sent passed parseWebviewMessage');
-};
-const text = async (p: PanelPage, selector: string) => ((await p.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 async function shot(p: PanelPage, name: string): Promise<void> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -63,47 +58,47 @@ for (const theme of ['dark', 'light'] as ThemeName[]) {
     const panel = await openPanel(browser, { db, nowMs: NOW, theme, filter, readModelOptions: { status: STATUSLINE } });
     const model = buildReadModel(db, { ...panel.filter }, NOW, { status: STATUSLINE });
     const l = model.limits;
-    assert.match(await text(panel, 'limits-section .plan-value'), /^Max 20x: \$[\d,.]+ of API usage in 2026-03, [\d.]+× its \$200 price \(plan from settings\)\.$/);
+    assert.match(await panel.text('limits-section .plan-value'), /^Max 20x: \$[\d,.]+ of API usage in 2026-03, [\d.]+× its \$200 price \(plan from settings\)\.$/);
     const blocks = panel.page.locator('limits-section .block');
     assert.equal(await blocks.count(), l.timeline.blocks.filter((b) => !b.isGap).length);
     assert.equal(await panel.page.locator('limits-section .gap').count(), l.timeline.blocks.filter((b) => b.isGap).length);
     assert.ok(l.timeline.blocks.some((b) => b.isGap), 'the fixture has idle stretches');
     assert.equal(await panel.page.locator('limits-section .block.active').count(), 1);
     assert.equal(await panel.page.locator('limits-section .block.hit').count(), 1);
-    assert.match(await text(panel, 'limits-section .active-line'), /resets in 3 h 0 min ?\(Claude Code statusline\)/);
+    assert.match(await panel.text('limits-section .active-line'), /resets in 3 h 0 min ?\(Claude Code statusline\)/);
     const windows = await panel.page.locator('limits-section .window').evaluateAll((els) => els.map((e) => e.getAttribute('data-window')));
     assert.deepEqual(windows, ['five_hour', 'seven_day', 'seven_day_opus', 'local-7d']);
-    assert.match(await text(panel, 'limits-section [data-window="seven_day_opus"]'), /Weekly Opus ?83 % used .*official · Claude Code statusline · 4 min ago/);
-    assert.match(await text(panel, 'limits-section .hits-list'), /5-hour .*You've hit your session limit/);
+    assert.match(await panel.text('limits-section [data-window="seven_day_opus"]'), /Weekly Opus ?83 % used .*official · Claude Code statusline · 4 min ago/);
+    assert.match(await panel.text('limits-section .hits-list'), /5-hour .*You've hit your session limit/);
     assert.equal(await panel.page.locator('limits-section .cache-table tbody tr').count(), l.cache.byModel.length);
     if (theme === 'dark') {
       // Keyboard: one tab stop on the active block; arrows move, the detail line follows.
       const active = panel.page.locator('limits-section .block.active');
       await active.focus();
-      const before = await text(panel, 'limits-section .detail');
+      const before = await panel.text('limits-section .detail');
       assert.match(before, /^Active block/);
       await panel.page.keyboard.press('ArrowLeft');
-      const moved = await text(panel, 'limits-section .detail');
+      const moved = await panel.text('limits-section .detail');
       assert.notEqual(moved, before);
       assert.match(moved, /^Block /);
       await panel.page.keyboard.press('End');
-      assert.equal(await text(panel, 'limits-section .detail'), before);
+      assert.equal(await panel.text('limits-section .detail'), before);
       assert.equal(await panel.page.locator('limits-section .block[tabindex="0"]').count(), 1, 'roving tabindex: one tab stop');
     }
     await shot(panel, `limits-official-${theme}.png`);
-    clean(panel);
+    panel.assertClean();
     await panel.page.context().close();
   });
 
   test(`local fallback (${theme}): no official source, the rolling 7 days labelled local; screenshot`, async () => {
     const panel = await openPanel(browser, { db, nowMs: NOW, theme, filter: { range: 'last_7d', tz: 'UTC' }, readModelOptions: { status: { plan: 'auto' } } });
     assert.equal(await panel.page.locator('limits-section .window.official').count(), 0);
-    const local = await text(panel, 'limits-section [data-window="local-7d"]');
+    const local = await panel.text('limits-section [data-window="local-7d"]');
     assert.match(local, /Last 7 days ?local .* no official weekly figure/);
-    assert.match(await text(panel, 'limits-section .plan-value'), /Set claudeCosts\.plan/);
-    assert.match(await text(panel, 'limits-section .active-line'), /\(local block \(first request \+ 5 h\)\)/);
+    assert.match(await panel.text('limits-section .plan-value'), /Set claudeCosts\.plan/);
+    assert.match(await panel.text('limits-section .active-line'), /\(local block \(first request \+ 5 h\)\)/);
     await shot(panel, `limits-local-${theme}.png`);
-    clean(panel);
+    panel.assertClean();
     await panel.page.context().close();
   });
 }

@@ -21,19 +21,14 @@ before(async () => {
 });
 after(async () => shutdown(browser));
 
-const text = async (p: PanelPage, selector: string) => ((await p.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
-async function pick(p: PanelPage, selectClass: string, optionLabel: string): Promise<void> {
-  await p.page.locator(`vscode-single-select.${selectClass}`).click();
-  await p.page.locator(`vscode-single-select.${selectClass} li[role="option"]`, { hasText: optionLabel }).first().click();
-}
 
 /** The cards show the figures of the host's model for `filter` (not of an older one). */
 async function assertFiguresOf(p: PanelPage, filter: PanelFilter, heading: string): Promise<void> {
   await p.waitForIdle();
   const model = buildReadModel(db, filter, NOW);
-  assert.equal(await text(p, '.head h2'), heading);
-  assert.equal(await text(p, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'), `requests of ${filter.range}`);
+  assert.equal(await p.text('.head h2'), heading);
+  assert.equal(await p.text('kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'), `requests of ${filter.range}`);
   assert.equal(p.lastOf('setFilter')?.filter.range, filter.range);
 }
 
@@ -41,7 +36,7 @@ test('five range changes, a tab switch, more changes, a reopen: the figures foll
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' }, delayMs: 50 });
   // The engine is busy while the range changes five times: request 1 is building, 2–4 are superseded.
   panel.hold();
-  for (const label of ['Last 7 days', 'Today', 'This month', 'Yesterday', 'All time']) await pick(panel, 'range', label);
+  for (const label of ['Last 7 days', 'Today', 'This month', 'Yesterday', 'All time']) await panel.pick('range', label);
   panel.release();
   await assertFiguresOf(panel, panel.filter, 'All time');
   assert.equal(panel.filter.range, 'all');
@@ -51,20 +46,20 @@ test('five range changes, a tab switch, more changes, a reopen: the figures foll
 
   // Switch to another tab and back: VS Code rebuilds the page from its saved state; its ids start at 1.
   await panel.reload();
-  assert.equal(await text(panel, '.head h2'), 'All time', 'the rebuilt page restored its filter');
-  await pick(panel, 'range', 'Last 7 days');
+  assert.equal(await panel.text('.head h2'), 'All time', 'the rebuilt page restored its filter');
+  await panel.pick('range', 'Last 7 days');
   await assertFiguresOf(panel, panel.filter, 'Last 7 days');
   assert.equal(panel.lastOf('setFilter')?.requestId, 1, 'the rebuilt page numbers its requests from 1 again');
-  await pick(panel, 'project', 'billing-api');
+  await panel.pick('project', 'billing-api');
   await assertFiguresOf(panel, panel.filter, 'Last 7 days');
   assert.deepEqual(await panel.page.locator('.projects-table tbody td.first').allTextContents(), ['billing-api']);
   await panel.screenshot('pairing-after-tab-switch-and-filter.png');
 
   // Close and reopen (a second rebuild), then a burst again with a refresh in the middle.
   await panel.reload();
-  await pick(panel, 'range', 'Today');
+  await panel.pick('range', 'Today');
   await panel.page.locator('vscode-button.refresh').click({ force: true });
-  await pick(panel, 'range', 'Last 30 days');
+  await panel.pick('range', 'Last 30 days');
   await assertFiguresOf(panel, panel.filter, 'Last 30 days');
   assert.equal(await panel.page.locator('vscode-button.refresh').getAttribute('disabled'), null, 'Refresh is enabled again');
   assert.equal(await panel.page.locator('vscode-progress-bar.progress').count(), 0, 'no loading bar left running');
@@ -75,7 +70,7 @@ test('five range changes, a tab switch, more changes, a reopen: the figures foll
 
 test('an answer to an older request is ignored; a push after the last request is taken', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
-  await pick(panel, 'range', 'Last 7 days');
+  await panel.pick('range', 'Last 7 days');
   await panel.waitForAnswers(2);
   const week = buildReadModel(db, panel.filter, NOW);
   const month = buildReadModel(db, { ...panel.filter, range: 'last_30d' }, NOW);
@@ -84,18 +79,18 @@ test('an answer to an older request is ignored; a push after the last request is
   await panel.post({ type: 'readModel', requestId: 0, model: month });
   await panel.post({ type: 'readModel', requestId: null, model: month });
   await panel.page.waitForTimeout(100);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), week.totals.requests.toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), week.totals.requests.toLocaleString('en-US'));
   // A push that covers request 1 (new data for the same filter): shown.
   const fresher = { ...week, kpis: { ...week.kpis, requests: { ...week.kpis.requests, value: week.kpis.requests.value + 1 } } };
   await panel.post({ type: 'readModel', requestId: 1, model: fresher });
   await panel.page.waitForTimeout(100);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), (week.totals.requests + 1).toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), (week.totals.requests + 1).toLocaleString('en-US'));
   await panel.page.context().close();
 });
 
 test('custom dates: year 0001, Feb 30 or a future date are refused in the page and never sent; the host refuses them too', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
-  await pick(panel, 'range', 'Custom');
+  await panel.pick('range', 'Custom');
   await panel.waitForAnswers(2);
   const sentBefore = panel.received.filter((m) => m.type === 'setFilter').length;
   const from = panel.page.locator('vscode-textfield.from input');
@@ -103,7 +98,7 @@ test('custom dates: year 0001, Feb 30 or a future date are refused in the page a
     await from.fill(value);
     await from.dispatchEvent('change');
     await panel.page.locator('costs-toolbar .date-error').waitFor();
-    assert.match(await text(panel, 'costs-toolbar .date-error'), why);
+    assert.match(await panel.text('costs-toolbar .date-error'), why);
     assert.equal(await panel.page.locator('vscode-textfield.from').getAttribute('invalid'), '');
   }
   assert.equal(panel.received.filter((m) => m.type === 'setFilter').length, sentBefore, 'nothing was sent');
@@ -120,7 +115,7 @@ test('custom dates: year 0001, Feb 30 or a future date are refused in the page a
     type: 'setFilter', requestId: 9, filter: { range: 'custom', from: '0001-01-01', until: '2026-03-01', tz: 'UTC', source: 'all', project: null, models: null, provider: null, view: 'cost', interval: '15m' },
   })));
   await panel.page.locator('.banner.error').waitFor();
-  assert.match(await text(panel, '.banner.error'), /Invalid request: filter\.from: must not be before 2020-01-01/);
+  assert.match(await panel.text('.banner.error'), /Invalid request: filter\.from: must not be before 2020-01-01/);
   assert.deepEqual(panel.invalid, ['filter.from: must not be before 2020-01-01']);
   await panel.page.context().close();
 });

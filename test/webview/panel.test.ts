@@ -27,34 +27,23 @@ before(async () => {
 });
 after(async () => shutdown(browser));
 
-const clean = (p: PanelPage) => {
-  assert.deepEqual(p.consoleErrors, [], 'no console errors or warnings (CSP violations included)');
-  assert.deepEqual(p.invalid, [], 'every message the webview sent passed parseWebviewMessage');
-  assert.deepEqual(p.dialogs, [], 'no dialog opened');
-};
 
-const text = async (p: PanelPage, selector: string) => ((await p.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
-async function pick(p: PanelPage, selectClass: string, optionLabel: string): Promise<void> {
-  // A real user interaction with vscode-single-select: open it, click the option in its list.
-  await p.page.locator(`vscode-single-select.${selectClass}`).click();
-  await p.page.locator(`vscode-single-select.${selectClass} li[role="option"]`, { hasText: optionLabel }).first().click();
-}
 
 test('populated panel in Dark and Light: cards, tables and the totals row match the read model; screenshots', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' }, readModelOptions: { budgets: { daily: 25, monthly: 400 } } });
   const model = buildReadModel(db, panel.filter, NOW, { budgets: { daily: 25, monthly: 400 } });
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
-  assert.match(await text(panel, 'kpi-cards .kpi-cost .value'), /^\$\d+\.\d\d$/);
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
+  assert.match(await panel.text('kpi-cards .kpi-cost .value'), /^\$\d+\.\d\d$/);
   // The models table's totals row repeats the cards' request count.
-  const totalRow = await text(panel, '.models-table tfoot');
+  const totalRow = await panel.text('.models-table tfoot');
   assert.ok(totalRow.startsWith('Total'), totalRow);
   assert.ok(totalRow.includes(model.totals.requests.toLocaleString('en-US')), totalRow);
   assert.equal(await panel.page.locator('.models-table tbody tr').count(), model.models.rows.length);
   // Unpriced model flagged with the hint; insight line; budgets; every chart has a text alternative.
   assert.equal(await panel.page.locator('.models-table td .unpriced').count(), 1);
-  assert.ok((await text(panel, '.models-table .note')).includes('claudeCosts.priceOverrides'));
-  assert.match(await text(panel, '.insight'), /drives \d+\.\d % of output tokens \(this range\)/);
+  assert.ok((await panel.text('.models-table .note')).includes('claudeCosts.priceOverrides'));
+  assert.match(await panel.text('.insight'), /drives \d+\.\d % of output tokens \(this range\)/);
   assert.equal(await panel.page.locator('budget-bars .budget').count(), 2);
   for (const cls of ['chart-daily-tokens', 'chart-daily-cost', 'chart-split', 'chart-models']) {
     const label = await panel.page.locator(`chart-card.${cls} canvas`).getAttribute('aria-label');
@@ -75,18 +64,18 @@ test('populated panel in Dark and Light: cards, tables and the totals row match 
   const afterTheme = await panel.page.locator('chart-card.chart-daily-cost canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
   assert.notEqual(afterTheme, before, 'the chart was redrawn for the light theme');
   await panel.screenshot('panel-populated-light.png');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
 test('toolbar: range, custom dates, project, view and interval change the request sent', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_30d' } });
-  await pick(panel, 'range', 'Last 7 days');
+  await panel.pick('range', 'Last 7 days');
   await panel.waitForAnswers(2);
   assert.equal(panel.lastOf('setFilter')?.filter.range, 'last_7d');
-  assert.equal(await text(panel, '.head h2'), 'Last 7 days');
+  assert.equal(await panel.text('.head h2'), 'Last 7 days');
 
-  await pick(panel, 'project', 'billing-api');
+  await panel.pick('project', 'billing-api');
   await panel.waitForAnswers(3);
   assert.equal(panel.lastOf('setFilter')?.filter.project, 'billing-api');
   assert.deepEqual(await panel.page.locator('.projects-table tbody td.first').allTextContents(), ['billing-api']);
@@ -96,7 +85,7 @@ test('toolbar: range, custom dates, project, view and interval change the reques
   assert.equal(panel.lastOf('setFilter')?.filter.view, 'usage');
   assert.equal(await panel.page.locator('costs-toolbar button.view-usage').getAttribute('aria-pressed'), 'true');
 
-  await pick(panel, 'range', 'Custom');
+  await panel.pick('range', 'Custom');
   await panel.waitForAnswers(5);
   const custom = panel.lastOf('setFilter')!.filter;
   assert.equal(custom.range, 'custom');
@@ -106,13 +95,13 @@ test('toolbar: range, custom dates, project, view and interval change the reques
   await panel.waitForAnswers(6);
   assert.equal(panel.lastOf('setFilter')?.filter.from, '2026-03-01');
 
-  await pick(panel, 'range', 'Today');
+  await panel.pick('range', 'Today');
   await panel.waitForAnswers(7);
   await panel.page.locator('chart-card.chart-series button.interval-5m').click();
   await panel.waitForAnswers(8);
   assert.equal(panel.lastOf('setFilter')?.filter.interval, '5m');
   assert.equal(await panel.page.locator('chart-card.chart-series').count(), 1);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -154,8 +143,8 @@ test('model chips: click toggles, Alt/Shift-click solos, family pill toggles its
   }
   assert.deepEqual(sent(), []);
   assert.equal(await panel.page.locator('.banner.no-rows').count(), 1);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), '0');
-  assert.ok((await text(panel, 'chart-card.chart-daily-tokens .nothing')).length > 0, 'a chart with nothing to draw says so');
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), '0');
+  assert.ok((await panel.text('chart-card.chart-daily-tokens .nothing')).length > 0, 'a chart with nothing to draw says so');
   await panel.screenshot('panel-no-rows-dark.png');
   await panel.setTheme('light');
   await panel.page.waitForTimeout(100);
@@ -165,7 +154,7 @@ test('model chips: click toggles, Alt/Shift-click solos, family pill toggles its
   await panel.waitForAnswers(n + 1);
   assert.equal(sent(), null);
   assert.equal(await panel.page.locator('.banner.no-rows').count(), 0);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -174,7 +163,7 @@ test('no data at all: what was scanned, Rescan and the roots setting; screenshot
     const panel = await openPanel(browser, {
       db: empty, nowMs: NOW, theme, readModelOptions: { roots: ['/home/dev/.claude/projects', '/home/dev/.config/claude/projects'], files: 0 },
     });
-    const section = await text(panel, 'section.no-data');
+    const section = await panel.text('section.no-data');
     assert.ok(section.includes('No Claude Code usage found yet'));
     assert.ok(section.includes('/home/dev/.claude/projects') && section.includes('/home/dev/.config/claude/projects'));
     assert.equal(await panel.page.locator('kpi-cards').count(), 0);
@@ -185,7 +174,7 @@ test('no data at all: what was scanned, Rescan and the roots setting; screenshot
     await panel.page.locator('button.open-roots').click();
     await panel.page.waitForTimeout(50);
     assert.deepEqual(panel.lastOf('openSettings'), { type: 'openSettings', target: 'roots' });
-    clean(panel);
+    panel.assertClean();
     await panel.page.context().close();
   }
 });
@@ -197,8 +186,8 @@ test('export: the CSV and JSON buttons send the export request', async () => {
   await panel.page.waitForTimeout(50);
   assert.deepEqual(panel.received.filter((m) => m.type === 'export'), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
   await panel.post({ type: 'notice', message: 'Exported to claude-costs-last_30d-2026-03-18.csv' });
-  assert.ok((await text(panel, '.banner.info')).includes('Exported to'));
-  clean(panel);
+  assert.ok((await panel.text('.banner.info')).includes('Exported to'));
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -209,7 +198,7 @@ test('hostile project names and session titles render as text, never as HTML', a
   await panel.page.locator('.sessions-table button.more').click();
   assert.ok((await panel.page.locator('.sessions-table tbody td.first').allTextContents()).some((t) => t.includes(HOSTILE_TITLE)));
   // Pick it in the project select too (the option label is text as well).
-  await pick(panel, 'project', HOSTILE_PROJECT);
+  await panel.pick('project', HOSTILE_PROJECT);
   await panel.waitForAnswers(2);
   assert.equal(panel.lastOf('setFilter')?.filter.project, HOSTILE_PROJECT);
   // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
@@ -220,7 +209,7 @@ test('hostile project names and session titles render as text, never as HTML', a
     return all.filter((el) => (el.tagName === 'IMG' && el.getAttribute('src') === 'x') || (el.tagName === 'SCRIPT' && (el.textContent || '').includes('alert'))).length;
   })()`) as number;
   assert.equal(injected, 0, 'no element was created from the strings');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -251,7 +240,7 @@ test('tables: keyboard navigation with arrows / Home / End and sorting from the 
   assert.deepEqual(values, [...values].sort((a, b) => b - a));
   await panel.page.keyboard.press('Enter');
   assert.equal(await header.getAttribute('aria-sort'), 'ascending');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -269,13 +258,13 @@ test('Refresh is disabled while a request is in flight; an error shows inline wi
   panel.failNext = true;
   await panel.page.locator('vscode-button.refresh').click();
   await panel.page.locator('.banner.error').waitFor();
-  assert.ok((await text(panel, '.banner.error')).includes('the store is busy'));
+  assert.ok((await panel.text('.banner.error')).includes('the store is busy'));
   assert.equal(await panel.page.locator('kpi-cards').count(), 1, 'the last figures stay on screen');
   await panel.page.locator('vscode-button.retry').click();
   await panel.waitForAnswers(3);
   assert.equal(await panel.page.locator('.banner.error').count(), 0);
   assert.equal(panel.received.filter((m) => m.type === 'refresh').length, 3);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -289,18 +278,18 @@ test('the filter is kept in webview state and restored on reload', async () => {
   // A reloaded webview starts from its saved state (the host's serializer hands the same filter over).
   const again = await openPanel(browser, { db, nowMs: NOW, savedState: state, filter: state.filter as never });
   assert.equal(await again.page.locator('costs-toolbar button.view-usage').getAttribute('aria-pressed'), 'true');
-  clean(again);
+  again.assertClean();
   await again.page.context().close();
 });
 
 test('the first open shows a loading state, never a blank panel', async () => {
   const panel = await openPanel(browser, { db, nowMs: NOW, delayMs: 800 }, undefined, false);
   await panel.page.locator('costs-app .loading').waitFor();
-  assert.ok((await text(panel, 'costs-app .loading')).includes('Loading Claude Code costs'));
+  assert.ok((await panel.text('costs-app .loading')).includes('Loading Claude Code costs'));
   await panel.waitForAnswers(1);
   assert.equal(await panel.page.locator('costs-app .loading').count(), 0);
   assert.equal(await panel.page.locator('kpi-cards').count(), 1);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -308,9 +297,9 @@ test('short range in the Usage view: the time series with its interval selector;
   const panel = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_24h', view: 'usage', interval: '1h' } });
   assert.equal(await panel.page.locator('chart-card.chart-series').count(), 1);
   assert.equal(await panel.page.locator('chart-card.chart-series button.interval-1h').getAttribute('aria-pressed'), 'true');
-  assert.equal(await text(panel, 'chart-card.chart-models .sub'), 'share of tokens');
+  assert.equal(await panel.text('chart-card.chart-models .sub'), 'share of tokens');
   await panel.screenshot('panel-last24h-usage-dark.png');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -318,14 +307,14 @@ test('High Contrast and a narrow editor column: still laid out and readable; scr
   const hc = await openPanel(browser, { db, nowMs: NOW, theme: 'high-contrast', filter: { range: 'last_30d' } });
   assert.equal(await hc.page.locator('kpi-cards .card').count(), 4);
   await hc.screenshot('panel-populated-high-contrast.png');
-  clean(hc);
+  hc.assertClean();
   await hc.page.context().close();
   const narrow = await openPanel(browser, { db, nowMs: NOW, filter: { range: 'last_7d' } }, { width: 640, height: 900 });
   // Nothing spills sideways: the page is as wide as the viewport (tables scroll inside their card).
   const overflow = await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
   assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
   await narrow.screenshot('panel-narrow-dark.png');
-  clean(narrow);
+  narrow.assertClean();
   await narrow.page.context().close();
 });
 
@@ -349,22 +338,22 @@ test('both sources, All: the source control is live; cloud · local, call succes
   assert.equal(await ccOnly.page.locator('vscode-single-select.provider').count(), 0);
   assert.equal(await ccOnly.page.locator('rate-limit-chip button.chip').count(), 0);
   assert.equal(await ccOnly.page.locator('.providers-table').count(), 0);
-  clean(ccOnly);
+  ccOnly.assertClean();
   await ccOnly.page.context().close();
 
   const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_30d', view: 'usage' } });
   const model = buildReadModel(both, panel.filter, NOW);
   assert.equal(await panel.page.locator('vscode-single-select.source').getAttribute('disabled'), null, 'the source control is live');
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
-  assert.equal(await text(panel, 'kpi-cards .exec-split'),
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .exec-split'),
     `cloud ${model.kpis.cloud.requests.toLocaleString('en-US')} · local ${model.kpis.local.requests.toLocaleString('en-US')}`);
   assert.ok(model.kpis.local.requests > 0);
-  assert.match(await text(panel, 'kpi-cards .kpi-calls .value'), /^\d+\.\d %$/);
-  assert.ok((await text(panel, 'kpi-cards .kpi-calls')).includes(`${(model.calls!.outcomeCalls - model.calls!.successes)} failed of ${model.calls!.outcomeCalls.toLocaleString('en-US')} calls`));
+  assert.match(await panel.text('kpi-cards .kpi-calls .value'), /^\d+\.\d %$/);
+  assert.ok((await panel.text('kpi-cards .kpi-calls')).includes(`${(model.calls!.outcomeCalls - model.calls!.successes)} failed of ${model.calls!.outcomeCalls.toLocaleString('en-US')} calls`));
   assert.equal(await panel.page.locator('kpi-cards .card').count(), 5);
   // By provider / by feature: one row each, the totals row = the cards, bars in the share cells.
   assert.deepEqual((await panel.page.locator('.providers-table tbody td.first').allTextContents()).sort(), model.providers.rows.map((r) => r.provider).sort());
-  assert.ok((await text(panel, '.providers-table tfoot')).includes(model.totals.requests.toLocaleString('en-US')));
+  assert.ok((await panel.text('.providers-table tfoot')).includes(model.totals.requests.toLocaleString('en-US')));
   assert.equal(await panel.page.locator('.features-table tbody tr').count(), model.features.rows.length);
   assert.equal(await panel.page.locator('.features-table tbody td.bar-cell .bar').count(), model.features.rows.length);
   const scatterLabel = await panel.page.locator('chart-card.chart-scatter canvas').getAttribute('aria-label');
@@ -373,25 +362,25 @@ test('both sources, All: the source control is live; cloud · local, call succes
   await panel.screenshot('panel-api-logs-all-dark.png');
 
   // The source control drives the request.
-  await pick(panel, 'source', 'API logs');
+  await panel.pick('source', 'API logs');
   await panel.waitForAnswers(2);
   assert.equal(panel.lastOf('setFilter')?.filter.source, 'internal');
   const api = buildReadModel(both, panel.filter, NOW);
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), api.totals.requests.toLocaleString('en-US'));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), api.totals.requests.toLocaleString('en-US'));
   assert.ok(!(await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('anthropic') || api.providers.rows.some((r) => r.provider === 'anthropic'));
-  await pick(panel, 'source', 'Claude Code');
+  await panel.pick('source', 'Claude Code');
   await panel.waitForAnswers(3);
   assert.equal(panel.lastOf('setFilter')?.filter.source, 'claude_code');
   assert.equal(await panel.page.locator('chart-card.chart-scatter').count(), 0, 'no timed calls, no scatter');
   assert.equal(await panel.page.locator('kpi-cards .kpi-calls').count(), 0);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
 test('provider filter: picking a provider scopes the model chips to it and clears the model selection', async () => {
   const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'all', view: 'usage', models: ['claude-opus-4-6'] } });
   assert.equal(await panel.page.locator('model-chips button.chip[aria-pressed="true"]').count(), 1);
-  await pick(panel, 'provider', 'ollama');
+  await panel.pick('provider', 'ollama');
   await panel.waitForAnswers(2);
   const sent = panel.lastOf('setFilter')!.filter;
   assert.equal(sent.provider, 'ollama');
@@ -400,7 +389,7 @@ test('provider filter: picking a provider scopes the model chips to it and clear
   assert.equal(await panel.page.locator('model-chips button.chip[aria-pressed="true"]').count(), 1);
   assert.deepEqual(await panel.page.locator('.providers-table tbody td.first').allTextContents(), ['ollama']);
   // Back to all providers: every model again; Reset filters clears the provider too.
-  await pick(panel, 'provider', 'openai');
+  await panel.pick('provider', 'openai');
   await panel.waitForAnswers(3);
   assert.deepEqual(await panel.page.locator('model-chips button.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['gpt-4o-mini']);
   await panel.page.locator('model-chips button.chip[data-model="gpt-4o-mini"]').click();
@@ -412,7 +401,7 @@ test('provider filter: picking a provider scopes the model chips to it and clear
   assert.equal(reset.provider, null);
   assert.equal(reset.models, null);
   assert.ok(await panel.page.locator('model-chips button.chip').count() > 5);
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -420,9 +409,9 @@ test('Cost view, API logs only: local/free calls are left out and a line says ho
   const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_30d', view: 'cost', source: 'internal' } });
   const model = buildReadModel(both, panel.filter, NOW);
   assert.ok(model.freeCalls.hidden && model.freeCalls.requests > 0);
-  assert.ok((await text(panel, '.free-note')).startsWith(`${model.freeCalls.requests} local/free calls hidden in the Cost view`));
-  assert.equal(await text(panel, 'kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
-  assert.ok((await text(panel, 'kpi-cards .exec-split')).endsWith(`local ${model.freeCalls.requests} hidden`));
+  assert.ok((await panel.text('.free-note')).startsWith(`${model.freeCalls.requests} local/free calls hidden in the Cost view`));
+  assert.equal(await panel.text('kpi-cards .kpi-requests .value'), model.totals.requests.toLocaleString('en-US'));
+  assert.ok((await panel.text('kpi-cards .exec-split')).endsWith(`local ${model.freeCalls.requests} hidden`));
   assert.ok(!(await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('ollama'));
   assert.ok(!(await panel.page.locator('.models-table tbody td.first').allTextContents()).includes(OLLAMA_MODEL));
   assert.equal(await panel.page.locator('kpi-cards .kpi-split').count(), 0, 'API logs have no subagents');
@@ -433,19 +422,19 @@ test('Cost view, API logs only: local/free calls are left out and a line says ho
   assert.equal(await panel.page.locator('.free-note').count(), 0);
   assert.ok((await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes('ollama'));
   // Only free calls match (Ollama in the Cost view): the no-rows banner says why.
-  await pick(panel, 'provider', 'ollama');
+  await panel.pick('provider', 'ollama');
   await panel.waitForAnswers(3);
   await panel.page.locator('costs-toolbar button.view-cost').click();
   await panel.waitForAnswers(4);
-  assert.ok((await text(panel, '.banner.no-rows')).includes('Only local/free calls match'));
-  clean(panel);
+  assert.ok((await panel.text('.banner.no-rows')).includes('Only local/free calls match'));
+  panel.assertClean();
   await panel.page.context().close();
 });
 
 test('rate-limit chip: the tightest headroom, expanded by keyboard to the per-model list, stale shown as stale; screenshot', async () => {
   const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'last_7d' } });
   const chip = panel.page.locator('rate-limit-chip button.chip');
-  assert.equal(await text(panel, 'rate-limit-chip button.chip'), 'Rate limit 15 % left ▾');
+  assert.equal(await panel.text('rate-limit-chip button.chip'), 'Rate limit 15 % left ▾');
   assert.equal(await chip.getAttribute('aria-label'), 'Rate limits: 15 % left (claude-sonnet-4-5-20250929, output tokens)');
   assert.match((await chip.getAttribute('class')) ?? '', /\bwarn\b/);
   assert.equal(await chip.getAttribute('aria-expanded'), 'false');
@@ -472,12 +461,12 @@ test('rate-limit chip: the tightest headroom, expanded by keyboard to the per-mo
   assert.equal(await chip.getAttribute('aria-expanded'), 'true');
   await panel.page.mouse.click(20, 820);
   assert.equal(await chip.getAttribute('aria-expanded'), 'false');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
   // Ten minutes later every reset has passed: the chip says stale, it claims no headroom.
   const later = await openPanel(browser, { db: both, nowMs: NOW + 10 * 60_000 });
-  assert.equal(await text(later, 'rate-limit-chip button.chip'), 'Rate limits stale ▾');
-  clean(later);
+  assert.equal(await later.text('rate-limit-chip button.chip'), 'Rate limits stale ▾');
+  later.assertClean();
   await later.page.context().close();
 });
 
@@ -485,14 +474,14 @@ test('hostile provider and feature names render as text in the select, the table
   const panel = await openPanel(browser, { db: both, nowMs: NOW, filter: { range: 'all', view: 'usage' } });
   assert.ok((await panel.page.locator('.providers-table tbody td.first').allTextContents()).includes(HOSTILE_PROVIDER));
   assert.ok((await panel.page.locator('.features-table tbody td.first').allTextContents()).includes(HOSTILE_FEATURE));
-  await pick(panel, 'provider', HOSTILE_PROVIDER);
+  await panel.pick('provider', HOSTILE_PROVIDER);
   await panel.waitForAnswers(2);
   assert.equal(panel.lastOf('setFilter')?.filter.provider, HOSTILE_PROVIDER);
   assert.deepEqual(await panel.page.locator('.providers-table tbody td.first').allTextContents(), [HOSTILE_PROVIDER]);
   assert.deepEqual(await panel.page.locator('model-chips button.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['evil-model']);
   await panel.page.locator('rate-limit-chip button.chip').click();
   assert.equal(await injectedCount(panel), 0, 'no element was created from the strings');
-  clean(panel);
+  panel.assertClean();
   await panel.page.context().close();
 });
 
@@ -504,7 +493,7 @@ test('both sources in a narrow editor column: the toolbar wraps, the tables scro
   const box = await narrow.page.locator('rate-limit-chip #rate-limit-panel').boundingBox();
   assert.ok(box && box.x >= 0 && box.x + box.width <= 640, `the list stays on screen: ${JSON.stringify(box)}`);
   await narrow.screenshot('panel-api-logs-narrow-dark.png');
-  clean(narrow);
+  narrow.assertClean();
   await narrow.page.context().close();
 });
 
@@ -513,9 +502,9 @@ test('a cold start still reading history: the banner says how far (files read of
   try {
     await panel.page.locator('.banner.history').waitFor();
     await panel.screenshot('panel-history-banner.png');
-    assert.equal(await text(panel, '.banner.history'), 'Still reading history: 25 of 1,062 files');
+    assert.equal(await panel.text('.banner.history'), 'Still reading history: 25 of 1,062 files');
     assert.equal(await panel.page.locator('.banner.history').getAttribute('role'), 'status');
-    clean(panel);
+    panel.assertClean();
   } finally {
     await panel.page.context().close();
   }
