@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildExtension, buildHostTests, makeCorpus, runHostTests, startCodeServer, type HostTestRun } from './harness';
+import { buildExtension, buildHostTests, makeCorpus, runHostTests, startCodeServer, suiteNow, type HostTestRun } from './harness';
 
 test('in-host integration tests pass inside a real VS Code 1.100 extension host', { timeout: 300_000 }, async (t) => {
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'ccc-host-corpus-'));
   try {
-    await makeCorpus(configDir, { targetBytes: 1_000_000 });
+    await makeCorpus(configDir, { targetBytes: 1_000_000, endMs: suiteNow() });
     buildExtension();
     const testsPath = await buildHostTests();
     // No .vsix here: the payload loads the working tree as the extension under development.

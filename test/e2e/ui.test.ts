@@ -17,6 +17,7 @@ import {
   packageExtension,
   startCodeServer,
   SuiteRun,
+  suiteNow,
   Workbench,
   type CodeServer,
 } from './harness';
@@ -26,19 +27,35 @@ const EXTENSION_ID = 'claude-code-costs.claude-code-costs';
 const CHIP_ID = `${EXTENSION_ID}.claudeCosts.chip`;
 
 let configDir: string;
+/** The suite's now (suiteNow): the corpus ends there, the engine the chip is compared with answers at it. */
+let now: number;
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
 const run = new SuiteRun('ui');
 
-/** What the engine says the chip's leading figure must be: window input + output tokens, or today's cost when idle. */
-async function expectedStatus(): Promise<StatusResult> {
+/**
+ * Asks an engine over the same transcripts (the one source of truth), scanned and answering at the suite's now.
+ * The windows the UI shows are whole hours and local days, so the minutes the suite runs on the VS Code under
+ * test's clock do not move them.
+ */
+async function withEngine<T>(ask: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
   try {
-    await engine.scan();
-    return await engine.status();
+    await engine.scan({ nowMs: now });
+    return await ask(engine);
   } finally {
     await engine.close();
   }
+}
+
+/** What the engine says the chip's leading figure must be: window input + output tokens, or today's cost when idle. */
+function expectedStatus(): Promise<StatusResult> {
+  return withEngine((engine) => engine.status(now));
+}
+
+/** The engine's read model for a panel filter. */
+function engineModel(filter: Partial<PanelFilter>): Promise<PanelReadModel> {
+  return withEngine((engine) => engine.readModel({ ...DEFAULT_PANEL_FILTER, ...filter }, now));
 }
 
 function leadingFigure(status: StatusResult): string {
@@ -52,20 +69,21 @@ async function chipLeadingFigure(): Promise<string> {
 }
 
 async function waitForChip(expected: string, timeoutMs: number): Promise<{ ms: number; last: string }> {
-  const started = Date.now();
+  const started = performance.now();
   let last = '';
-  while (Date.now() - started < timeoutMs) {
+  while (performance.now() - started < timeoutMs) {
     last = await chipLeadingFigure().catch(() => '');
-    if (last === expected) return { ms: Date.now() - started, last };
+    if (last === expected) return { ms: performance.now() - started, last };
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { ms: Date.now() - started, last };
+  return { ms: performance.now() - started, last };
 }
 
 describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
   before(async () => {
     configDir = mkdtempSync(path.join(os.tmpdir(), 'ccc-ui-corpus-'));
-    await makeCorpus(configDir, { targetBytes: 1_500_000 });
+    now = suiteNow();
+    await makeCorpus(configDir, { targetBytes: 1_500_000, endMs: now });
     const vsix = packageExtension();
     server = await startCodeServer({
       configDir,
@@ -93,14 +111,14 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     assert.equal(beforeFigure, leadingFigure(before));
     // Large enough that the rounded figure must change (compactNumber keeps 2–3 significant digits).
     const cacheRead = Math.max(345_678, Math.ceil((before.activeBlock?.totalTokens ?? 0) * 0.2));
-    const appended = appendResponse(configDir, { output_tokens: 2_345, cache_read_input_tokens: cacheRead });
-    const startedAt = Date.now();
+    const appended = appendResponse(configDir, now, { output_tokens: 2_345, cache_read_input_tokens: cacheRead });
+    const startedAt = performance.now();
     let changedAfterMs = -1;
     let seen = beforeFigure;
-    while (Date.now() - startedAt < 2_000) {
+    while (performance.now() - startedAt < 2_000) {
       seen = await chipLeadingFigure().catch(() => seen);
       if (seen !== beforeFigure) {
-        changedAfterMs = Date.now() - startedAt;
+        changedAfterMs = performance.now() - startedAt;
         break;
       }
       await new Promise((r) => setTimeout(r, 25));
@@ -142,22 +160,15 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
   step('"Claude Costs: Open Costs Panel" opens the panel with the engine\'s figures', async () => {
     await workbench!.runCommand('Claude Costs: Open Costs Panel');
     const frame = workbench!.webviewFrame(EXTENSION_ID);
-    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
-    let model: PanelReadModel;
-    try {
-      await engine.scan();
-      // The panel opens on the default filter (last 30 days, all sources, projects and models).
-      model = await engine.readModel({ ...DEFAULT_PANEL_FILTER });
-    } finally {
-      await engine.close();
-    }
+    // The panel opens on the default filter (last 30 days, all sources, projects and models).
+    const model = await engineModel({});
     const card = (kind: string) => frame.locator(`.kpi-${kind} .value`).first();
     await card('requests').waitFor({ timeout: 30_000 });
     // The webview formats with webview/format.ts; the same functions format the expectation here.
     const expected = { requests: full(model.kpis.requests.value), cost: usd(model.kpis.cost.value), tokens: full(model.kpis.totalTokens.value) };
-    const deadline = Date.now() + 15_000;
+    const deadline = performance.now() + 15_000;
     let actual = { requests: '', cost: '', tokens: '' };
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       actual = {
         requests: (await card('requests').innerText()).trim(),
         cost: (await card('cost').innerText()).trim(),
@@ -175,22 +186,15 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
   step('changing the range in the panel changes the figures to the engine\'s for that range', async () => {
     const frame = workbench!.webviewFrame(EXTENSION_ID);
     const before = (await frame.locator('.kpi-requests .value').first().innerText()).trim();
-    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
-    let model: PanelReadModel;
-    try {
-      await engine.scan();
-      model = await engine.readModel({ ...DEFAULT_PANEL_FILTER, range: 'all' });
-    } finally {
-      await engine.close();
-    }
+    const model = await engineModel({ range: 'all' });
     // A real user interaction with the toolbar's range select: open it, click "All time".
     await frame.locator('vscode-single-select.range').click();
     await frame.locator('vscode-single-select.range li[role="option"]', { hasText: 'All time' }).first().click();
     const expected = full(model.kpis.requests.value);
     assert.notEqual(expected, before, 'the corpus has requests older than 30 days');
-    const deadline = Date.now() + 15_000;
+    const deadline = performance.now() + 15_000;
     let actual = before;
-    while (Date.now() < deadline && actual !== expected) {
+    while (performance.now() < deadline && actual !== expected) {
       actual = (await frame.locator('.kpi-requests .value').first().innerText()).trim();
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -199,16 +203,6 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     await workbench!.screenshot('panel-all-time');
   });
 
-  /** The engine's read model for a panel filter on the same transcripts (the one source of truth). */
-  async function engineModel(filter: Partial<PanelFilter>): Promise<PanelReadModel> {
-    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
-    try {
-      await engine.scan();
-      return await engine.readModel({ ...DEFAULT_PANEL_FILTER, ...filter });
-    } finally {
-      await engine.close();
-    }
-  }
 
   async function pickInPanel(selectClass: string, label: string): Promise<void> {
     const frame = workbench!.webviewFrame(EXTENSION_ID);
@@ -222,8 +216,8 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     const frame = workbench!.webviewFrame(EXTENSION_ID);
     const expected = { heading, requests: full(model.kpis.requests.value), cost: usd(model.kpis.cost.value), busy: false };
     let actual = { heading: '', requests: '', cost: '', busy: true };
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + 20_000;
+    while (performance.now() < deadline) {
       actual = await Promise.all([
         frame.locator('.head h2').first().innerText().catch(() => ''),
         frame.locator('.kpi-requests .value').first().innerText().catch(() => ''),
@@ -308,17 +302,10 @@ describe('Claude Code Costs in a real VS Code', { timeout: 420_000 }, () => {
     // The result opens as an untitled JSON editor; compare its totals with the engine's.
     const editor = page.locator('.editor-instance .view-lines').first();
     await editor.waitFor({ timeout: 15_000 });
-    const engine = await Engine.open({ dbPath: null, configDirs: [configDir], env: {}, homeDir: os.tmpdir() });
-    let requests: number;
-    try {
-      await engine.scan();
-      requests = (await engine.query({ window: 'all', group_by: 'model' })).totals.requests;
-    } finally {
-      await engine.close();
-    }
-    const deadline = Date.now() + 10_000;
+    const requests = (await withEngine((engine) => engine.query({ window: 'all', group_by: 'model' }, now))).totals.requests;
+    const deadline = performance.now() + 10_000;
     let text = '';
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       text = (await editor.innerText()).replace(/\u00a0/g, ' ');
       if (text.includes('"totals"') && text.includes(`"requests": ${requests}`)) break;
       await new Promise((r) => setTimeout(r, 200));

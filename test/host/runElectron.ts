@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { buildExtension, buildHostTests } from '../e2e/harness/build';
 import { makeCorpus } from '../e2e/harness/corpus';
+import { suiteNow } from '../e2e/harness/run';
 import { cacheDir, repoRoot } from '../e2e/harness/paths';
 
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const userDataDir = path.join(temp, 'user-data');
   const workspace = path.join(temp, 'workspace');
   try {
-    await makeCorpus(configDir, { targetBytes: 1_000_000 });
+    await makeCorpus(configDir, { targetBytes: 1_000_000, endMs: suiteNow() });
     buildExtension();
     const extensionTestsPath = await buildHostTests();
     mkdirSync(path.join(userDataDir, 'User'), { recursive: true });

@@ -2,7 +2,7 @@
 // tests and `npm start`. It is installed offline from the npm registry into .vscode-test/ following
 // /work/shared/reference/real-vscode.md, once; later runs reuse it (a marker file holds the version).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, symlinkSync, createWriteStream, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, symlinkSync, createWriteStream, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheDir } from './paths';
@@ -84,18 +84,13 @@ export function ensureCodeServer(): string {
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch {
       if (isInstalled()) return entry;
-      let lockAgeMs: number;
-      try {
-        // File times are wall-clock times: the lock's age is the one wall-clock reading here.
-        lockAgeMs = Date.now() - statSync(lock).mtimeMs;
-      } catch {
-        continue; // released meanwhile: try to take it
-      }
-      if (performance.now() - waitStarted > 10 * 60_000 || lockAgeMs > 10 * 60_000) {
-        rmSync(lock, { recursive: true, force: true }); // a crashed installer left it behind
+      // A lock whose installer is gone (crashed) is stale; so is any lock after ten minutes of waiting.
+      if (!installerAlive(lock) || performance.now() - waitStarted > 10 * 60_000) {
+        rmSync(lock, { recursive: true, force: true });
         continue;
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
@@ -107,6 +102,22 @@ export function ensureCodeServer(): string {
     rmSync(lock, { recursive: true, force: true });
   }
   return entry;
+}
+
+/** Whether the process that took `lock` still runs (true while it has not written its pid yet). */
+function installerAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return existsSync(lock); // just taken, pid not written yet; or released meanwhile (then: try to take it)
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function isInstalled(): boolean {

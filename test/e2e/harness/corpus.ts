@@ -3,7 +3,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { suiteNow } from './run';
 
 export interface Corpus {
   /** The Claude config dir: <configDir>/projects/... and <configDir>/truth.json. */
@@ -12,16 +11,16 @@ export interface Corpus {
 }
 
 /**
- * Generates a corpus ending at `endMs` (default: now, read once through suiteNow) into `configDir`, so
- * the 5-hour window and "today" of the VS Code under test have data.
+ * Generates a corpus ending at `endMs` (the suite's now: suiteNow) into `configDir`, so the 5-hour window and
+ * "today" of the VS Code under test have data.
  */
-export async function makeCorpus(configDir: string, options: { targetBytes?: number; seed?: number; endMs?: number } = {}): Promise<Corpus> {
+export async function makeCorpus(configDir: string, options: { endMs: number; targetBytes?: number; seed?: number }): Promise<Corpus> {
   const { generateCorpus } = await import('../../../bench/corpus/generate');
   const truth = await generateCorpus({
     outDir: configDir,
     targetBytes: options.targetBytes ?? 1_000_000,
     seed: options.seed ?? 7,
-    endDate: new Date(options.endMs ?? suiteNow()),
+    endDate: new Date(options.endMs),
   });
   return { configDir, truth };
 }
@@ -53,9 +52,9 @@ export interface AppendedResponse {
 /**
  * Appends ONE API response to the newest main-session transcript: two lines (a thinking block and a
  * text block) sharing message.id and requestId and carrying the same final usage, as Claude Code
- * 2.1.97+ writes them. A correct reader counts it once.
+ * 2.1.97+ writes them, at `nowMs` (the suite's now). A correct reader counts it once.
  */
-export function appendResponse(configDir: string, usage: Partial<AppendedResponse['usage']> = {}): AppendedResponse {
+export function appendResponse(configDir: string, nowMs: number, usage: Partial<AppendedResponse['usage']> = {}): AppendedResponse {
   // A main session whose last line is complete (the corpus also has torn last lines, on purpose).
   const mainSessions = transcriptFiles(configDir).filter(
     (f) => !f.includes(`${path.sep}subagents${path.sep}`) && !path.basename(f).startsWith('agent-') && endsWithNewline(f),
@@ -73,7 +72,6 @@ export function appendResponse(configDir: string, usage: Partial<AppendedRespons
   const messageId = `msg_011C${randomBytes(12).toString('hex').slice(0, 20)}`;
   const requestId = `req_011C${randomBytes(12).toString('hex').slice(0, 20)}`;
   const sessionId = (last?.sessionId as string | undefined) ?? path.basename(file, '.jsonl');
-  const now = Date.now();
   const usageObject = {
     ...fullUsage,
     server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
@@ -114,8 +112,8 @@ export function appendResponse(configDir: string, usage: Partial<AppendedRespons
     });
   const first = randomUUID();
   const text =
-    line(first, (last?.uuid as string | undefined) ?? null, { type: 'thinking', thinking: '', signature: 'e2e' }, now - 5) + '\n' +
-    line(randomUUID(), first, { type: 'text', text: 'Appended by the end-to-end test.' }, now) + '\n';
+    line(first, (last?.uuid as string | undefined) ?? null, { type: 'thinking', thinking: '', signature: 'e2e' }, nowMs - 5) + '\n' +
+    line(randomUUID(), first, { type: 'text', text: 'Appended by the end-to-end test.' }, nowMs) + '\n';
   // One write: a watcher must never see half a response.
   appendFileSync(file, text);
   const totalTokens = fullUsage.input_tokens + fullUsage.output_tokens + fullUsage.cache_creation_input_tokens + fullUsage.cache_read_input_tokens;
