@@ -40,10 +40,11 @@ function fill(db: Database): void {
     INSERT INTO sessions (session_key, project_id, title) SELECT printf('%08d-0000-4000-8000-000000000000', i), 1 + i % 50, 'Session ' || i FROM n`);
   // Sessions run one after another, 30 s between responses; every 7th response is a subagent's (flags bit 4).
   db.run(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${REQUESTS - 1})
-    INSERT INTO requests (msg_hash, key_hash, flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens,
-      cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, web_search_requests, attrs_id, cost_usd)
-    SELECT i, i, CASE WHEN i % 7 = 0 THEN 4 ELSE 0 END, 1 + i / ${PER_SESSION}, 1 + (1 + i / ${PER_SESSION}) % 50, 1 + (i / ${PER_SESSION}) % 2, 1,
-      ${START} + i * ${STEP_MS}, 3, 400, 2000, 2000, (i % ${PER_SESSION}) * 800, 0, 1, 0.01 FROM n`);
+    INSERT INTO requests (id, flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens,
+      cache_creation_tokens, cache_creation_5m_tokens, cache_read_tokens, web_search_requests, attrs_id, cost_usd)
+    SELECT i + 1, CASE WHEN i % 7 = 0 THEN 4 ELSE 0 END, 1 + i / ${PER_SESSION}, 1 + (1 + i / ${PER_SESSION}) % 50, 1 + (i / ${PER_SESSION}) % 2, 1,
+      ${START} + i * ${STEP_MS}, 3, 400, 2000, 0, (i % ${PER_SESSION}) * 800, 0, 1, 0.01 FROM n`);
+  db.run('INSERT INTO request_identity (msg_hash, key_hash, request_id) SELECT id, id, id FROM requests');
   db.run(REQUEST_INDEXES_SQL);
   db.run('COMMIT');
 }

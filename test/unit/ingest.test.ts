@@ -91,7 +91,7 @@ describe('dedup (§0 rule 3)', () => {
     for (const files of layouts) {
       await withEngine(files, async (engine) => {
         await engine.scan();
-        const rows = await engine.withDatabase((db) => selectAll<{ key_hash: number; sidechain: number }>(db, 'SELECT key_hash, sidechain FROM requests'));
+        const rows = await engine.withDatabase((db) => selectAll<{ key_hash: number; sidechain: number }>(db, 'SELECT i.key_hash, r.sidechain FROM requests r JOIN request_identity i ON i.request_id = r.id'));
         assert.deepEqual(rows, [{ key_hash: keyHash({ requestId: 'req_main', sessionId: SESSION_A }), sidechain: 0 }]);
       });
     }

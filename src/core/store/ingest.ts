@@ -12,7 +12,7 @@ import { DROP_REQUEST_INDEXES_SQL, FLAG, REQUEST_INDEXES_SQL, SOURCE_IDS } from 
 import { keyHash, messageHash } from './identity';
 import { attrsKey, packFlags } from './migration-2-compact';
 import { selectAll, selectOne, type Database, type Statement } from './sqljs';
-import { HOUR_MS, rebuildRollups } from './rollups';
+import { createLoadTable, HOUR_MS, packLoadTable, rebuildRollups } from './rollups';
 
 /** One usage event with what the store needs beyond the line itself. */
 export interface IngestRecord {
@@ -93,9 +93,9 @@ export function toolsetName(tools: string[]): string {
   return tools.join(', ');
 }
 
-/** The written columns of `requests` after its identity (id, msg_hash, key_hash), in the order writeRow binds them. */
+/** The written columns of `requests` after its id, in the order writeRow binds them. */
 const ROW_COLUMNS = `flags, session_id, project_id, model_id, toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens,
-  cache_creation_1h_tokens, cache_read_tokens, web_search_requests, attrs_id, agent_id, cost_usd, file_id, provider_id, feature_id,
+  cache_creation_5m_tokens, cache_read_tokens, web_search_requests, attrs_id, agent_id, cost_usd, file_id, provider_id, feature_id,
   success, duration_ms, branch_id, cache_savings_e10, cache_write_premium_e10`;
 const ROW_COLUMN_COUNT = ROW_COLUMNS.split(',').length;
 
@@ -149,6 +149,11 @@ export class Ingestor {
   private stmts: Record<string, Statement> | null = null;
   /** Indexes of `requests` dropped for a bulk load into an empty table; rebuilt by refreshRollups(). */
   private indexesDropped = false;
+  /**
+   * A bulk load writes identities to a temporary copy of `request_identity`, moved into the empty table by
+   * refreshRollups() with full pages (rows inserted in hash order would leave the pages they split part-empty).
+   */
+  private identityTable = 'request_identity';
 
   /**
    * Construct inside the caller's transaction: a bulk load drops the request indexes until refreshRollups().
@@ -162,6 +167,7 @@ export class Ingestor {
       // Every key is in `rows` while the table fills, so the indexes are not needed until the end.
       db.run(DROP_REQUEST_INDEXES_SQL);
       this.indexesDropped = true;
+      this.identityTable = createLoadTable(db, 'request_identity');
     }
     this.nextId = Number(db.exec('SELECT coalesce(max(id), 0) + 1 FROM requests')[0].values[0][0]);
     this.loadDict = typeof dict === 'function' ? dict : () => dict ?? loadDictionaries(db);
@@ -177,15 +183,18 @@ export class Ingestor {
     if (!this.stmts) {
       const db = this.db;
       this.stmts = {
-        insert: db.prepare(`INSERT INTO requests (id, msg_hash, key_hash, ${ROW_COLUMNS}) VALUES (?, ?, ?, ${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')})`),
+        insert: db.prepare(`INSERT INTO requests (id, ${ROW_COLUMNS}) VALUES (?, ${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')})`),
+        insertIdentity: db.prepare(`INSERT INTO ${this.identityTable} (msg_hash, key_hash, request_id) VALUES (?, ?, ?)`),
+        deleteIdentity: db.prepare(`DELETE FROM ${this.identityTable} WHERE msg_hash = ? AND key_hash = ?`),
         update: db.prepare(`UPDATE requests SET (${ROW_COLUMNS}) = (${new Array(ROW_COLUMN_COUNT).fill('?').join(', ')}) WHERE id = ?`),
         // A row stored before schema 4 has no branch: a later copy of the same response (a re-read) fills it in.
         fillBranch: db.prepare('UPDATE requests SET branch_id = ? WHERE id = ? AND branch_id IS NULL'),
         updateTools: db.prepare('UPDATE requests SET toolset_id = ? WHERE id = ?'),
         byKey: db.prepare(`SELECT r.id, r.ts, r.input_tokens + r.output_tokens + r.cache_creation_tokens + r.cache_read_tokens AS total,
           a.speed IS NOT NULL AS has_speed, r.flags, t.name AS tools
-          FROM requests r JOIN toolsets t ON t.id = r.toolset_id JOIN request_attrs a ON a.id = r.attrs_id WHERE r.msg_hash = ? AND r.key_hash = ?`),
-        byMessage: db.prepare('SELECT key_hash FROM requests WHERE msg_hash = ?'),
+          FROM request_identity i JOIN requests r ON r.id = i.request_id JOIN toolsets t ON t.id = r.toolset_id
+          JOIN request_attrs a ON a.id = r.attrs_id WHERE i.msg_hash = ? AND i.key_hash = ?`),
+        byMessage: db.prepare('SELECT key_hash FROM request_identity WHERE msg_hash = ?'),
         deleteRow: db.prepare('DELETE FROM requests WHERE id = ?'),
         deleteIterations: db.prepare('DELETE FROM request_iterations WHERE request_id = ?'),
         deleteCall: db.prepare('DELETE FROM api_call_details WHERE request_id = ?'),
@@ -196,6 +205,17 @@ export class Ingestor {
       };
     }
     return this.stmts;
+  }
+
+  /** Moves a bulk load's identities into `request_identity` (see identityTable). */
+  private packIdentities(): void {
+    if (this.identityTable === 'request_identity') return;
+    if (this.stmts) {
+      for (const s of Object.values(this.stmts)) s.free();
+      this.stmts = null;
+    }
+    packLoadTable(this.db, 'request_identity');
+    this.identityTable = 'request_identity';
   }
 
   /** Frees prepared statements. Call when the ingestor is no longer used. */
@@ -380,6 +400,7 @@ export class Ingestor {
           return;
         }
         for (const stmt of ['deleteRow', 'deleteIterations', 'deleteCall'] as const) this.statements()[stmt].run([other.id]);
+        this.statements().deleteIdentity.run([messageHash(e.messageId), hash]);
         this.touchedHours.add(other.hour);
         this.forget(otherKey, other);
         counts.duplicates++;
@@ -425,7 +446,7 @@ export class Ingestor {
     });
     const row = [
       flags, sessionId, projectId, modelId, toolsetId, e.timestampMs,
-      u.inputTokens, u.outputTokens, u.cacheCreationTokens, u.cacheCreation1hTokens, u.cacheReadTokens, u.webSearchRequests,
+      u.inputTokens, u.outputTokens, u.cacheCreationTokens, u.cacheCreationTokens - u.cacheCreation1hTokens, u.cacheReadTokens, u.webSearchRequests,
       this.attrsId(u.speed, u.inferenceGeo, u.serviceTier, e.version), e.agentId ? this.dictId('agents', e.agentId) : null,
       cost, rec.fileId,
       c?.provider ? this.dictId('providers', c.provider) : null, c?.feature ? this.dictId('features', c.feature) : null,
@@ -436,7 +457,8 @@ export class Ingestor {
     let id: number;
     if (existingId === null) {
       id = this.nextId++;
-      st.insert.run([id, messageHash(e.messageId), keyHash(e), ...row]);
+      st.insert.run([id, ...row]);
+      st.insertIdentity.run([messageHash(e.messageId), keyHash(e), id]);
     } else {
       id = existingId;
       st.update.run([...row, id]);
@@ -468,12 +490,16 @@ export class Ingestor {
 
   /** Rebuilds rollup_hour for every hour touched since the last call. Returns the number of hours. */
   refreshRollups(): number {
-    if (this.indexesDropped) {
-      this.db.run(REQUEST_INDEXES_SQL);
-      this.indexesDropped = false;
-    }
     const hours = [...this.touchedHours].sort((a, b) => a - b);
     this.touchedHours.clear();
+    if (this.indexesDropped) {
+      // The first refresh of a bulk load: every stored row came from it, so the derived tables are built whole.
+      this.db.run(REQUEST_INDEXES_SQL);
+      this.indexesDropped = false;
+      this.packIdentities();
+      rebuildRollups(this.db, null);
+      return hours.length;
+    }
     if (hours.length === 0) return 0;
     rebuildRollups(this.db, hours);
     return hours.length;

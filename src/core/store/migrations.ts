@@ -17,13 +17,14 @@ import { BRANCHES } from './migration-4-branches';
 import { CACHE_ECONOMICS } from './migration-5-cache-economics';
 import { CONTEXT_FILL } from './migration-6-context-fill';
 import { ROLLUPS_V7 } from './migration-7-rollups';
+import { IDENTITY_V8 } from './migration-8-identity';
 
 export type { Migration } from './migration-step';
 
 /** The schema of release 0.1.0 (commit 72bb769): every DB starts here. */
 export const BASELINE_VERSION = 1;
 
-export const MIGRATIONS: readonly Migration[] = [MIGRATION_2_COMPACT, PROJECTS_BY_PATH, BRANCHES, CACHE_ECONOMICS, CONTEXT_FILL, ROLLUPS_V7];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_2_COMPACT, PROJECTS_BY_PATH, BRANCHES, CACHE_ECONOMICS, CONTEXT_FILL, ROLLUPS_V7, IDENTITY_V8];
 
 /** The schema this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1].version : BASELINE_VERSION;

@@ -23,13 +23,39 @@ const ACTIVITY_SELECT = `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS hour, source, 
   FROM requests`;
 const ACTIVITY_GROUP = 'GROUP BY 1, 2, 3';
 
+/**
+ * Creates an empty temporary table with the definition of `table` (main schema) and returns its name. Rows
+ * written there reach `table` through packLoadTable with full pages: SQLite copies a table into an empty one of
+ * the same definition in key order, page after page, where inserts into a b-tree leave the pages they split
+ * part-empty (12 % of rollup_hour, measured).
+ */
+export function createLoadTable(db: Database, table: string): string {
+  const def = String(db.exec(`SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?`, [table])[0].values[0][0]);
+  const load = `${table}_load`;
+  db.run(`DROP TABLE IF EXISTS temp.${load}`);
+  db.run(def.replace(/^CREATE TABLE\s+(?:IF NOT EXISTS\s+)?("?)\w+\1/i, `CREATE TEMP TABLE ${load}`));
+  return `temp.${load}`;
+}
+
+/** Moves the rows of createLoadTable's copy into `table`, which must be empty, and drops the copy. */
+export function packLoadTable(db: Database, table: string): void {
+  db.run(`INSERT INTO main.${table} SELECT * FROM temp.${table}_load`);
+  db.run(`DROP TABLE temp.${table}_load`);
+}
+
+/** Replaces every row of `table` by the rows of `select`, packed (see createLoadTable). */
+function refill(db: Database, table: string, select: string): void {
+  const load = createLoadTable(db, table);
+  db.run(`INSERT INTO ${load} ${select}`);
+  db.run(`DELETE FROM main.${table}`);
+  packLoadTable(db, table);
+}
+
 /** Rebuilds the derived tables for the given hours (hour numbers = floor(ts / HOUR_MS)); all hours when `hours` is null. */
 export function rebuildRollups(db: Database, hours: number[] | null): void {
   if (hours === null || hours.length > 4000) {
-    db.run('DELETE FROM rollup_hour');
-    db.run(`INSERT INTO rollup_hour ${ROLLUP_SELECT} ${ROLLUP_GROUP}`);
-    db.run('DELETE FROM activity_hour');
-    db.run(`INSERT INTO activity_hour ${ACTIVITY_SELECT} ${ACTIVITY_GROUP}`);
+    refill(db, 'rollup_hour', `${ROLLUP_SELECT} ${ROLLUP_GROUP}`);
+    refill(db, 'activity_hour', `${ACTIVITY_SELECT} ${ACTIVITY_GROUP}`);
     db.run('UPDATE sessions SET first_ts = NULL');
     refreshSessionStarts(db, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     return;

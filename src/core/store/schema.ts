@@ -27,16 +27,17 @@ export const FLAG = {
   costKindShift: 7,
 } as const;
 
-/** The indexes of `requests` (schema 2), kept apart so that a bulk load can build them once at the end. */
+/**
+ * The indexes of `requests` (schema 8), kept apart so that a bulk load can build them once at the end. A
+ * response's identity (identity.ts) is the key of `request_identity`, which names its row.
+ */
 export const REQUEST_INDEXES_SQL = `
-CREATE UNIQUE INDEX IF NOT EXISTS requests_identity ON requests(msg_hash, key_hash);
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
 -- API-log rows are few beside transcripts; the panel and provider/feature groups read them by time.
 CREATE INDEX IF NOT EXISTS requests_internal_ts ON requests(ts) WHERE source = 1;
 `;
 
 export const DROP_REQUEST_INDEXES_SQL = `
-DROP INDEX IF EXISTS requests_identity;
 DROP INDEX IF EXISTS requests_ts;
 DROP INDEX IF EXISTS requests_internal_ts;
 `;

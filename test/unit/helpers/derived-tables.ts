@@ -1,4 +1,4 @@
-// The tables ingest keeps beside `requests` (src/core/store/rollups.ts), checked against their definitions.
+// The tables ingest keeps beside `requests` (src/core/store/rollups.ts, and the identities), checked against their definitions.
 import assert from 'node:assert/strict';
 import type { Database } from '../../../src/core/store/sqljs';
 
@@ -26,6 +26,11 @@ export function assertDerivedTablesExact(db: Database): void {
     rows('SELECT id, first_ts FROM sessions ORDER BY id'),
     rows('SELECT s.id, (SELECT min(ts) FROM requests r WHERE r.session_id = s.id) FROM sessions s ORDER BY s.id'),
     'sessions.first_ts = the first request of each session',
+  );
+  assert.equal(
+    rows('SELECT request_id FROM request_identity ORDER BY 1'),
+    rows('SELECT id FROM requests ORDER BY 1'),
+    'request_identity names every request once',
   );
 }
 

@@ -72,9 +72,10 @@ let dedupCounter = 0;
 /** Inserts requests (and their dictionary rows), then rebuilds rollup_hour. */
 export function insertRequests(db: Database, rows: FixtureRequest[]): void {
   db.run('BEGIN');
-  const stmt = db.prepare(`INSERT INTO requests (msg_hash, key_hash, flags, session_id, project_id, model_id,
-    toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens,
-    web_search_requests, attrs_id, cost_usd, cache_savings_e10, cache_write_premium_e10, branch_id) VALUES (?,0,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+  const stmt = db.prepare(`INSERT INTO requests (flags, session_id, project_id, model_id,
+    toolset_id, ts, input_tokens, output_tokens, cache_creation_tokens, cache_creation_5m_tokens, cache_read_tokens,
+    web_search_requests, attrs_id, cost_usd, cache_savings_e10, cache_write_premium_e10, branch_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+  const identity = db.prepare('INSERT INTO request_identity (msg_hash, key_hash, request_id) VALUES (?, 0, last_insert_rowid())');
   const attrsId = db.exec('SELECT id FROM request_attrs WHERE speed IS NULL AND geo IS NULL AND service_tier IS NULL AND version IS NULL')[0]?.values[0][0]
     ?? (db.run('INSERT INTO request_attrs DEFAULT VALUES'), db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
   for (const r of rows) {
@@ -86,14 +87,16 @@ export function insertRequests(db: Database, rows: FixtureRequest[]): void {
     const projectId = projectRowId(db, r.project ?? 'demo', r.projectPath ?? null);
     const sess = sessionId(db, r.session ?? 's1', projectId, r.sessionTitle ?? null, source);
     stmt.run([
-      ++dedupCounter, flags, sess, projectId,
+      flags, sess, projectId,
       dictId(db, 'models', r.model ?? 'claude-sonnet-4-5-20250929'), dictId(db, 'toolsets', r.tools ?? ''),
-      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, r.cacheCreation1h ?? 0, r.cacheRead ?? 0, r.webSearch ?? 0, attrsId, r.cost ?? 0,
+      r.ts, r.input ?? 0, r.output ?? 0, r.cacheCreation ?? 0, (r.cacheCreation ?? 0) - (r.cacheCreation1h ?? 0), r.cacheRead ?? 0, r.webSearch ?? 0, attrsId, r.cost ?? 0,
       Math.round((r.cacheSavings ?? 0) * 1e10), Math.round((r.cacheWritePremium ?? 0) * 1e10),
       r.branch ? dictId(db, 'branches', r.branch) : null,
     ]);
+    identity.run([++dedupCounter]);
   }
   stmt.free();
+  identity.free();
   db.run('COMMIT');
   rebuildRollups(db);
 }
