@@ -5,7 +5,7 @@
 // block covers [start, start + 5 h) and an entry exactly at the end belongs to the next one.
 import type { UsageFigures } from '../types';
 import { SOURCE_IDS } from '../store/schema';
-import { selectAll } from '../store/sqljs';
+import { forEachNumberRow, selectAll } from '../store/sqljs';
 import type { Database, SqlValue } from '../store/sqljs';
 
 export const BLOCK_MS = 5 * 3_600_000;
@@ -156,24 +156,21 @@ function sourceClause(source: LoadBlocksOptions['source']): { sql: string; param
  */
 function chainStart(db: Database, sinceMs: number, source: LoadBlocksOptions['source']): number {
   const src = sourceClause(source);
-  const stmt = db.prepare(`SELECT hour, min(first_ts), max(last_ts) FROM activity_hour WHERE hour <= ? AND hour >= ?${src.sql}
-    GROUP BY hour ORDER BY hour DESC`);
-  try {
-    stmt.bind([floorHour(sinceMs), floorHour(sinceMs) - 14 * 24 * HOUR_MS, ...src.params]);
-    // `laterHour` / `laterFirst`: the active hour after the one being looked at and its first entry (to begin
-    // with: sinceMs, as if an entry came then).
-    let laterHour = floorHour(sinceMs);
-    let laterFirst = sinceMs;
-    while (stmt.step()) {
-      const [hour, first, last] = stmt.get() as number[];
-      if (laterFirst - last >= BLOCK_MS) return laterHour;
-      laterHour = hour;
-      laterFirst = first;
+  // `laterHour` / `laterFirst`: the active hour after the one being looked at and its first entry (to begin
+  // with: sinceMs, as if an entry came then).
+  let laterHour = floorHour(sinceMs);
+  let laterFirst = sinceMs;
+  let gapAt: number | null = null;
+  forEachNumberRow(db, `SELECT hour, min(first_ts), max(last_ts) FROM activity_hour WHERE hour <= ? AND hour >= ?${src.sql}
+    GROUP BY hour ORDER BY hour DESC`, [floorHour(sinceMs), floorHour(sinceMs) - 14 * 24 * HOUR_MS, ...src.params], ([hour, first, last]) => {
+    if (laterFirst - last >= BLOCK_MS) {
+      gapAt = laterHour;
+      return false;
     }
-    return laterHour; // no gap within 14 days (or no earlier entry): start from the earliest seen
-  } finally {
-    stmt.free();
-  }
+    laterHour = hour;
+    laterFirst = first;
+  });
+  return gapAt ?? laterHour; // no gap within 14 days (or no earlier entry): start from the earliest seen
 }
 
 /** Requests in [sinceMs, untilMs) as block entries (time, tokens, cost, model only), in time order. */
@@ -194,27 +191,18 @@ function modelNames(db: Database): Map<number, string> {
 /** Calls fn for every request in [fromMs, untilMs) in time order (fn must copy the entry to keep it). */
 function forEachEntry(db: Database, opts: EntryRange, fn: (e: BlockEntry) => void, models = modelNames(db)): void {
   const src = sourceClause(opts.source);
-  const stmt = db.prepare(
-    'SELECT ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_id FROM requests'
-    + ` WHERE ts >= ? AND ts < ?${src.sql} ORDER BY ts`,
-  );
   const entry: BlockEntry = { ts: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, model: '' };
-  try {
-    stmt.bind([opts.fromMs ?? -8.64e15, opts.untilMs ?? 8.64e15, ...src.params]);
-    while (stmt.step()) {
-      const r = stmt.get();
-      entry.ts = r[0] as number;
-      entry.inputTokens = r[1] as number;
-      entry.outputTokens = r[2] as number;
-      entry.cacheCreationTokens = r[3] as number;
-      entry.cacheReadTokens = r[4] as number;
-      entry.costUsd = r[5] as number;
-      entry.model = models.get(r[6] as number) ?? `(unknown #${r[6]})`;
-      fn(entry);
-    }
-  } finally {
-    stmt.free();
-  }
+  forEachNumberRow(db, 'SELECT ts, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_id FROM requests'
+    + ` WHERE ts >= ? AND ts < ?${src.sql} ORDER BY ts`, [opts.fromMs ?? -8.64e15, opts.untilMs ?? 8.64e15, ...src.params], (r) => {
+    entry.ts = r[0];
+    entry.inputTokens = r[1];
+    entry.outputTokens = r[2];
+    entry.cacheCreationTokens = r[3];
+    entry.cacheReadTokens = r[4];
+    entry.costUsd = r[5];
+    entry.model = models.get(r[6]) ?? `(unknown #${r[6]})`;
+    fn(entry);
+  });
 }
 
 /**
@@ -229,34 +217,28 @@ function feedRange(db: Database, builder: BlockBuilder, opts: EntryRange): void 
   const lastWhole = opts.untilMs == null ? Infinity : floorHour(opts.untilMs);
   const fromHour = opts.fromMs == null ? -8.64e15 : opts.fromMs;
   if (opts.fromMs != null && opts.fromMs % HOUR_MS !== 0) throw new Error('feedRange: fromMs must be a whole hour');
-  const stmt = db.prepare(`SELECT hour, first_ts, last_ts, requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
-    cost_usd, model_id FROM activity_hour WHERE hour >= ? AND hour < ?${src.sql} ORDER BY hour, first_ts, model_id`);
   const hourEntry: HourEntry = { first: 0, last: 0, requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, models: [] };
   let hour = NaN;
-  try {
-    stmt.bind([fromHour, Math.min(lastWhole, 8.64e15), ...src.params]);
-    while (stmt.step()) {
-      const r = stmt.get() as number[];
-      if (r[0] !== hour) {
-        if (hourEntry.requests > 0) builder.addHour(hourEntry);
-        hour = r[0];
-        Object.assign(hourEntry, { first: r[1], last: r[2], requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0 });
-        hourEntry.models = [];
-      }
-      if (r[1] < hourEntry.first) hourEntry.first = r[1];
-      if (r[2] > hourEntry.last) hourEntry.last = r[2];
-      hourEntry.requests += r[3];
-      hourEntry.inputTokens += r[4];
-      hourEntry.outputTokens += r[5];
-      hourEntry.cacheCreationTokens += r[6];
-      hourEntry.cacheReadTokens += r[7];
-      hourEntry.costUsd += r[8];
-      hourEntry.models.push(models.get(r[9]) ?? `(unknown #${r[9]})`);
+  forEachNumberRow(db, `SELECT hour, first_ts, last_ts, requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+    cost_usd, model_id FROM activity_hour WHERE hour >= ? AND hour < ?${src.sql} ORDER BY hour, first_ts, model_id`,
+  [fromHour, Math.min(lastWhole, 8.64e15), ...src.params], (r) => {
+    if (r[0] !== hour) {
+      if (hourEntry.requests > 0) builder.addHour(hourEntry);
+      hour = r[0];
+      Object.assign(hourEntry, { first: r[1], last: r[2], requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0 });
+      hourEntry.models = [];
     }
-    if (hourEntry.requests > 0) builder.addHour(hourEntry);
-  } finally {
-    stmt.free();
-  }
+    if (r[1] < hourEntry.first) hourEntry.first = r[1];
+    if (r[2] > hourEntry.last) hourEntry.last = r[2];
+    hourEntry.requests += r[3];
+    hourEntry.inputTokens += r[4];
+    hourEntry.outputTokens += r[5];
+    hourEntry.cacheCreationTokens += r[6];
+    hourEntry.cacheReadTokens += r[7];
+    hourEntry.costUsd += r[8];
+    hourEntry.models.push(models.get(r[9]) ?? `(unknown #${r[9]})`);
+  });
+  if (hourEntry.requests > 0) builder.addHour(hourEntry);
   if (lastWhole !== Infinity) forEachEntry(db, { fromMs: Math.max(lastWhole, fromHour), untilMs: opts.untilMs, source: opts.source }, (e) => builder.add(e), models);
 }
 

@@ -3,7 +3,7 @@
 // are read from `requests` through its ts index. In a zone whose offset is not a whole hour
 // (Asia/Kolkata) day/hour buckets need the exact timestamps, so everything is read from `requests`.
 import type { Metrics } from '../../types';
-import { selectAll } from '../../store/sqljs';
+import { forEachNumberRow, selectAll } from '../../store/sqljs';
 import type { Database, SqlValue } from '../../store/sqljs';
 import { addMetrics, emptyMetrics, metricSelectSql, metricsFromRow } from '../metrics';
 import { hourPieces, offsetSegments, tzOffsetMs } from '../windows';
@@ -26,20 +26,15 @@ const REQUEST_FACTS = `SELECT ts, session_id, project_id, model_id, toolset_id, 
 
 /** Calls `visit` with every fact row of [startMs, endMs) matching the filter (each request exactly once). */
 export function scanFacts(
-  db: Database, f: CompiledFilter, startMs: number, endMs: number, exactTimes: boolean, visit: (row: SqlValue[]) => void,
+  db: Database, f: CompiledFilter, startMs: number, endMs: number, exactTimes: boolean, visit: (row: number[]) => void,
 ): void {
   if (f.empty || endMs <= startMs) return;
   for (const part of f.parts) {
     const run = (base: string, timeCol: 'hour' | 'ts', lo: number, hi: number) => {
       if (hi <= lo) return;
       const where = [`${timeCol} >= ?`, `${timeCol} < ?`, ...withTimeColumn(part.where, timeCol)].join(' AND ');
-      const stmt = db.prepare(`${base} WHERE ${where}`);
-      try {
-        stmt.bind([lo, hi, ...part.params]);
-        while (stmt.step()) visit(stmt.get());
-      } finally {
-        stmt.free();
-      }
+      // Every fact column is a number and never NULL (branch_id −1 for none).
+      forEachNumberRow(db, `${base} WHERE ${where}`, [lo, hi, ...part.params], visit);
     };
     for (const piece of hourPieces(startMs, endMs, exactTimes || part.raw)) {
       run(piece.hourly ? ROLLUP_FACTS : REQUEST_FACTS, piece.hourly ? 'hour' : 'ts', piece.fromMs, piece.toMs);
