@@ -5,12 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { SCHEMA_VERSION, userVersion } from '../../src/core/store/migrations';
 import { FIXTURE_PARAMS } from '../fixtures/db-schema6/params';
 import { assertDerivedTablesExact } from './helpers/derived-tables';
-import { engineOver, fixtureFigures, openFixtureDb, saveMovedTo, writeFixtureCorpus } from './helpers/migration-fixture';
+import { engineOver, fixtureFigures, freshWork, openFixtureDb, saveMovedTo } from './helpers/migration-fixture';
 
 const NOW = Date.parse(FIXTURE_PARAMS.endDate);
 
@@ -18,12 +16,7 @@ let work: string;
 let reference: unknown;
 
 before(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-migrate7-'));
-  await writeFixtureCorpus(work, FIXTURE_PARAMS);
-  const fresh = await engineOver(work, null);
-  await fresh.scan();
-  reference = await fixtureFigures(fresh, NOW);
-  await fresh.close();
+  ({ work, reference } = await freshWork('ccc-migrate7-', FIXTURE_PARAMS, NOW));
   const r = reference as { branches: { rows: unknown[] }; onBranch: { requests: number }; blocks: unknown[]; anomalies: unknown };
   assert.ok(r.branches.rows.length > 1 && r.onBranch.requests > 0 && r.blocks.length > 10, 'the reference has branches and blocks');
 });

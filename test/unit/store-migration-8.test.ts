@@ -5,13 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { SCHEMA_VERSION, userVersion } from '../../src/core/store/migrations';
 import type { Database } from '../../src/core/store/sqljs';
 import { FIXTURE_PARAMS } from '../fixtures/db-schema7/params';
 import { assertDerivedTablesExact } from './helpers/derived-tables';
-import { engineOver, fixtureFigures, openFixtureDb, saveMovedTo, writeFixtureCorpus } from './helpers/migration-fixture';
+import { engineOver, fixtureFigures, freshWork, openFixtureDb, saveMovedTo } from './helpers/migration-fixture';
 
 const NOW = Date.parse(FIXTURE_PARAMS.endDate);
 // Every value a request row holds, by the names readers use (cache_creation_1h_tokens is virtual at schema 8).
@@ -25,12 +23,7 @@ let reference: unknown;
 const rows = (db: Database, sql: string): unknown[][] => db.exec(sql)[0]?.values ?? [];
 
 before(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-migrate8-'));
-  await writeFixtureCorpus(work, FIXTURE_PARAMS);
-  const fresh = await engineOver(work, null);
-  await fresh.scan();
-  reference = await fixtureFigures(fresh, NOW);
-  await fresh.close();
+  ({ work, reference } = await freshWork('ccc-migrate8-', FIXTURE_PARAMS, NOW));
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));

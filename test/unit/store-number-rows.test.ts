@@ -6,8 +6,8 @@ import { forEachNumberRow, getSqlJs, numberRowsFastPath } from '../../src/core/s
 
 test('number rows: the C API path is taken and equals get() on integers up to 2^53, negatives, reals and zero', async () => {
   const SQL = await getSqlJs();
-  assert.equal(numberRowsFastPath(), true, 'sql.js layout recognised');
   const db = new SQL.Database();
+  assert.equal(numberRowsFastPath(db), true, 'sql.js layout recognised');
   db.run('CREATE TABLE t (a INTEGER, b REAL, c INTEGER)');
   const values: Array<[number, number, number]> = [
     [0, 0, 0], [1, 0.1, -1], [Number.MAX_SAFE_INTEGER, 1e-12, -Number.MAX_SAFE_INTEGER], [1_795_075_200_000, 123456.789012345, 2 ** 31],

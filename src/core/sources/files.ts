@@ -6,7 +6,7 @@ import type { SourceName } from '../types';
 import type { ScanSummary } from './scan';
 import type { Ingestor, IngestRecord } from '../store/ingest';
 import { SOURCE_IDS } from '../store/schema';
-import { selectAll, type Database } from '../store/sqljs';
+import type { Database, SqlValue } from '../store/sqljs';
 
 /** A file as listed now. */
 export interface ListedFile {
@@ -29,13 +29,48 @@ export interface StoredFile {
   missing: number;
 }
 
+const FILE_COLUMNS = 'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files';
+
+function storedFilesOf(db: Database, where: string, params: SqlValue[]): StoredFile[] {
+  return (db.exec(`${FILE_COLUMNS} WHERE ${where}`, params)[0]?.values ?? []).map(([id, path, dev, ino, size, mtime, offset, missing]) => ({
+    id: Number(id), path: String(path), dev: Number(dev), ino: Number(ino), size: Number(size), mtime_ms: Number(mtime),
+    offset: Number(offset), missing: Number(missing),
+  }));
+}
+
+/**
+ * Each database's file ids by path, for targeted scans (a watcher event names one file): `files.path` has no
+ * index (schema 8), so a file is found by its id. A row found by id is checked against its path, so an id a
+ * rolled-back insert handed out never names another file; a path not in the map is looked up the slow way.
+ */
+const fileIdsByDb = new WeakMap<Database, Map<string, number>>();
+
+function fileIds(db: Database): Map<string, number> {
+  let ids = fileIdsByDb.get(db);
+  if (!ids) {
+    ids = new Map();
+    for (const [id, path] of db.exec('SELECT id, path FROM files')[0]?.values ?? []) ids.set(String(path), Number(id));
+    fileIdsByDb.set(db, ids);
+  }
+  return ids;
+}
+
 /** The stored state of every file of `source`, or only of `paths` (a targeted scan). */
 export function loadStoredFiles(db: Database, source: SourceName, paths?: string[]): Map<string, StoredFile> {
-  const columns = 'SELECT id, path, dev, ino, size, mtime_ms, offset, missing FROM files WHERE source = ?';
-  const rows = paths
-    ? paths.flatMap((p) => selectAll<StoredFile>(db, `${columns} AND path = ?`, [SOURCE_IDS[source], p]))
-    : selectAll<StoredFile>(db, columns, [SOURCE_IDS[source]]);
-  return new Map(rows.map((r) => [r.path, r]));
+  const sourceId = SOURCE_IDS[source];
+  if (!paths) return new Map(storedFilesOf(db, 'source = ?', [sourceId]).map((r) => [r.path, r]));
+  const ids = fileIds(db);
+  const found = new Map<string, StoredFile>();
+  for (const p of paths) {
+    const id = ids.get(p);
+    const byId = id === undefined ? [] : storedFilesOf(db, 'id = ? AND path = ? AND source = ?', [id, p, sourceId]);
+    const rows = byId.length > 0 ? byId : storedFilesOf(db, 'source = ? AND path = ?', [sourceId, p]);
+    for (const r of rows) {
+      found.set(r.path, r);
+      ids.set(r.path, r.id);
+    }
+  }
+  return found;
 }
 
 /**
@@ -68,7 +103,9 @@ export function saveFileState(
   db.run('INSERT INTO files (path, source, dev, ino, size, mtime_ms, offset, bad_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     file.path, SOURCE_IDS[source], ...values,
   ]);
-  return Number(db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+  const id = Number(db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
+  fileIdsByDb.get(db)?.set(file.path, id);
+  return id;
 }
 
 /** A file that vanished keeps its rows (history outlives the file); only its row is marked. */

@@ -50,7 +50,7 @@ export function getSqlJs(): Promise<SqlJsStatic> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the emscripten loader is CommonJS, loaded once on first use
     const initSqlJs = require('sql.js/dist/sql-wasm.js') as (cfg: object) => Promise<SqlJsStatic>;
     sqlJsPromise = initSqlJs({ wasmBinary }).then((sqlJs) => {
-      numberColumn = checkedNumberColumn(sqlJs);
+      sqlJsModule = sqlJs;
       return sqlJs;
     });
   }
@@ -59,7 +59,9 @@ export function getSqlJs(): Promise<SqlJsStatic> {
 
 /** The C API's sqlite3_column_double as sql.js exports it (a wasm export, no wrapper). */
 type ColumnDouble = (stmtPointer: number, column: number) => number;
-let numberColumn: ColumnDouble | null = null;
+let sqlJsModule: SqlJsStatic | null = null;
+/** Checked on first use (undefined until then); null: the fast path is off. */
+let numberColumn: ColumnDouble | null | undefined;
 
 /**
  * sql.js keeps a statement's SQLite pointer in the first field its constructor sets (sql.js 1.x, package-lock
@@ -70,18 +72,16 @@ function statementPointer(stmt: Statement): number | null {
   return typeof first === 'number' && Number.isInteger(first) && first > 0 ? first : null;
 }
 
-function checkedNumberColumn(sqlJs: SqlJsStatic): ColumnDouble | null {
-  const column = (sqlJs as unknown as { _sqlite3_column_double?: unknown })._sqlite3_column_double;
+function checkedNumberColumn(db: Database): ColumnDouble | null {
+  const column = (sqlJsModule as unknown as { _sqlite3_column_double?: unknown } | null)?._sqlite3_column_double;
   if (typeof column !== 'function') return null;
-  const db = new sqlJs.Database();
+  const stmt = db.prepare('SELECT 1.25, 1790000000000, -7');
   try {
-    const stmt = db.prepare('SELECT 1.25, 1790000000000, -7');
     const ptr = statementPointer(stmt);
     const ok = ptr !== null && stmt.step() && [0, 1, 2].map((i) => (column as ColumnDouble)(ptr, i)).join() === '1.25,1790000000000,-7';
-    stmt.free();
     return ok ? (column as ColumnDouble) : null;
   } finally {
-    db.close();
+    stmt.free();
   }
 }
 
@@ -92,6 +92,7 @@ function checkedNumberColumn(sqlJs: SqlJsStatic): ColumnDouble | null {
  * columns that are never NULL (NULL reads as 0) and integers within ±2^53.
  */
 export function forEachNumberRow(db: Database, sql: string, params: BindParams, visit: (row: number[]) => boolean | void): void {
+  if (numberColumn === undefined) numberColumn = checkedNumberColumn(db);
   const stmt = db.prepare(sql);
   try {
     stmt.bind(params);
@@ -113,7 +114,8 @@ export function forEachNumberRow(db: Database, sql: string, params: BindParams, 
 }
 
 /** True when forEachNumberRow reads through the C API (tests check that the fast path is the one taken). */
-export function numberRowsFastPath(): boolean {
+export function numberRowsFastPath(db: Database): boolean {
+  if (numberColumn === undefined) numberColumn = checkedNumberColumn(db);
   return numberColumn !== null;
 }
 

@@ -1,6 +1,7 @@
 // What the migration tests share: the fixture DB's corpus regenerated in a work folder, a copy of the fixture
 // that points at it, and the figures compared with a fresh scan.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateCorpus } from '../../../bench/corpus/generate';
 import { Engine } from '../../../src/core/engine';
@@ -12,6 +13,19 @@ export interface FixtureDbParams { root: string; targetBytes: number; seed: numb
 
 const GROUPS = ['none', 'model', 'project', 'day', 'session', 'source', 'tool', 'hour', 'provider', 'feature', 'branch'];
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
+
+/** A new work folder with the fixture's corpus, and the figures of a fresh scan of it at `nowMs`. */
+export async function freshWork(prefix: string, params: FixtureDbParams, nowMs: number): Promise<{ work: string; reference: unknown }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  await writeFixtureCorpus(work, params);
+  const fresh = await engineOver(work, null);
+  try {
+    await fresh.scan();
+    return { work, reference: await fixtureFigures(fresh, nowMs) };
+  } finally {
+    await fresh.close();
+  }
+}
 
 /** Writes the fixture's corpus (transcripts and the 0.1.0 API log) under `work`. */
 export async function writeFixtureCorpus(work: string, params: FixtureDbParams): Promise<void> {
