@@ -1,5 +1,5 @@
 // Runs parseFile either inline or in parser threads. Threads pay off for large reads (a cold scan of a long
-// history): parsing then overlaps with the sql.js inserts on the scanner's thread.
+// history) on a machine with cores to spare: parsing then overlaps with the sql.js inserts on the scanner's thread.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,14 +23,27 @@ function workerScript(): string | null {
 }
 
 /**
- * How many parser threads a scan of `jobs` uses: 0 parses on the scanner's thread. `threads` (from the
- * options) wins when given; otherwise none below WORKER_MIN_BYTES and one per core (at most 2) above.
+ * Parser threads for a large read: one per core beyond the two a scan keeps busy anyway (its own thread, and
+ * garbage collection, file reads and the editor around it), at most 2. A thread pays only with a core of its
+ * own: on 2 cores (410 MB cold scan, five alternating runs, docs/benchmark.md) 0 threads took 3.83 s, 201 MB and
+ * 4.97 s of CPU; 2 threads 3.81 s, 271 MB and 6.13 s (1 thread: 4.07 s, 236 MB).
  */
-export function parserThreadCount(jobs: number, totalBytes: number, mode: ParallelParse, threads?: number): number {
+export function defaultParserThreads(cores: number): number {
+  return Math.max(0, Math.min(2, cores - 2));
+}
+
+/**
+ * How many parser threads a scan of `jobs` uses: 0 parses on the scanner's thread. `threads` (from the
+ * options) wins when given; otherwise none below WORKER_MIN_BYTES and defaultParserThreads above ('always':
+ * at least one).
+ */
+export function parserThreadCount(
+  jobs: number, totalBytes: number, mode: ParallelParse, threads?: number, cores = os.availableParallelism?.() ?? os.cpus().length,
+): number {
   if (mode === 'never' || jobs <= 1) return 0;
   if (threads !== undefined) return Math.max(0, Math.min(4, Math.floor(threads)));
-  if (mode !== 'always' && totalBytes < WORKER_MIN_BYTES) return 0;
-  return Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
+  if (mode === 'always') return Math.max(1, defaultParserThreads(cores));
+  return totalBytes < WORKER_MIN_BYTES ? 0 : defaultParserThreads(cores);
 }
 
 /** Parses `jobs` in order and hands each result to `consume` in the same order. */
