@@ -14,6 +14,7 @@ import { ClaudeCodeScanner } from './sources/claude-code/scanner';
 import type { ParallelParse } from './sources/claude-code/parserPool';
 import { canonicalProject } from './sources/claude-code/project';
 import { ApiLogScanner } from './sources/api-log/scanner';
+import { releaseReadBuffer } from './sources/incremental';
 import * as fs from 'node:fs';
 import { fileStamp, getMeta, imageToSave, openDatabase, persistDatabase, reloadDatabase, setMeta, syncTempImage, writeTempImage, writeTempImageNow } from './store/db';
 import { SavePolicy, type SavePolicyOptions } from './store/savePolicy';
@@ -301,6 +302,7 @@ export class Engine implements EngineApi {
         throw e;
       } finally {
         ingestor.dispose();
+        releaseReadBuffer();
         if (!this.history.complete) {
           // Read to the end, or failed: either way this scan no longer reads history (the next one resumes it).
           this.history = { ...this.history, complete: true };

@@ -48,6 +48,28 @@ export async function readNewLines(
  * `dataOffset`. `onChunk` returns how many lines it saw (empty lines included). `data` is valid only
  * during the call.
  */
+/**
+ * The read buffer, kept between the files of a scan: a fresh 4 MB buffer per file cost a page fault per 4 KB on
+ * its first read and garbage afterwards (cold scan of 410 MB, five alternating runs: 3.36 → 3.24 s). Taken while
+ * a read uses it, so a nested or concurrent read gets its own; dropped when the scan ends (releaseReadBuffer).
+ */
+let spareBuffer: Buffer | null = null;
+
+/** Lets the kept read buffer go (the engine, when a scan ends: a long-lived process does not hold 4 MB between scans). */
+export function releaseReadBuffer(): void {
+  spareBuffer = null;
+}
+
+function takeBuffer(size: number): Buffer {
+  const spare = spareBuffer;
+  spareBuffer = null;
+  return spare !== null && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+}
+
+function returnBuffer(buf: Buffer): void {
+  if (buf.length <= DEFAULT_CHUNK && (spareBuffer === null || spareBuffer.length < buf.length)) spareBuffer = buf;
+}
+
 export async function readNewLineChunks(
   filePath: string,
   fromOffset: number,
@@ -55,6 +77,7 @@ export async function readNewLineChunks(
   chunkSize = DEFAULT_CHUNK,
 ): Promise<ReadLinesResult> {
   const fd = fs.openSync(filePath, 'r');
+  let buf: Buffer | null = null;
   try {
     const { size } = fs.fstatSync(fd);
     const start = rewrittenBefore(fd, fromOffset, size) ? 0 : fromOffset;
@@ -62,7 +85,7 @@ export async function readNewLineChunks(
     let consumedTo = start;
     let lines = 0;
     let carry: Buffer | null = null;
-    let buf = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size - start)));
+    buf = takeBuffer(Math.min(chunkSize, Math.max(1, size - start)));
     while (position < size) {
       const want = Math.min(chunkSize, size - position);
       if (buf.length < want) buf = Buffer.allocUnsafe(want);
@@ -87,6 +110,7 @@ export async function readNewLineChunks(
     }
     return { consumedTo, bytesRead: position - start, lines, size };
   } finally {
+    if (buf) returnBuffer(buf);
     fs.closeSync(fd);
   }
 }
