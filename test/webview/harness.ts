@@ -401,9 +401,10 @@ export class PanelPage {
 
   /** Waits until the host has answered `n` read models in total. */
   async waitForAnswers(n: number, timeoutMs = 10_000): Promise<void> {
-    const t0 = Date.now();
+    // The monotonic clock: this is a timeout, not a date (read models are built at opts.nowMs).
+    const t0 = performance.now();
     while (this.answered < n) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${n} read models (got ${this.answered})`);
+      if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${n} read models (got ${this.answered})`);
       await new Promise((r) => setTimeout(r, 20));
     }
     // Let lit render the last one.

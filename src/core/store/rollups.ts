@@ -2,8 +2,9 @@
 // - rollup_hour: per UTC hour and key (source, mode, session, project, model, tools, sidechain, branch), the
 //   sums every aggregate reads (schema.ts);
 // - activity_hour: per UTC hour, source and model, the first and last request time and the sums of the 5-hour
-//   blocks (limits/blocks.ts) and of whole-account totals (query/activity.ts). A block starts on a whole hour and requests less than 5 h apart chain, so whole
-//   hours never split between blocks: blocks come out of these few rows exactly as out of every request;
+//   blocks (limits/blocks.ts) and of whole-account totals (query/activity.ts). A block starts on a whole hour
+//   and requests less than 5 h apart chain, so whole hours never split between blocks: blocks come out of these
+//   few rows exactly as out of every request;
 // - sessions.first_ts: each session's first request (unusual-session baselines order sessions by it).
 import type { Database } from './sqljs';
 
